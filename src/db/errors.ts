@@ -1,0 +1,88 @@
+// Error predicates that follow `err.cause`, so a wrapped error is classified like the original.
+// Only connection errors trigger a retry or a fallback; query errors surface unchanged.
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  // PostgreSQL SQLSTATEs: connection exceptions and the server shutting down or not yet accepting.
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '57P01', // admin_shutdown (pg_terminate_backend, fast shutdown)
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, or in recovery without hot standby)
+  // Prisma's driver-adapter codes for an unreachable database.
+  'P1001',
+  'P1002',
+  'P1017',
+]);
+
+const CONNECTION_MESSAGES = [
+  /connection terminated/i,
+  /timeout expired/i,
+  /connection timeout/i,
+  /terminating connection/i,
+  /server closed the connection/i,
+  /can't reach database server/i,
+  /connect ECONNREFUSED/i,
+  /Connection terminated unexpectedly/i,
+  /the database system is (starting up|shutting down|in recovery mode)/i,
+];
+
+/** Walks an error and its causes (at most 10 deep). */
+export function* causeChain(err: unknown): Generator<unknown> {
+  let current: unknown = err;
+  for (let depth = 0; current !== undefined && current !== null && depth < 10; depth++) {
+    yield current;
+    if (current instanceof AggregateError) for (const inner of current.errors) yield* causeChain(inner);
+    if (typeof current !== 'object') break;
+    // Prisma keeps the driver adapter's error under meta.driverAdapterError rather than cause.
+    const meta = (current as { meta?: { driverAdapterError?: unknown } }).meta;
+    if (meta?.driverAdapterError) yield* causeChain(meta.driverAdapterError);
+    current = (current as { cause?: unknown }).cause;
+  }
+}
+
+function fields(err: unknown): { code?: unknown; message?: unknown; originalCode?: unknown; kind?: unknown } {
+  return typeof err === 'object' && err !== null ? (err as Record<string, unknown>) : {};
+}
+
+/** True when the error (or a cause) says the server could not be reached or dropped the connection. */
+export function isConnectionError(err: unknown): boolean {
+  for (const e of causeChain(err)) {
+    const { code, message, originalCode, kind } = fields(e);
+    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+    if (typeof originalCode === 'string' && CONNECTION_CODES.has(originalCode)) return true;
+    if (kind === 'DatabaseNotReachable' || kind === 'ConnectionClosed' || kind === 'SocketTimeout') return true;
+    if (typeof message === 'string' && CONNECTION_MESSAGES.some((re) => re.test(message))) return true;
+  }
+  return false;
+}
+
+/** True when the statement was refused because the server is read-only (a standby, or a demoted primary). */
+export function isReadOnlyTransaction(err: unknown): boolean {
+  for (const e of causeChain(err)) {
+    const { code, message, originalCode } = fields(e);
+    if (code === '25006' || originalCode === '25006') return true;
+    if (typeof message === 'string' && /read-only transaction/i.test(message)) return true;
+  }
+  return false;
+}
+
+/** True when the connection was refused outright: nothing was sent, so a retry cannot run a statement twice. */
+export function isConnectionRefused(err: unknown): boolean {
+  for (const e of causeChain(err)) {
+    const { code, message } = fields(e);
+    if (code === 'ECONNREFUSED' || code === '57P03') return true;
+    if (typeof message === 'string' && /ECONNREFUSED|can't reach database server/i.test(message)) return true;
+  }
+  return false;
+}
