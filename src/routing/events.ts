@@ -1,0 +1,54 @@
+// Structured events with stable names. The router, the health checker and the writer emit them through an
+// injectable listener that defaults to silence; metrics and tests subscribe to them.
+
+/** Which side served a query. */
+export type NodeRole = 'primary' | 'replica';
+
+/** Why a replica stopped being eligible for reads. */
+export type EjectionReason = 'connection_error' | 'unreachable' | 'lagging' | 'not_in_recovery';
+
+export type RwsplitEvent =
+  /** A routed Prisma operation finished (ok or not) on `node`. */
+  | { event: 'query'; node: string; role: NodeRole; operation: string; durationMs: number; ok: boolean }
+  /** A replica was taken out of rotation. `lagMs`/`lagBytes` are the last known values (null if unknown). */
+  | { event: 'replica_ejected'; node: string; reason: EjectionReason; lagMs: number | null; lagBytes: number | null }
+  /** A replica passed a check again and is back in rotation. */
+  | { event: 'replica_admitted'; node: string }
+  /** The result of one health check (emitted for every check, eligible or not). */
+  | {
+      event: 'replica_checked';
+      node: string;
+      reachable: boolean;
+      inRecovery: boolean;
+      eligible: boolean;
+      lagMs: number | null;
+      lagBytes: number | null;
+      replayLsn: string | null;
+    }
+  /** A read went to the primary because no replica qualified. */
+  | { event: 'primary_fallback_read'; reason: 'no_eligible_replica' | 'not_caught_up' }
+  /** A write went around Prisma through psql. */
+  | { event: 'writer_fallback'; via: 'psql' | 'docker-exec'; reason: string }
+  /** Failover discovery found a new primary. */
+  | { event: 'primary_changed'; from: string; to: string };
+
+export type RwsplitEventName = RwsplitEvent['event'];
+
+/** Receives events; must not throw (errors thrown by a listener are ignored). */
+export type EventListener = (event: RwsplitEvent) => void;
+
+/** The default listener: silence. */
+export const silent: EventListener = () => undefined;
+
+/** Calls every listener, shielding the caller from a listener that throws. */
+export function fanOut(...listeners: EventListener[]): EventListener {
+  return (event) => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A broken listener must never break a query.
+      }
+    }
+  };
+}
