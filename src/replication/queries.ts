@@ -51,3 +51,9 @@ export const REPLAYED_UP_TO = 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS 
 
 /** Server version string, for the connection check. */
 export const SERVER_VERSION = "SELECT current_setting('server_version') AS version";
+
+/** A probe row for lag measurement and the demo: one committed insert whose id the standby must then show. */
+export const INSERT_PROBE_ROW = 'INSERT INTO test_replication (data) VALUES ($1) RETURNING id';
+
+/** Does this node show row $1 yet? Proves a replayed LSN made the row visible, not just that WAL arrived. */
+export const ROW_IS_PRESENT = 'SELECT EXISTS (SELECT 1 FROM test_replication WHERE id = $1) AS present';
