@@ -15,7 +15,7 @@ export interface WaitForReplayOptions {
   readonly name?: string;
   /** Give up after this many ms. Default 10000. */
   readonly timeoutMs?: number;
-  /** Pause between polls, in ms. Default 2 (a poll is one round trip of a tiny query). */
+  /** Pause between polls, in ms; 0 polls back to back. Default 2 (a poll is one round trip of a tiny query). */
   readonly intervalMs?: number;
   /** Clock in ms; injectable for tests. Default performance.now. */
   readonly now?: () => number;
@@ -51,7 +51,9 @@ export class ReplayTimeoutError extends Error {
 export const DEFAULT_REPLAY_TIMEOUT_MS = 10_000;
 export const DEFAULT_REPLAY_INTERVAL_MS = 2;
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+// 0 ms polls back to back (setImmediate), since setTimeout(0) waits about 1 ms and would quantise measurements.
+const realSleep = (ms: number) =>
+  new Promise<void>((resolve) => (ms <= 0 ? setImmediate(resolve) : setTimeout(resolve, ms)));
 
 /** Polls REPLAYED_UP_TO on an open connection until the standby has replayed `lsn`, or throws on timeout. */
 export async function pollUntilReplayed(
