@@ -1,0 +1,179 @@
+// Prometheus metrics for rwsplit: a private prom-client Registry whose metrics are driven by RwsplitEvents.
+// The listener is on the request path (it sees every 'query' event), so it must stay cheap: labelled children
+// are cached per label set instead of being looked up by prom-client's label hashing on each event.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { EventListener, RwsplitEvent } from '../routing/events';
+
+/**
+ * Buckets of `rwsplit_query_duration_seconds`, in seconds: 0.25 ms to 1 s. Loopback reads take well under
+ * a millisecond, a busy primary a few ms, a stalled node hits the top buckets.
+ */
+export const QUERY_DURATION_BUCKETS: readonly number[] = Object.freeze([
+  0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+]);
+
+type FallbackReason = Extract<RwsplitEvent, { event: 'primary_fallback_read' }>['reason'];
+type WriterRoute = Extract<RwsplitEvent, { event: 'writer_fallback' }>['via'];
+const PRIMARY_FALLBACK_REASONS: readonly FallbackReason[] = ['no_eligible_replica', 'not_caught_up'];
+const WRITER_FALLBACK_ROUTES: readonly WriterRoute[] = ['psql', 'docker-exec'];
+
+export interface MetricsOptions {
+  /** Registry to register into. Default: a new private Registry (never prom-client's global one). */
+  readonly registry?: Registry;
+  /** Buckets of the query duration histogram, in seconds. Default `QUERY_DURATION_BUCKETS`. */
+  readonly durationBuckets?: readonly number[];
+}
+
+export interface RwsplitMetrics {
+  /** The registry holding every rwsplit_* metric; serve it with `metricsHandler(registry)`. */
+  readonly registry: Registry;
+  /** Turns RwsplitEvents into metric updates. Pass it to the router / health checker (or `fanOut` it). */
+  readonly listener: EventListener;
+  /** The metric objects, for callers that want to read or extend them. */
+  readonly metrics: {
+    readonly queries: Counter<'node' | 'role' | 'operation'>;
+    readonly queryErrors: Counter<'node' | 'role'>;
+    readonly queryDuration: Histogram<'role'>;
+    readonly lagSeconds: Gauge<'node'>;
+    readonly lagBytes: Gauge<'node'>;
+    readonly eligible: Gauge<'node'>;
+    readonly ejections: Counter<'node' | 'reason'>;
+    readonly primaryFallbackReads: Counter<'reason'>;
+    readonly writerFallback: Counter<'via'>;
+    readonly primaryChanges: Counter;
+  };
+}
+
+/**
+ * Creates the rwsplit metrics in a registry of their own.
+ * @example
+ * const { registry, listener } = createMetrics();
+ * const client = createRouter({ ...config, onEvent: fanOut(listener, log) });
+ * http.createServer(metricsHandler(registry)).listen(9464);
+ */
+export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
+  const registry = options.registry ?? new Registry();
+  const registers = [registry];
+  const metrics = {
+    queries: new Counter({
+      name: 'rwsplit_queries_total',
+      help: 'Routed Prisma operations, by the node that served them, its role and the operation.',
+      labelNames: ['node', 'role', 'operation'] as const,
+      registers,
+    }),
+    queryErrors: new Counter({
+      name: 'rwsplit_query_errors_total',
+      help: 'Routed Prisma operations that failed, by node and role.',
+      labelNames: ['node', 'role'] as const,
+      registers,
+    }),
+    queryDuration: new Histogram({
+      name: 'rwsplit_query_duration_seconds',
+      help: 'Duration of routed Prisma operations, by the role of the node that served them.',
+      labelNames: ['role'] as const,
+      buckets: [...(options.durationBuckets ?? QUERY_DURATION_BUCKETS)],
+      registers,
+    }),
+    lagSeconds: new Gauge({
+      name: 'rwsplit_replica_lag_seconds',
+      help: 'Replay lag of a replica in seconds at its last health check (absent while unknown).',
+      labelNames: ['node'] as const,
+      registers,
+    }),
+    lagBytes: new Gauge({
+      name: 'rwsplit_replica_lag_bytes',
+      help: "Bytes of WAL a replica has yet to replay behind the primary's position (absent while unknown).",
+      labelNames: ['node'] as const,
+      registers,
+    }),
+    eligible: new Gauge({
+      name: 'rwsplit_replica_eligible',
+      help: '1 when the replica is eligible for reads (reachable, in recovery, lag within limits), else 0.',
+      labelNames: ['node'] as const,
+      registers,
+    }),
+    ejections: new Counter({
+      name: 'rwsplit_replica_ejections_total',
+      help: 'Times a replica was taken out of rotation, by reason.',
+      labelNames: ['node', 'reason'] as const,
+      registers,
+    }),
+    primaryFallbackReads: new Counter({
+      name: 'rwsplit_primary_fallback_reads_total',
+      help: 'Reads sent to the primary because no replica qualified, by reason.',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    writerFallback: new Counter({
+      name: 'rwsplit_writer_fallback_total',
+      help: 'Writes that went around Prisma through psql, by route (psql or docker-exec).',
+      labelNames: ['via'] as const,
+      registers,
+    }),
+    primaryChanges: new Counter({
+      name: 'rwsplit_primary_changes_total',
+      help: 'Times failover discovery found a new primary.',
+      registers,
+    }),
+  };
+
+  // Known label values start at 0, so rate() and alerts see the series before the first fallback happens.
+  for (const reason of PRIMARY_FALLBACK_REASONS) metrics.primaryFallbackReads.inc({ reason }, 0);
+  for (const via of WRITER_FALLBACK_ROUTES) metrics.writerFallback.inc({ via }, 0);
+
+  // Children cached per label set: the 'query' path then costs two Map lookups and three increments.
+  const queryChildren = new Map<string, { count: Counter.Internal; duration: Histogram.Internal<'role'> }>();
+  const queryChild = (node: string, role: string, operation: string) => {
+    const key = `${node}\u0000${role}\u0000${operation}`;
+    let child = queryChildren.get(key);
+    if (!child) {
+      child = {
+        count: metrics.queries.labels({ node, role, operation }),
+        duration: metrics.queryDuration.labels({ role }),
+      };
+      queryChildren.set(key, child);
+    }
+    return child;
+  };
+
+  const listener: EventListener = (event: RwsplitEvent) => {
+    switch (event.event) {
+      case 'query': {
+        const child = queryChild(event.node, event.role, event.operation);
+        child.count.inc();
+        child.duration.observe(event.durationMs / 1000);
+        if (!event.ok) metrics.queryErrors.inc({ node: event.node, role: event.role });
+        return;
+      }
+      case 'replica_checked':
+        setOrRemove(metrics.lagSeconds, event.node, event.lagMs === null ? null : event.lagMs / 1000);
+        setOrRemove(metrics.lagBytes, event.node, event.lagBytes);
+        metrics.eligible.set({ node: event.node }, event.eligible ? 1 : 0);
+        return;
+      case 'replica_ejected':
+        metrics.ejections.inc({ node: event.node, reason: event.reason });
+        metrics.eligible.set({ node: event.node }, 0);
+        return;
+      case 'replica_admitted':
+        metrics.eligible.set({ node: event.node }, 1);
+        return;
+      case 'primary_fallback_read':
+        metrics.primaryFallbackReads.inc({ reason: event.reason });
+        return;
+      case 'writer_fallback':
+        metrics.writerFallback.inc({ via: event.via });
+        return;
+      case 'primary_changed':
+        metrics.primaryChanges.inc();
+        return;
+    }
+  };
+
+  return { registry, listener, metrics };
+}
+
+/** An unknown value removes the series rather than exporting a stale or made-up number. */
+function setOrRemove(gauge: Gauge<'node'>, node: string, value: number | null): void {
+  if (value === null) gauge.remove({ node });
+  else gauge.set({ node }, value);
+}

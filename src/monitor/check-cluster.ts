@@ -1,0 +1,132 @@
+// One round of health checks over every node: who is primary, how far each standby is behind it, and whether
+// each standby may serve reads now by the routing rule (lag time ≤ max OR lag bytes ≤ max).
+import type { RoutingConfig } from '../config';
+import type { EjectionReason } from '../routing/events';
+import { lsnDiff } from '../replication/lsn';
+import type { MonitoredNode } from './monitored-nodes';
+import { type NodeProbe, probeNode } from './node-probe';
+
+export type NodeRole = 'primary' | 'standby' | 'down';
+
+/** One node after a check, with the figures derived against the current primary. */
+export interface NodeState extends NodeProbe {
+  readonly expectedRole: 'primary' | 'standby';
+  readonly role: NodeRole;
+  /** A short human word for the node: `read-write`, `streaming`, `replay paused`, `down` … */
+  readonly state: string;
+  /** WAL bytes between the primary's current LSN and this standby's replay LSN; null when either is unknown. */
+  readonly lagBytes: number | null;
+  /**
+   * Replay lag in ms: 0 when nothing is missing (no byte lag, or, with the primary unknown, everything received
+   * is replayed), else the age of the last replayed commit; null when unknown.
+   */
+  readonly lagMs: number | null;
+  /** Standbys: eligible for reads now. Null for the primary and for nodes that are down but not standbys. */
+  readonly eligible: boolean | null;
+  /** Why a standby is not eligible; null when it is (or for the primary). */
+  readonly ineligibleReason: EjectionReason | null;
+}
+
+export interface ClusterCheck {
+  /** When the round started (epoch ms, from the injected clock). */
+  readonly at: number;
+  /** Name of the node that answered as primary, or null when none did. */
+  readonly primary: string | null;
+  readonly primaryLsn: string | null;
+  readonly nodes: readonly NodeState[];
+}
+
+export type LagLimits = Pick<RoutingConfig, 'maxLagMs' | 'maxLagBytes'>;
+
+/** The routing rule, as a pure function: why a standby is not eligible, or null when it is. */
+export function ineligibility(
+  probe: Pick<NodeProbe, 'reachable' | 'inRecovery'>,
+  lagMs: number | null,
+  lagBytes: number | null,
+  limits: LagLimits,
+): EjectionReason | null {
+  if (!probe.reachable) return 'unreachable';
+  if (!probe.inRecovery) return 'not_in_recovery';
+  const timeOk = lagMs !== null && lagMs <= limits.maxLagMs;
+  const bytesOk = lagBytes !== null && lagBytes <= limits.maxLagBytes;
+  return timeOk || bytesOk ? null : 'lagging';
+}
+
+function bytesBetween(ahead: string | null, behind: string | null): number | null {
+  if (ahead === null || behind === null) return null;
+  // Probes run in parallel: a standby read a moment after the primary may already be past it.
+  return Math.max(0, Number(lsnDiff(ahead, behind)));
+}
+
+function stateWord(probe: NodeProbe): string {
+  if (!probe.reachable) return 'down';
+  if (!probe.inRecovery) return 'read-write';
+  if (probe.replayPaused) return 'replay paused';
+  return probe.receiverStatus ?? 'not streaming';
+}
+
+/** Derives roles, lag and eligibility from a round of probes. Pure, so tests can feed it made-up probes. */
+export function deriveClusterCheck(
+  at: number,
+  probes: readonly (NodeProbe & Pick<MonitoredNode, 'expectedRole'>)[],
+  limits: LagLimits,
+): ClusterCheck {
+  // The first node answering as read-write is the primary (the configured one comes first).
+  const primary = probes.find((p) => p.reachable && p.inRecovery === false) ?? null;
+  const primaryLsn = primary?.lsn ?? null;
+  const nodes = probes.map((probe): NodeState => {
+    const role: NodeRole = !probe.reachable ? 'down' : probe.inRecovery ? 'standby' : 'primary';
+    if (role === 'primary') {
+      return {
+        ...probe,
+        role,
+        state: stateWord(probe),
+        lagBytes: null,
+        lagMs: null,
+        eligible: null,
+        ineligibleReason: null,
+      };
+    }
+    const lagBytes = bytesBetween(primaryLsn, probe.lsn);
+    const caughtUp = primaryLsn !== null ? lagBytes === 0 : bytesBetween(probe.receiveLsn, probe.lsn) === 0;
+    const lagMs = !probe.reachable ? null : caughtUp ? 0 : secondsToMs(probe.secondsSinceLastReplay);
+    const reason = ineligibility(probe, lagMs, lagBytes, limits);
+    // A down node configured as primary is not a standby: it has no eligibility to report.
+    const isStandby = role === 'standby' || probe.expectedRole === 'standby';
+    return {
+      ...probe,
+      role,
+      state: stateWord(probe),
+      lagBytes,
+      lagMs,
+      eligible: isStandby ? reason === null : null,
+      ineligibleReason: isStandby ? reason : null,
+    };
+  });
+  return { at, primary: primary?.name ?? null, primaryLsn, nodes };
+}
+
+const secondsToMs = (s: number | null) => (s === null ? null : Math.max(0, Math.round(s * 1000)));
+
+export interface CheckClusterOptions {
+  readonly limits: LagLimits;
+  /** Per-probe timeout in ms. Default `DEFAULT_PROBE_TIMEOUT_MS`. */
+  readonly timeoutMs?: number;
+  /** Clock, injectable for tests. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** Probes every node in parallel and derives the round's figures. Never throws for a node that is down. */
+export async function checkCluster(
+  nodes: readonly MonitoredNode[],
+  options: CheckClusterOptions,
+): Promise<ClusterCheck> {
+  const at = (options.now ?? Date.now)();
+  const probes = await Promise.all(
+    nodes.map(async (n) => ({
+      ...(await probeNode(n.name, n.target, options.timeoutMs)),
+      expectedRole: n.expectedRole,
+    })),
+  );
+  return deriveClusterCheck(at, probes, options.limits);
+}
