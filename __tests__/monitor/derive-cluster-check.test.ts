@@ -1,0 +1,106 @@
+// Roles, lag and eligibility from a round of probes (pure: probes are given, not queried).
+import { deriveClusterCheck, ineligibility } from '../../src/monitor/check-cluster';
+import type { NodeProbe } from '../../src/monitor/node-probe';
+
+const limits = { maxLagMs: 1000, maxLagBytes: 1_000_000 };
+type Probe = NodeProbe & { expectedRole: 'primary' | 'standby' };
+
+const up = (name: string, over: Partial<Probe>): Probe => ({
+  name,
+  expectedRole: 'standby',
+  reachable: true,
+  error: null,
+  inRecovery: true,
+  lsn: null,
+  receiveLsn: null,
+  replayPaused: false,
+  secondsSinceLastReplay: null,
+  receiverStatus: 'streaming',
+  xactCommit: 10,
+  tupReturned: 100,
+  ...over,
+});
+const down = (name: string, expectedRole: 'primary' | 'standby'): Probe => ({
+  ...up(name, {}),
+  expectedRole,
+  reachable: false,
+  error: 'connect ECONNREFUSED',
+  inRecovery: null,
+  receiverStatus: null,
+  replayPaused: null,
+  xactCommit: null,
+  tupReturned: null,
+});
+const primary = up('primary', { expectedRole: 'primary', inRecovery: false, lsn: '1/00000100', receiverStatus: null });
+
+test('byte lag against the primary; time lag is 0 when nothing is missing, else the age of the last replay', () => {
+  const check = deriveClusterCheck(
+    5,
+    [
+      primary,
+      up('standby1', { lsn: '1/00000100', secondsSinceLastReplay: 30 }),
+      up('standby2', { lsn: '0/FFFFFF00', secondsSinceLastReplay: 0.25 }),
+    ],
+    limits,
+  );
+  expect(check).toMatchObject({ at: 5, primary: 'primary', primaryLsn: '1/00000100' });
+  const [p, s1, s2] = check.nodes;
+  expect(p).toMatchObject({ role: 'primary', state: 'read-write', lagBytes: null, eligible: null });
+  expect(s1).toMatchObject({ role: 'standby', state: 'streaming', lagBytes: 0, lagMs: 0, eligible: true });
+  expect(s2).toMatchObject({ lagBytes: 0x200, lagMs: 250, eligible: true });
+});
+
+test('eligible when lag time OR lag bytes is within its limit', () => {
+  expect(ineligibility({ reachable: true, inRecovery: true }, 5000, 10, limits)).toBeNull();
+  expect(ineligibility({ reachable: true, inRecovery: true }, 10, 5e9, limits)).toBeNull();
+  expect(ineligibility({ reachable: true, inRecovery: true }, 5000, 5e9, limits)).toBe('lagging');
+  expect(ineligibility({ reachable: true, inRecovery: true }, null, null, limits)).toBe('lagging');
+  expect(ineligibility({ reachable: true, inRecovery: false }, 0, 0, limits)).toBe('not_in_recovery');
+  expect(ineligibility({ reachable: false, inRecovery: null }, null, null, limits)).toBe('unreachable');
+});
+
+test('a standby far behind is ineligible; a paused one says so', () => {
+  const check = deriveClusterCheck(
+    0,
+    [primary, up('standby1', { lsn: '0/00000100', secondsSinceLastReplay: 60, replayPaused: true })],
+    limits,
+  );
+  expect(check.nodes[1]).toMatchObject({
+    state: 'replay paused',
+    lagMs: 60_000,
+    eligible: false,
+    ineligibleReason: 'lagging',
+  });
+});
+
+test('down nodes: a standby is ineligible (unreachable); a down configured primary has no eligibility', () => {
+  const check = deriveClusterCheck(
+    0,
+    [
+      down('primary', 'primary'),
+      down('standby1', 'standby'),
+      up('standby2', { lsn: '0/300', receiveLsn: '0/300', secondsSinceLastReplay: 99 }),
+    ],
+    limits,
+  );
+  expect(check.primary).toBeNull();
+  expect(check.nodes[0]).toMatchObject({ role: 'down', state: 'down', eligible: null, ineligibleReason: null });
+  expect(check.nodes[1]).toMatchObject({ role: 'down', eligible: false, ineligibleReason: 'unreachable', lagMs: null });
+  // With the primary unknown, a standby that replayed all it received counts as caught up (byte lag unknown).
+  expect(check.nodes[2]).toMatchObject({ role: 'standby', lagBytes: null, lagMs: 0, eligible: true });
+});
+
+test('after a failover the node answering read-write is the primary, whatever its name', () => {
+  const check = deriveClusterCheck(
+    0,
+    [
+      down('primary', 'primary'),
+      up('standby1', { inRecovery: false, lsn: '0/500', receiverStatus: null }),
+      up('standby2', { lsn: '0/500' }),
+    ],
+    limits,
+  );
+  expect(check.primary).toBe('standby1');
+  expect(check.nodes[1]).toMatchObject({ role: 'primary', eligible: null });
+  expect(check.nodes[2]).toMatchObject({ lagBytes: 0, eligible: true });
+});

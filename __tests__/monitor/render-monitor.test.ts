@@ -1,0 +1,102 @@
+// The monitor's screen is a pure function of a snapshot.
+import type { MonitorSnapshot } from '../../src/monitor/monitor-snapshot';
+import { formatBytes, formatMs, renderMonitor } from '../../src/monitor/render-monitor';
+
+const snapshot: MonitorSnapshot = {
+  at: '2026-11-25T17:00:00.000Z',
+  intervalMs: 1000,
+  primary: 'primary',
+  walBytesPerSec: 3 * 1024 * 1024,
+  readsSource: 'server-xact-commit',
+  limits: { maxLagMs: 1000, maxLagBytes: 1048576 },
+  nodes: [
+    {
+      name: 'primary',
+      role: 'primary',
+      state: 'read-write',
+      lsn: '0/5000060',
+      lagBytes: null,
+      lagMs: null,
+      eligible: null,
+      ineligibleReason: null,
+      reads: 4,
+      readsPerSec: 4,
+      error: null,
+    },
+    {
+      name: 'standby1',
+      role: 'standby',
+      state: 'streaming',
+      lsn: '0/4FFF000',
+      lagBytes: 4192,
+      lagMs: 12,
+      eligible: true,
+      ineligibleReason: null,
+      reads: 250,
+      readsPerSec: 250,
+      error: null,
+    },
+    {
+      name: 'standby2',
+      role: 'down',
+      state: 'down',
+      lsn: null,
+      lagBytes: null,
+      lagMs: null,
+      eligible: false,
+      ineligibleReason: 'unreachable',
+      reads: null,
+      readsPerSec: null,
+      error: 'connect ECONNREFUSED 127.0.0.1:55622',
+    },
+  ],
+};
+
+const row = (screen: string, node: string) =>
+  screen
+    .split('\n')
+    .find((l) => l.startsWith(`│ ${node} `))!
+    .split('│')
+    .map((c) => c.trim())
+    .filter(Boolean);
+
+test('one row per node with role, state, LSN, lag, eligibility and reads', () => {
+  const screen = renderMonitor(snapshot, { footer: 'Ctrl-C to quit' });
+  expect(row(screen, 'primary')).toEqual(['primary', 'primary', 'read-write', '0/5000060', '-', '-', '-', '4', '4.0']);
+  expect(row(screen, 'standby1')).toEqual([
+    'standby1',
+    'standby',
+    'streaming',
+    '0/4FFF000',
+    '4.1 KiB',
+    '12 ms',
+    'yes',
+    '250',
+    '250.0',
+  ]);
+  expect(row(screen, 'standby2')).toEqual(['standby2', 'down', 'down', '-', '-', '-', 'no (unreachable)', '-', '-']);
+  expect(screen).toContain('standby2: connect ECONNREFUSED 127.0.0.1:55622');
+  expect(screen).toContain('WAL rate: 3.0 MiB/s');
+  expect(screen).toContain('lag <= 1.0 s or <= 1.0 MiB');
+  expect(screen).toMatch(/pg_stat_database\.xact_commit delta/);
+  expect(screen.split('\n').at(-1)).toBe('Ctrl-C to quit');
+});
+
+test('the header says where the reads come from', () => {
+  const routed = renderMonitor({ ...snapshot, readsSource: 'routed-events', intervalMs: null, walBytesPerSec: null });
+  expect(routed).toMatch(/read operations the router sent/);
+  expect(routed).not.toMatch(/xact_commit/);
+  expect(routed).toContain('(first sample)');
+  expect(routed).toContain('WAL rate: -');
+});
+
+test('units', () => {
+  expect(formatBytes(0)).toBe('0 B');
+  expect(formatBytes(1023)).toBe('1023 B');
+  expect(formatBytes(1536)).toBe('1.5 KiB');
+  expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GiB');
+  expect(formatBytes(null)).toBe('-');
+  expect(formatMs(0)).toBe('0 ms');
+  expect(formatMs(999.6)).toBe('1000 ms');
+  expect(formatMs(12_300)).toBe('12.3 s');
+});
