@@ -2,7 +2,7 @@
 // Measured by WAL position, never by pg_last_xact_replay_timestamp() (NULL on a primary, frozen on an idle standby).
 import { performance } from 'node:perf_hooks';
 import { type PgTarget, withPg } from '../db/pg-client';
-import { CURRENT_WAL_INSERT_LSN, INSERT_PROBE_ROW, ROW_IS_PRESENT } from './queries';
+import { INSERT_PROBE_ROW, ROW_IS_PRESENT, WAL_INSERT_END_LSN } from './queries';
 import type { LsnText } from './lsn';
 import { type WaitForReplayOptions, pollUntilReplayed } from './wait-for-replay';
 
@@ -23,7 +23,7 @@ export interface CommitToVisible {
   readonly standby: string;
   /** Id of the probe row written. */
   readonly id: number;
-  /** pg_current_wal_insert_lsn() read right after the commit returned: it is past the commit record. */
+  /** WAL_INSERT_END_LSN read right after the commit returned: the end of the last record, at or past the commit. */
   readonly lsn: LsnText;
   /** How long the INSERT (autocommit) took on the primary, in ms. */
   readonly writeMs: number;
@@ -51,7 +51,7 @@ export async function measureCommitToVisible(options: CommitToVisibleOptions): P
         const started = now();
         const inserted = await primary.query<{ id: number }>(INSERT_PROBE_ROW, [data]);
         const committed = now();
-        const lsnRow = await primary.query<{ lsn: string }>(CURRENT_WAL_INSERT_LSN);
+        const lsnRow = await primary.query<{ lsn: string }>(WAL_INSERT_END_LSN);
         const id = inserted.rows[0]?.id;
         const lsn = lsnRow.rows[0]?.lsn;
         if (id === undefined || lsn === undefined) throw new Error('The probe insert returned no id or LSN.');
