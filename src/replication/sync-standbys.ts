@@ -6,19 +6,24 @@ import type { LsnText } from './lsn';
 import { readPrimaryWalPosition } from './primary-wal-position';
 import { type ReplayWait, type WaitForReplayOptions, waitForReplay } from './wait-for-replay';
 
+export interface SyncOptions extends Omit<WaitForReplayOptions, 'name'> {
+  /** The LSN to wait for. Default: the primary's pg_current_wal_lsn() when the sync starts. */
+  readonly lsn?: LsnText;
+}
+
 export interface SyncResult {
-  /** The primary's pg_current_wal_lsn() when the sync started. */
+  /** The LSN every standby has replayed. */
   readonly lsn: LsnText;
   /** One wait per standby, in configuration order. */
   readonly standbys: readonly ReplayWait[];
 }
 
-/** Reads the primary's WAL position, then waits (in parallel) for every configured standby to replay it. */
+/** Waits (in parallel) until every configured standby has replayed `options.lsn` or the primary's WAL position. */
 export async function syncStandbys(
   config: Pick<Config, 'primaryUrl' | 'replicaUrls'>,
-  options: Omit<WaitForReplayOptions, 'name'> = {},
+  options: SyncOptions = {},
 ): Promise<SyncResult> {
-  const { lsn } = await readPrimaryWalPosition(config.primaryUrl);
+  const lsn = options.lsn ?? (await readPrimaryWalPosition(config.primaryUrl)).lsn;
   const standbys = await Promise.all(
     configuredStandbys(config).map((s) => waitForReplay(s.url, lsn, { ...options, name: s.name })),
   );
