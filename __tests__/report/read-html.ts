@@ -1,0 +1,41 @@
+// Reads figures back out of report HTML (as written, or as Chromium serialised it) by their data- attributes.
+
+/** Attributes of every element with this tag that carries all of `attrs`. */
+export function elements(html: string, tag: string): Record<string, string>[] {
+  const found: Record<string, string>[] = [];
+  for (const m of html.matchAll(new RegExp(`<${tag}\\b([^>]*)>`, 'g'))) {
+    const attrs: Record<string, string> = {};
+    for (const a of m[1]!.matchAll(/([a-zA-Z-:]+)="([^"]*)"/g)) attrs[a[1]!] = unescape(a[2]!);
+    found.push(attrs);
+  }
+  return found;
+}
+
+/** The text of each `<td>` with data-path/data-field, keyed `path|field`. */
+export function figureCells(html: string): Map<string, { value: number | null; text: string }> {
+  const cells = new Map<string, { value: number | null; text: string }>();
+  for (const m of html.matchAll(/<td ([^>]*data-field="[^"]*"[^>]*)>([^<]*)<\/td>/g)) {
+    const attrs = Object.fromEntries(
+      [...m[1]!.matchAll(/([a-zA-Z-]+)="([^"]*)"/g)].map((a) => [a[1]!, unescape(a[2]!)]),
+    );
+    cells.set(`${attrs['data-path']}|${attrs['data-field']}`, {
+      value: attrs['data-value'] === undefined ? null : Number(attrs['data-value']),
+      text: unescape(m[2]!),
+    });
+  }
+  return cells;
+}
+
+/** The svg elements' data-chart values, in order. */
+export function chartKinds(html: string): string[] {
+  return [...html.matchAll(/<svg\b[^>]*data-chart="([^"]*)"/g)].map((m) => m[1]!);
+}
+
+export function unescape(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
