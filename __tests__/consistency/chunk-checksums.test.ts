@@ -1,0 +1,123 @@
+// The checksum SQL on a real server. Each test works on a session-local temp table named test_replication,
+// which hides the real one for that session only (pg_temp comes first on the search path).
+import type pg from 'pg';
+import { differingChunks, readChunkChecksums, readTableBounds } from '../../src/consistency/chunk-checksums';
+import { loadConfig } from '../../src/config';
+import { withPg } from '../../src/db/pg-client';
+
+const config = loadConfig();
+
+type Row = [id: number, data: string, createdAt: string];
+
+async function withRows<T>(c: pg.Client, rows: readonly Row[], fn: () => Promise<T>): Promise<T> {
+  await c.query(
+    'CREATE TEMP TABLE IF NOT EXISTS test_replication (id int PRIMARY KEY, data text, created_at timestamptz)',
+  );
+  await c.query('TRUNCATE pg_temp.test_replication');
+  for (const [id, data, createdAt] of rows) {
+    await c.query('INSERT INTO pg_temp.test_replication VALUES ($1, $2, $3)', [id, data, createdAt]);
+  }
+  return fn();
+}
+
+const T = '2026-01-02T03:04:05.678901Z';
+
+test('chunks cover [from, to) in steps of the width, the last one cut at `to`, empty ones with a null hash', async () => {
+  await withPg(config.primaryUrl, async (c) => {
+    const rows: Row[] = [1, 2, 3, 11, 25].map((id) => [id, `row ${id}`, T]);
+    const chunks = await withRows(c, rows, () => readChunkChecksums(c, 0, 26, 10));
+    expect(chunks.map((x) => [x.lo, x.hi, x.rows])).toEqual([
+      [0, 10, 3],
+      [10, 20, 1],
+      [20, 26, 1],
+    ]);
+    expect(chunks.every((x) => /^[0-9a-f]{32}$/.test(x.hash!))).toBe(true);
+    const empty = await readChunkChecksums(c, 100, 110, 10);
+    expect(empty).toEqual([{ lo: 100, hi: 110, rows: 0, hash: null }]);
+    expect(await readTableBounds(c)).toEqual({ minId: 1, maxId: 25, rows: 5 });
+  });
+});
+
+test('any change to a row changes its chunk hash: data, created_at (by a microsecond), or id', async () => {
+  await withPg(config.primaryUrl, async (c) => {
+    const base: Row[] = [
+      [1, 'a', T],
+      [2, 'b', T],
+    ];
+    const hash = async (rows: Row[]) => (await withRows(c, rows, () => readChunkChecksums(c, 0, 10, 10)))[0]!.hash;
+    const original = await hash(base);
+    expect(await hash(base)).toBe(original);
+    expect(
+      await hash([
+        [1, 'a', T],
+        [2, 'B', T],
+      ]),
+    ).not.toBe(original);
+    expect(
+      await hash([
+        [1, 'a', T],
+        [2, 'b', '2026-01-02T03:04:05.678902Z'],
+      ]),
+    ).not.toBe(original);
+    expect(
+      await hash([
+        [1, 'a', T],
+        [3, 'b', T],
+      ]),
+    ).not.toBe(original);
+    expect(
+      await hash([
+        [1, 'a', T],
+        [2, 'b ', T],
+      ]),
+    ).not.toBe(original);
+  });
+});
+
+test('rows whose data looks like the serialisation cannot be confused with other rows', async () => {
+  await withPg(config.primaryUrl, async (c) => {
+    const hash = async (rows: Row[]) => (await withRows(c, rows, () => readChunkChecksums(c, 0, 10, 10)))[0]!;
+    const [epoch] = (await c.query<{ e: string }>('SELECT extract(epoch FROM $1::timestamptz)::text AS e', [T])).rows;
+    // Without the byte length before the data, both sets would serialise to the same text.
+    const a = await hash([
+      [1, `a,2:${epoch!.e}:b`, T],
+      [3, 'c', T],
+    ]);
+    const b = await hash([
+      [1, 'a', T],
+      [2, `b,3:${epoch!.e}:c`, T],
+    ]);
+    expect(a.rows).toBe(b.rows);
+    expect(a.hash).not.toBe(b.hash);
+  });
+});
+
+test("the hash does not depend on the session's TimeZone", async () => {
+  await withPg(config.primaryUrl, async (c) => {
+    const rows: Row[] = [[1, 'tz', T]];
+    await c.query("SET TimeZone = 'UTC'");
+    const utc = await withRows(c, rows, () => readChunkChecksums(c, 0, 10, 10));
+    await c.query("SET TimeZone = 'Asia/Tokyo'");
+    const tokyo = await readChunkChecksums(c, 0, 10, 10);
+    expect(tokyo).toEqual(utc);
+  });
+});
+
+describe('differingChunks', () => {
+  const chunk = (lo: number, rows: number, hash: string | null) => ({ lo, hi: lo + 10, rows, hash });
+
+  test('lists chunks whose count or hash differ, in order', () => {
+    const p = [chunk(0, 2, 'x'), chunk(10, 1, 'y'), chunk(20, 0, null), chunk(30, 3, 'z')];
+    const s = [chunk(0, 2, 'x'), chunk(10, 1, 'Y'), chunk(20, 1, 'w'), chunk(30, 3, 'z')];
+    expect(differingChunks(p, s)).toEqual([
+      { lo: 10, hi: 20, primaryRows: 1, standbyRows: 1 },
+      { lo: 20, hi: 30, primaryRows: 0, standbyRows: 1 },
+    ]);
+    expect(differingChunks(p, p)).toEqual([]);
+  });
+
+  test('refuses lists that do not pair up', () => {
+    expect(() => differingChunks([chunk(0, 1, 'x')], [])).toThrow(/do not pair up/);
+    expect(() => differingChunks([chunk(0, 1, 'x')], [chunk(10, 1, 'x')])).toThrow(/different ids/);
+  });
+});
