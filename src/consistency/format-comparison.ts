@@ -4,7 +4,11 @@ import type { TableComparison } from './table-comparison';
 
 const range = (lo: number, hi: number) => (hi - lo === 1 ? `id ${lo}` : `ids ${lo}..${hi - 1}`);
 
+const rows = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
+
+/** The text `npm run consistency` prints: what was compared, one row per node, and the verdict. */
 export function formatComparison(c: TableComparison): string {
+  const differing = c.standbys.filter((s) => !s.equal).map((s) => s.name);
   const table = new Table({
     head: ['node', 'rows', 'checksum ms', 'differing chunks', 'first difference'],
     style: { head: [], border: [] },
@@ -13,7 +17,7 @@ export function formatComparison(c: TableComparison): string {
   for (const s of c.standbys) {
     const d = s.firstDifference;
     const first = d
-      ? `${range(d.lo, d.hi)}${d.kind ? `: ${d.kind}` : ''} (primary ${d.primaryRows} rows, standby ${d.standbyRows})`
+      ? `${range(d.lo, d.hi)}${d.kind ? `: ${d.kind}` : ''} (primary ${rows(d.primaryRows)}, standby ${rows(d.standbyRows)})`
       : s.equal
         ? 'equal'
         : 'row counts differ';
@@ -27,17 +31,14 @@ export function formatComparison(c: TableComparison): string {
     table.toString(),
   ];
   for (const s of c.standbys.filter((x) => x.differingChunks.length > 0)) {
-    const listed = s.differingChunks.map((d) => `${range(d.lo, d.hi)} (${d.primaryRows} vs ${d.standbyRows} rows)`);
+    const listed = s.differingChunks.map((d) => `${range(d.lo, d.hi)} (${d.primaryRows} vs ${rows(d.standbyRows)})`);
     const more = s.differingChunkCount - listed.length;
     lines.push(`${s.name} differs in ${listed.join(', ')}${more > 0 ? ` and ${more} more chunk(s)` : ''}`);
   }
   lines.push(
     c.equal
       ? `EQUAL: every standby matches the primary (${(c.elapsedMs / 1000).toFixed(2)} s)`
-      : `DIFFERENT: ${c.standbys
-          .filter((s) => !s.equal)
-          .map((s) => s.name)
-          .join(', ')} differ from the primary`,
+      : `DIFFERENT: ${differing.join(', ')} ${differing.length === 1 ? 'differs' : 'differ'} from the primary`,
   );
   return lines.join('\n');
 }
