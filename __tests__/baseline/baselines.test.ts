@@ -20,6 +20,20 @@ const xactCommit = async (url: string) =>
       )
     )[0]!.n,
   );
+/**
+ * xact_commit once it has reached `atLeast`, or its value after 5 s. Backends publish their counters when they
+ * exit or go idle, a moment after the client has finished, so the test waits for them instead of racing them.
+ */
+async function xactCommitReaching(url: string, atLeast: number): Promise<number> {
+  const deadline = Date.now() + 5000;
+  let value = await xactCommit(url);
+  while (value < atLeast && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    value = await xactCommit(url);
+  }
+  return value;
+}
+
 const markerRows = async () =>
   Number(
     (
@@ -40,8 +54,8 @@ test('pgbench: the findMany SQL on a standby for 1 s', async () => {
   expect(inRecovery!.r).toBe(true);
   const before = await xactCommit(standbyUrl);
   const result = await runPgbench({ url: standbyUrl, sql: FIND_MANY_SQL, clients: 2, seconds: 1 });
-  const after = await xactCommit(standbyUrl);
   if (result.status !== 'ok') throw new Error(`pgbench unavailable: ${result.reason}`);
+  const after = await xactCommitReaching(standbyUrl, before + result.transactions);
 
   expect(result.transactions).toBeGreaterThan(0);
   expect(result.failed).toBe(0);
@@ -105,7 +119,7 @@ test('pgbench failing for real (bad SQL) is an error that says so', async () => 
 test('raw pg: the findMany SQL on a standby', async () => {
   const before = await xactCommit(standbyUrl);
   const result = await runRawPg({ url: standbyUrl, sql: FIND_MANY_SQL, clients: 4, iterations: 300 });
-  const after = await xactCommit(standbyUrl);
+  const after = await xactCommitReaching(standbyUrl, before + 300);
   expect(result).toMatchObject({ status: 'ok', tool: 'raw-pg', clients: 4, transactions: 300 });
   expect(result.opsPerSec).toBeGreaterThan(0);
   expect(result.p50Ms!).toBeGreaterThan(0);
