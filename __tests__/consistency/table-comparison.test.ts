@@ -3,12 +3,13 @@
 import path from 'node:path';
 import { ensureReady } from '../../src/cluster/cluster-commands';
 import { LocalCluster } from '../../src/cluster/local-cluster';
-import { loadConfig } from '../../src/config';
+import { type Config, loadConfig } from '../../src/config';
 import { compareTable } from '../../src/consistency/table-comparison';
 import { formatComparison } from '../../src/consistency/format-comparison';
 import { queryOnce, withPg } from '../../src/db/pg-client';
 import { readPrimaryWalPosition } from '../../src/replication/primary-wal-position';
 import { waitForReplay } from '../../src/replication/wait-for-replay';
+import { freePorts } from '../demo/free-ports';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -25,13 +26,16 @@ test('on the test cluster, after syncing, every standby equals the primary', asy
 
 describe('a standby whose replay is paused', () => {
   const dir = path.join(root, '.cluster-b-consistency');
-  const ports = [55536, 55537, 55538];
-  const config = loadConfig({ RWSPLIT_CLUSTER_DIR: dir, RWSPLIT_CLUSTER_PORTS: ports.join(',') });
-  const cluster = new LocalCluster(config.cluster);
+  let config: Config;
+  let cluster: LocalCluster;
   const standby1 = () => cluster.adminTarget(cluster.node('standby1'));
 
   beforeAll(async () => {
-    await cluster.reset();
+    // A cluster left over from an interrupted run is removed whatever ports it had (reset works on the folder).
+    await new LocalCluster(loadConfig({ RWSPLIT_CLUSTER_DIR: dir }).cluster).reset();
+    const ports = await freePorts(3);
+    config = loadConfig({ RWSPLIT_CLUSTER_DIR: dir, RWSPLIT_CLUSTER_PORTS: ports.join(',') });
+    cluster = new LocalCluster(config.cluster);
     await ensureReady(config);
   }, 120_000);
   afterAll(async () => {

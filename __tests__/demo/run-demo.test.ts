@@ -6,6 +6,7 @@ import path from 'node:path';
 import { LocalCluster } from '../../src/cluster/local-cluster';
 import { loadConfig } from '../../src/config';
 import { runDemo } from '../../src/demo/run-demo';
+import { freePorts } from './free-ports';
 
 const config = loadConfig();
 const root = path.resolve(__dirname, '..', '..');
@@ -45,9 +46,10 @@ test('runDemo: the row is read back from a standby, timings are reported, every 
 
 test('`npm run demo` on a fresh clone with nothing configured creates the cluster, migrates, runs and exits 0', async () => {
   const dir = path.join(root, '.cluster-b-fresh-demo');
-  const ports = [55530, 55531, 55532];
+  // A cluster left over from an interrupted run is removed with the ports it was made with.
+  await new LocalCluster({ ...config.cluster, dir }).reset();
+  const ports = await freePorts(3);
   const cluster = new LocalCluster({ ...config.cluster, dir, ports });
-  await cluster.reset();
   try {
     const env: NodeJS.ProcessEnv = { ...process.env, RWSPLIT_CLUSTER_DIR: dir, RWSPLIT_CLUSTER_PORTS: ports.join(',') };
     delete env.DATABASE_URL;
@@ -63,7 +65,9 @@ test('`npm run demo` on a fresh clone with nothing configured creates the cluste
       output: expect.stringContaining('consistent: every node holds all 5 rows'),
     });
     expect(output).toContain('migrations: 20261125000000_init');
-    expect(output).toMatch(/read row \d+ back through the replicated client from standby\d, port 5553[12]/);
+    expect(output).toMatch(
+      new RegExp(`read row \\d+ back through the replicated client from standby\\d, port (${ports[1]}|${ports[2]})`),
+    );
     expect(existsSync(path.join(dir, 'standby2', 'PG_VERSION'))).toBe(true);
     expect(output).not.toContain(config.cluster.appPassword);
   } finally {
