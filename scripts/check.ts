@@ -2,16 +2,17 @@
 import { Command } from 'commander';
 import { loadConfig } from '../src/config';
 import { runMain } from '../src/cli/run-main';
+import { intOption } from '../src/bench/int-option';
 import { allNodesUp, checkNodes, formatNodeChecks, roleMismatches } from '../src/replication/node-check';
 
 const program = new Command('check')
   .description('Check each configured node: reachable, server version, role (pg_is_in_recovery()), latency')
-  .option('--timeout <ms>', 'connect timeout per node, in ms', '3000')
+  .option('--timeout <ms>', 'connect timeout per node, in ms', intOption(1, 600_000), 3000)
   .parse();
 
 runMain(async () => {
-  const opts = program.opts<{ timeout: string }>();
-  const checks = await checkNodes(loadConfig(), { connectTimeoutMs: Number(opts.timeout) });
+  const opts = program.opts<{ timeout: number }>();
+  const checks = await checkNodes(loadConfig(), { connectTimeoutMs: opts.timeout });
   console.log(formatNodeChecks(checks));
   for (const c of roleMismatches(checks)) {
     console.log(`warning: ${c.name} is configured as the ${c.expectedRole} but answers as a ${c.role}.`);
