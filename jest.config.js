@@ -47,4 +47,6 @@ module.exports = {
   globalSetup: '<rootDir>/__tests__/setup/global-setup.ts',
   globalTeardown: '<rootDir>/__tests__/setup/global-teardown.ts',
   testTimeout: 60_000,
+  // One worker: tests share one local cluster and some inject faults into it (paused replay, stopped nodes).
+  maxWorkers: 1,
 };

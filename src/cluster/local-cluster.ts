@@ -16,6 +16,8 @@ import { type RunAs, chownTree, serverAccount } from './os-user';
 
 /** Seconds pg_ctl may take to start or stop one node before we give up. */
 export const PG_CTL_TIMEOUT_S = 60;
+/** Attempts to start a node whose port is briefly held by another socket. */
+const START_ATTEMPTS = 3;
 /** How long `up` waits for every standby to stream, in ms. */
 export const STREAMING_TIMEOUT_MS = 60_000;
 
@@ -101,7 +103,12 @@ export class LocalCluster {
       await this.#stop(primary, 'fast');
       for (const standby of missing) await this.#cloneStandby(primary, standby);
     }
-    for (const node of this.#live(state)) await this.#start(node);
+    const live = this.#live(state);
+    const standbyNames = live.filter((n) => n !== primary).map((n) => n.name);
+    await writeNodeFiles(this.#cfg, primary, undefined, standbyNames);
+    for (const node of live) await this.#start(node);
+    // A running primary picks up a changed synchronous_standby_names without a restart.
+    await queryOnce(this.adminTarget(primary), 'SELECT pg_reload_conf()');
     await this.waitForStreaming();
   }
 
@@ -309,7 +316,8 @@ export class LocalCluster {
     await fs.appendFile(path.join(node.dataDir, 'postgresql.conf'), sharedSettings(localSocketDir(this.#cfg)));
     await fs.writeFile(path.join(node.dataDir, 'pg_hba.conf'), hbaRules(this.#cfg));
     const standbyNames = this.nodes.slice(1).map((n) => n.name);
-    await writeNodeFiles(this.#cfg, node, undefined, standbyNames);
+    // No synchronous standbys yet: commits during setup must not wait for standbys that do not exist.
+    await writeNodeFiles(this.#cfg, node, undefined, []);
     await chownTree(this.#cfg.dir, await this.#account());
     await this.#start(node);
     await withPg(this.adminTarget(node), async (c) => {
@@ -354,7 +362,7 @@ export class LocalCluster {
     return r.exitCode === 0;
   }
 
-  async #start(node: LocalNode): Promise<void> {
+  async #start(node: LocalNode, attempt = 1): Promise<void> {
     if (await this.#isRunning(node)) {
       if (await portAnswers(this.#cfg.host, node.port)) return;
       await this.#clearStalePid(node);
@@ -373,6 +381,12 @@ export class LocalCluster {
         .readFile(node.logFile, 'utf8')
         .then((t) => t.trim().split('\n').slice(-8).join('\n'))
         .catch(() => '');
+      // Loopback ports above 32767 can be held for a moment as the local end of an outgoing connection.
+      if (/Address already in use/.test(tail) && attempt < START_ATTEMPTS) {
+        this.#log(`port ${node.port} is busy for a moment; retrying (${attempt}/${START_ATTEMPTS})`);
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+        return this.#start(node, attempt + 1);
+      }
       throw new Error(
         `Could not start ${node.name} on port ${node.port}. Last lines of ${node.logFile}:\n${tail}\n` +
           'If the data folder is damaged, `npm run cluster:reset` rebuilds the cluster.',

@@ -57,7 +57,9 @@ export function nodeSettings(
     ].join(' ');
     lines.push(`primary_conninfo = '${conninfo}'`, `primary_slot_name = '${node.name}'`);
   } else if (cluster.syncStandbys > 0 && standbyNames.length > 0) {
-    lines.push(`synchronous_standby_names = 'ANY ${cluster.syncStandbys} (${standbyNames.join(', ')})'`);
+    // After a failover fewer standbys may be left than were asked for; waiting for absent ones would hang commits.
+    const count = Math.min(cluster.syncStandbys, standbyNames.length);
+    lines.push(`synchronous_standby_names = 'ANY ${count} (${standbyNames.join(', ')})'`);
   }
   return `${lines.join('\n')}\n`;
 }

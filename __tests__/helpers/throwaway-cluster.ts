@@ -1,0 +1,41 @@
+// A private local cluster for tests that stop, pause or promote nodes, so the shared test cluster stays intact.
+import path from 'node:path';
+import { loadConfig, localNodeUrl, PROJECT_ROOT, type LocalClusterConfig } from '../../src/config';
+import { LocalCluster } from '../../src/cluster/local-cluster';
+import { applyMigrations } from '../../src/db/migrator';
+
+export interface Throwaway {
+  readonly cluster: LocalCluster;
+  readonly config: LocalClusterConfig;
+  readonly primaryUrl: string;
+  readonly replicaUrls: string[];
+  /** Stops the cluster and deletes its data. */
+  destroy(): Promise<void>;
+}
+
+/** Creates (afresh) and starts a cluster in `.cluster-<name>` on `ports`, migrated. */
+export async function throwawayCluster(
+  name: string,
+  ports: number[],
+  overrides: Partial<LocalClusterConfig> = {},
+): Promise<Throwaway> {
+  const config: LocalClusterConfig = {
+    ...loadConfig({}).cluster,
+    dir: path.join(PROJECT_ROOT, `.cluster-${name}`),
+    ports,
+    ...overrides,
+  };
+  const cluster = new LocalCluster(config);
+  await cluster.reset();
+  await cluster.up();
+  const primaryUrl = localNodeUrl(config, 0);
+  await applyMigrations(primaryUrl);
+  await cluster.waitForStreaming();
+  return {
+    cluster,
+    config,
+    primaryUrl,
+    replicaUrls: ports.slice(1).map((_, i) => localNodeUrl(config, i + 1)),
+    destroy: () => cluster.reset(),
+  };
+}

@@ -1,0 +1,276 @@
+// Routing on the real cluster: where reads and writes land, proven by the servers' own answers.
+import { loadConfig } from '../../src/config';
+import { LocalCluster } from '../../src/cluster/local-cluster';
+import { queryOnce } from '../../src/db/pg-client';
+import type { RwsplitEvent } from '../../src/routing/events';
+import { createRwsplitFromConfig, type Rwsplit } from '../../src/routing/routed-client';
+import { NoReplicaAvailableError } from '../../src/routing/router';
+import { serverIdentity } from '../helpers/server-port';
+import { waitUntil } from '../helpers/wait-until';
+
+const config = loadConfig();
+const cluster = new LocalCluster(config.cluster);
+const [primaryPort, ...standbyPorts] = config.cluster.ports;
+const standby = (i: number) => cluster.nodes[i + 1]!;
+
+async function setReplayPaused(index: number, paused: boolean): Promise<void> {
+  const fn = paused ? 'pg_wal_replay_pause' : 'pg_wal_replay_resume';
+  await queryOnce(cluster.adminTarget(standby(index)), `SELECT ${fn}()`);
+}
+
+/** Inserts a row straight on the primary, bypassing rwsplit, and returns its id. */
+async function insertOnPrimary(data: string): Promise<number> {
+  const rows = await queryOnce<{ id: number }>(
+    config.primaryUrl,
+    'INSERT INTO test_replication (data) VALUES ($1) RETURNING id',
+    [data],
+  );
+  return rows[0]!.id;
+}
+
+async function primaryLsn(): Promise<string> {
+  return (await queryOnce<{ lsn: string }>(config.primaryUrl, 'SELECT pg_current_wal_lsn()::text AS lsn'))[0]!.lsn;
+}
+
+/** Waits until every standby has replayed the primary's current position. */
+async function syncAll(): Promise<void> {
+  const lsn = await primaryLsn();
+  await waitUntil(async () => {
+    const done = await Promise.all(
+      config.replicaUrls.map(
+        async (url) =>
+          (await queryOnce<{ ok: boolean }>(url, 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [lsn]))[0]!.ok,
+      ),
+    );
+    return done.every(Boolean);
+  }, 'standbys to replay the primary position');
+}
+
+describe('routing on the real cluster', () => {
+  let rw: Rwsplit;
+  const events: RwsplitEvent[] = [];
+
+  beforeAll(async () => {
+    rw = await createRwsplitFromConfig(config, { onEvent: (e) => events.push(e), checkIntervalMs: [60_000, 60_000] });
+  });
+  afterAll(async () => {
+    await Promise.all([0, 1].map((i) => setReplayPaused(i, false)));
+    await rw.close();
+  });
+  beforeEach(async () => {
+    events.length = 0;
+    await Promise.all([0, 1].map((i) => setReplayPaused(i, false)));
+    await syncAll();
+    await rw.checkNow();
+  });
+
+  test('$replica() reads answer from a standby, round-robin over both', async () => {
+    const ports = new Set<number>();
+    for (let i = 0; i < 4; i++) {
+      const id = await serverIdentity(rw.client.$replica());
+      expect(id.inRecovery).toBe(true);
+      ports.add(id.port);
+    }
+    expect([...ports].sort()).toEqual([...standbyPorts].sort());
+  });
+
+  test('writes, raw SQL, $primary() and transactions go to the primary', async () => {
+    expect(await serverIdentity(rw.client)).toEqual({ port: primaryPort, inRecovery: false });
+    expect(await serverIdentity(rw.client.$primary())).toEqual({ port: primaryPort, inRecovery: false });
+    const inTx = await rw.client.$transaction(async (tx) => serverIdentity(tx));
+    expect(inTx).toEqual({ port: primaryPort, inRecovery: false });
+    const row = await rw.client.testReplication.create({ data: { data: 'routing write' } });
+    const onPrimary = await queryOnce<{ id: number }>(
+      config.primaryUrl,
+      'SELECT id FROM test_replication WHERE id = $1',
+      [row.id],
+    );
+    expect(onPrimary).toHaveLength(1);
+    expect(events).toContainEqual(
+      expect.objectContaining({ event: 'query', role: 'primary', operation: 'create', ok: true }),
+    );
+  });
+
+  test('model reads are served by a standby: a row the standbys have not replayed is invisible to them', async () => {
+    await Promise.all([0, 1].map((i) => setReplayPaused(i, true)));
+    const id = await insertOnPrimary('only on the primary for now');
+    // Outside a session scope reads are eventual: they go to a standby, which has not replayed the insert.
+    expect(await rw.client.testReplication.findUnique({ where: { id } })).toBeNull();
+    expect(await rw.client.testReplication.count({ where: { id } })).toBe(0);
+    expect(await rw.client.$primary().testReplication.findUnique({ where: { id } })).not.toBeNull();
+    const reads = events.filter((e) => e.event === 'query' && e.operation !== '$queryRaw');
+    expect(reads.map((e) => (e.event === 'query' ? e.role : null))).toEqual(['replica', 'replica']);
+  });
+
+  test('a lagging replica is ejected and re-admitted after it catches up; the byte rule keeps an idle one in', async () => {
+    await rw.close();
+    rw = await createRwsplitFromConfig(config, {
+      onEvent: (e) => events.push(e),
+      checkIntervalMs: [60_000, 60_000],
+      maxLagMs: 0, // time lag alone never qualifies here, so eligibility rests on the byte rule
+      maxLagBytes: 0,
+    });
+    // Idle standbys: time since the last replayed commit is > 0 ms, yet nothing is missing, so both are in.
+    expect(rw.replicas().map((r) => r.eligible)).toEqual([true, true]);
+
+    await setReplayPaused(0, true);
+    await insertOnPrimary('makes standby1 fall behind');
+    await waitUntil(async () => {
+      await rw.checkNow();
+      const [s1, s2] = rw.replicas();
+      return s1!.reason === 'lagging' && s2!.eligible;
+    }, 'standby1 to be ejected as lagging while standby2 stays eligible');
+    expect(events).toContainEqual(
+      expect.objectContaining({ event: 'replica_ejected', reason: 'lagging', node: `127.0.0.1:${standbyPorts[0]}` }),
+    );
+    for (let i = 0; i < 3; i++) expect((await serverIdentity(rw.client.$replica())).port).toBe(standbyPorts[1]);
+
+    await setReplayPaused(0, false);
+    await waitUntil(async () => {
+      await rw.checkNow();
+      return rw.replicas()[0]!.eligible;
+    }, 'standby1 to be re-admitted');
+    expect(events).toContainEqual({ event: 'replica_admitted', node: `127.0.0.1:${standbyPorts[0]}` });
+  });
+
+  test('read-your-writes: inside a session a read after a write sees it, even with both standbys paused', async () => {
+    await Promise.all([0, 1].map((i) => setReplayPaused(i, true)));
+    await rw.session(async () => {
+      const row = await rw.client.testReplication.create({ data: { data: 'ryw' } });
+      const seen = await rw.client.testReplication.findUnique({ where: { id: row.id } });
+      expect(seen?.data).toBe('ryw');
+      // No standby has replayed it: the read must have gone to the primary.
+      expect(events).toContainEqual({ event: 'primary_fallback_read', reason: 'not_caught_up' });
+    });
+    // The same read in eventual mode goes to a standby, which does not have the row.
+    const stale = await rw.session(
+      async () => {
+        const row = await rw.client.testReplication.create({ data: { data: 'eventual' } });
+        return rw.client.testReplication.findUnique({ where: { id: row.id } });
+      },
+      { mode: 'eventual' },
+    );
+    expect(stale).toBeNull();
+  });
+
+  test('read-your-writes uses a replica once it has replayed the write', async () => {
+    await rw.session(async () => {
+      const row = await rw.client.testReplication.create({ data: { data: 'ryw replica' } });
+      await syncAll();
+      events.length = 0;
+      expect(await rw.client.testReplication.findUnique({ where: { id: row.id } })).not.toBeNull();
+      expect(events.filter((e) => e.event === 'query').map((e) => (e.event === 'query' ? e.role : ''))).toEqual([
+        'replica',
+      ]);
+    });
+  });
+
+  test('a read may wait for a replica to catch up (readYourWritesWaitMs)', async () => {
+    const waiting = await createRwsplitFromConfig(config, {
+      readYourWritesWaitMs: 20_000,
+      checkIntervalMs: [60_000, 60_000],
+      onEvent: (e) => events.push(e),
+    });
+    try {
+      await Promise.all([0, 1].map((i) => setReplayPaused(i, true)));
+      await waiting.session(async () => {
+        const row = await waiting.client.testReplication.create({ data: { data: 'wait for me' } });
+        events.length = 0;
+        const read = waiting.client.testReplication.findUnique({ where: { id: row.id } });
+        setTimeout(() => void setReplayPaused(1, false), 300);
+        expect((await read)?.id).toBe(row.id);
+        const served = events.filter((e) => e.event === 'query');
+        expect(served).toEqual([expect.objectContaining({ role: 'replica', node: `127.0.0.1:${standbyPorts[1]}` })]);
+      });
+    } finally {
+      await waiting.close();
+    }
+  });
+
+  test('a causal token carries read-your-writes into the next scope; junk tokens are refused', async () => {
+    await Promise.all([0, 1].map((i) => setReplayPaused(i, true)));
+    const { token, id } = await rw.session(async () => {
+      const row = await rw.client.testReplication.create({ data: { data: 'token' } });
+      return { token: await rw.token(), id: row.id };
+    });
+    expect(token).toMatch(/^rw1\./);
+    const seen = await rw.session(() => rw.client.testReplication.findUnique({ where: { id } }), { token: token! });
+    expect(seen?.id).toBe(id);
+    const blind = await rw.session(() => rw.client.testReplication.findUnique({ where: { id } }));
+    expect(blind).toBeNull();
+    await expect(rw.session(async () => 1, { token: 'rw1.bm9wZQ' })).rejects.toThrow(/Corrupt rwsplit causal token/);
+    await expect(rw.session(async () => 1, { token: "'); DROP TABLE x; --" })).rejects.toThrow(
+      /Not an rwsplit causal token/,
+    );
+  });
+
+  test("mode 'primary' always reads on the primary", async () => {
+    const id = await rw.session(() => serverIdentity(rw.client.$replica()), { mode: 'primary' });
+    expect(id).toEqual({ port: primaryPort, inRecovery: false });
+  });
+
+  test('a query error on a replica is surfaced unchanged and not retried', async () => {
+    await expect(rw.client.$replica().$queryRawUnsafe('SELECT * FROM no_such_table')).rejects.toThrow(/no_such_table/);
+    const queries = events.filter((e) => e.event === 'query');
+    expect(queries).toHaveLength(1);
+    expect(events.some((e) => e.event === 'replica_ejected')).toBe(false);
+  });
+});
+
+describe('bad routing configuration', () => {
+  test.each([
+    [{ maxLagMs: -1 }, /maxLagMs must be ≥ 0/],
+    [{ maxLagBytes: -5 }, /maxLagBytes must be ≥ 0/],
+    [{ consistency: 'strong' as never }, /consistency must be one of eventual, read-your-writes, primary/],
+    [{ checkIntervalMs: [500, 100] as const }, /checkIntervalMs must be \[min, max\]/],
+  ])('%j is refused', async (extra, message) => {
+    await expect(createRwsplitFromConfig(config, extra)).rejects.toThrow(message);
+  });
+
+  test('a replica URL that is the primary itself is refused', async () => {
+    await expect(
+      createRwsplitFromConfig(config, { replicaUrls: [config.replicaUrls[0]!, config.primaryUrl] }),
+    ).rejects.toThrow(/replicaUrls\[1\] .* is the primary itself/);
+  });
+
+  test('a replica that is not in recovery (e.g. the primary behind another address) is never eligible', async () => {
+    const viaLocalhost = config.primaryUrl.replace('127.0.0.1', 'localhost');
+    const rw = await createRwsplitFromConfig(config, { replicaUrls: [viaLocalhost] });
+    try {
+      expect(rw.replicas()[0]).toEqual(expect.objectContaining({ eligible: false, reason: 'not_in_recovery' }));
+    } finally {
+      await rw.close();
+    }
+  });
+
+  test('fallbackToPrimary off: reads fail clearly when no replica qualifies', async () => {
+    const rw = await createRwsplitFromConfig(config, {
+      replicaUrls: ['postgresql://rwsplit:x@127.0.0.1:1/rwsplit'],
+      fallbackToPrimary: false,
+      connectTimeoutMs: 500,
+    });
+    try {
+      expect(rw.replicas()[0]).toEqual(expect.objectContaining({ eligible: false, reason: 'unreachable' }));
+      const err = await rw.client.testReplication.count().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NoReplicaAvailableError);
+      expect(String(err)).toMatch(/127\.0\.0\.1:1: unreachable.*fallbackToPrimary is off/);
+    } finally {
+      await rw.close();
+    }
+  });
+
+  test('fallbackToPrimary on (default): with every replica down, reads go to the primary', async () => {
+    const events: RwsplitEvent[] = [];
+    const rw = await createRwsplitFromConfig(config, {
+      replicaUrls: ['postgresql://rwsplit:x@127.0.0.1:1/rwsplit'],
+      connectTimeoutMs: 500,
+      onEvent: (e) => events.push(e),
+    });
+    try {
+      expect(await serverIdentity(rw.client.$replica())).toEqual({ port: primaryPort, inRecovery: false });
+      expect(events).toContainEqual({ event: 'primary_fallback_read', reason: 'no_eligible_replica' });
+    } finally {
+      await rw.close();
+    }
+  });
+});

@@ -1,0 +1,48 @@
+// Chooses among the eligible replicas. Round-robin by default; the strategy is pluggable.
+import type { LagThresholds, ReplicaHost } from './replica-host';
+
+/**
+ * Picks one host from a non-empty list of eligible hosts.
+ * @example const leastLag: SelectionStrategy = (hosts) => [...hosts].sort((a, b) => (a.health.lagBytes ?? 0) - (b.health.lagBytes ?? 0))[0]!;
+ */
+export type SelectionStrategy = (eligible: readonly ReplicaHost[]) => ReplicaHost;
+
+/** Round-robin over whatever is eligible at the moment of each call. */
+export function roundRobin(): SelectionStrategy {
+  let next = 0;
+  return (eligible) => {
+    const host = eligible[next % eligible.length]!;
+    next = (next + 1) % Number.MAX_SAFE_INTEGER;
+    return host;
+  };
+}
+
+/** Picks the host whose last check showed the fewest bytes of lag. */
+export const leastLag: SelectionStrategy = (eligible) =>
+  eligible.reduce((best, h) => ((h.health.lagBytes ?? Infinity) < (best.health.lagBytes ?? Infinity) ? h : best));
+
+export class HostList {
+  readonly hosts: readonly ReplicaHost[];
+  readonly #limits: LagThresholds;
+  readonly #strategy: SelectionStrategy;
+
+  constructor(hosts: readonly ReplicaHost[], limits: LagThresholds, strategy: SelectionStrategy = roundRobin()) {
+    this.hosts = hosts;
+    this.#limits = limits;
+    this.#strategy = strategy;
+  }
+
+  get limits(): LagThresholds {
+    return this.#limits;
+  }
+
+  eligible(exclude?: ReplicaHost): ReplicaHost[] {
+    return this.hosts.filter((h) => h !== exclude && h.isEligible(this.#limits));
+  }
+
+  /** The next eligible host, or undefined when none qualifies. */
+  next(exclude?: ReplicaHost): ReplicaHost | undefined {
+    const eligible = this.eligible(exclude);
+    return eligible.length === 0 ? undefined : this.#strategy(eligible);
+  }
+}

@@ -1,0 +1,84 @@
+// Failover discovery: when a write hits a connection error or a read-only-transaction error, probe every
+// configured node for the one with pg_is_in_recovery() = false and send writes there. Two nodes claiming to be
+// primary is split brain: writes are refused until only one does.
+import { queryOnce } from '../db/pg-client';
+import { IS_IN_RECOVERY } from '../replication/queries';
+import type { EventListener } from './events';
+import type { NodeAddress, PrimaryTarget } from './primary-target';
+
+/** Raised while two or more nodes claim to be primary; writes are refused until only one does. */
+export class SplitBrainError extends Error {
+  override readonly name = 'SplitBrainError';
+  constructor(readonly primaries: readonly string[]) {
+    super(
+      `Split brain: ${primaries.join(' and ')} all claim to be primary (pg_is_in_recovery() = false). ` +
+        'Writes are refused until only one does: demote or stop the stale primary.',
+    );
+  }
+}
+
+/** Raised when no configured node is a primary (all down or all in recovery). */
+export class NoPrimaryError extends Error {
+  override readonly name = 'NoPrimaryError';
+}
+
+export class PrimaryDiscovery {
+  readonly #nodes: readonly NodeAddress[];
+  readonly #target: PrimaryTarget;
+  readonly #onEvent: EventListener;
+  readonly #probeTimeoutMs: number;
+  #splitBrain: readonly string[] | null = null;
+  #inFlight: Promise<NodeAddress> | null = null;
+
+  constructor(nodes: readonly NodeAddress[], target: PrimaryTarget, onEvent: EventListener, probeTimeoutMs = 2000) {
+    this.#nodes = nodes;
+    this.#target = target;
+    this.#onEvent = onEvent;
+    this.#probeTimeoutMs = probeTimeoutMs;
+  }
+
+  /** Nodes that claimed to be primary at the last probe, when more than one did. */
+  get splitBrain(): readonly string[] | null {
+    return this.#splitBrain;
+  }
+
+  /** Probes every node once (concurrent callers share one probe) and moves the write target. */
+  discover(): Promise<NodeAddress> {
+    this.#inFlight ??= this.#probe().finally(() => {
+      this.#inFlight = null;
+    });
+    return this.#inFlight;
+  }
+
+  async #probe(): Promise<NodeAddress> {
+    const answers = await Promise.all(
+      this.#nodes.map(async (node) => {
+        try {
+          const rows = await queryOnce<{ in_recovery: boolean }>(node.url, IS_IN_RECOVERY, [], this.#probeTimeoutMs);
+          return { node, primary: rows[0]?.in_recovery === false };
+        } catch {
+          return { node, primary: false };
+        }
+      }),
+    );
+    const primaries = answers.filter((a) => a.primary).map((a) => a.node);
+    if (primaries.length > 1) {
+      this.#splitBrain = primaries.map((p) => p.name);
+      throw new SplitBrainError(this.#splitBrain);
+    }
+    this.#splitBrain = null;
+    const found = primaries[0];
+    if (!found) {
+      throw new NoPrimaryError(
+        `No primary found among ${this.#nodes.map((n) => n.name).join(', ')}: every node is down or in recovery. ` +
+          'Promote a standby (npm run cluster:failover for the local cluster) and retry.',
+      );
+    }
+    const previous = this.#target.current;
+    if (found.url !== previous.url) {
+      this.#target.moveTo(found);
+      this.#onEvent({ event: 'primary_changed', from: previous.name, to: found.name });
+    }
+    return found;
+  }
+}

@@ -1,0 +1,47 @@
+// Where writes go. The primary's PrismaClient runs over a pg Pool whose connections are made by
+// `FollowingClient`, which reads the current primary's address at connect time. After failover discovery moves
+// the target, every new connection (model writes, raw SQL, transactions alike) reaches the new primary.
+import pg from 'pg';
+
+export interface NodeAddress {
+  /** A label for logs and metrics: `host:port`. */
+  readonly name: string;
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Parses a postgres URL into the address parts the router needs. */
+export function nodeAddress(url: string): NodeAddress {
+  const u = new URL(url);
+  const port = Number(u.port || 5432);
+  return { name: `${u.hostname}:${port}`, url, host: u.hostname, port };
+}
+
+export class PrimaryTarget {
+  #current: NodeAddress;
+
+  constructor(initial: NodeAddress) {
+    this.#current = initial;
+  }
+
+  get current(): NodeAddress {
+    return this.#current;
+  }
+
+  moveTo(address: NodeAddress): void {
+    this.#current = address;
+  }
+
+  /** A pg.Client class for a Pool's `Client` option: each new connection goes to the current primary. */
+  clientClass(): typeof pg.Client {
+    const current = () => this.#current;
+    return class FollowingClient extends pg.Client {
+      constructor(config?: string | pg.ClientConfig) {
+        const base: pg.ClientConfig = typeof config === 'string' ? { connectionString: config } : { ...config };
+        // connectionString would win over host/port, so the current target's URL replaces it.
+        super({ ...base, connectionString: current().url });
+      }
+    };
+  }
+}

@@ -1,0 +1,146 @@
+// One replica as the router sees it: its PrismaClient, its health (reachable, in recovery, lag) and whether it
+// may serve reads now. Health comes from checks on the host's own small pg pool, never from the request path.
+import pg from 'pg';
+import type { PrismaClient } from '../db/node-client';
+import { hasReached, type LsnText } from '../replication/lsn';
+import { REPLAYED_UP_TO } from '../replication/queries';
+import type { EjectionReason } from './events';
+
+/** Lag thresholds: a replica is fresh enough when lag time ≤ maxLagMs OR lag bytes ≤ maxLagBytes. */
+export interface LagThresholds {
+  readonly maxLagMs: number;
+  readonly maxLagBytes: number;
+}
+
+/** The last health check's result. */
+export interface HostHealth {
+  readonly reachable: boolean;
+  readonly inRecovery: boolean;
+  /** ms since the last replayed transaction committed on the primary (null: nothing replayed yet). */
+  readonly lagMs: number | null;
+  /** Bytes of WAL between the primary's position and this replica's replay position (null if unknown). */
+  readonly lagBytes: number | null;
+  readonly replayLsn: LsnText | null;
+  readonly checkedAt: number;
+  readonly error: string | null;
+}
+
+/**
+ * The replica's view for a health check, given the primary's current WAL position as $1 (when the primary does
+ * not answer, the replica's own receive position stands in, so reads survive a dead primary).
+ * Byte lag comes from pg_wal_lsn_diff; time lag from pg_last_xact_replay_timestamp(), which stands still on an
+ * idle standby (so the byte rule decides there).
+ */
+export const REPLICA_HEALTH = `
+  SELECT pg_is_in_recovery() AS in_recovery,
+         pg_last_wal_replay_lsn()::text AS replay_lsn,
+         CASE WHEN pg_is_in_recovery()
+              THEN pg_wal_lsn_diff(COALESCE($1::text::pg_lsn, pg_last_wal_receive_lsn()), pg_last_wal_replay_lsn())::float8
+         END AS lag_bytes,
+         EXTRACT(EPOCH FROM (clock_timestamp() - pg_last_xact_replay_timestamp()))::float8 * 1000 AS lag_ms`;
+
+const UNKNOWN: HostHealth = {
+  reachable: false,
+  inRecovery: false,
+  lagMs: null,
+  lagBytes: null,
+  replayLsn: null,
+  checkedAt: 0,
+  error: 'not checked yet',
+};
+
+/** Why a health result is not eligible, or null when it is. */
+export function ineligibility(health: HostHealth, limits: LagThresholds): EjectionReason | null {
+  if (!health.reachable) return 'unreachable';
+  if (!health.inRecovery) return 'not_in_recovery';
+  const timeOk = health.lagMs !== null && health.lagMs <= limits.maxLagMs;
+  const bytesOk = health.lagBytes !== null && health.lagBytes <= limits.maxLagBytes;
+  return timeOk || bytesOk ? null : 'lagging';
+}
+
+export class ReplicaHost {
+  readonly name: string;
+  readonly url: string;
+  readonly client: PrismaClient;
+  readonly #pool: pg.Pool;
+  #health: HostHealth = UNKNOWN;
+  /** Set by a connection error on a read; cleared by the next passing check. */
+  #ejected: EjectionReason | null = null;
+
+  constructor(name: string, url: string, client: PrismaClient, connectTimeoutMs = 2000) {
+    this.name = name;
+    this.url = url;
+    this.client = client;
+    this.#pool = new pg.Pool({
+      connectionString: url,
+      max: 1,
+      connectionTimeoutMillis: connectTimeoutMs,
+      idleTimeoutMillis: 10_000,
+    });
+    // A dropped idle health connection is reported by the next check, not here.
+    this.#pool.on('error', () => undefined);
+  }
+
+  get health(): HostHealth {
+    return this.#health;
+  }
+
+  /** Why the host is out of rotation now (a connection error since the last check, or the check itself). */
+  reason(limits: LagThresholds): EjectionReason | null {
+    return this.#ejected ?? ineligibility(this.#health, limits);
+  }
+
+  isEligible(limits: LagThresholds): boolean {
+    return this.reason(limits) === null;
+  }
+
+  /** Takes the host out of rotation at once (a read on it hit a connection error). */
+  eject(reason: EjectionReason): void {
+    this.#ejected = reason;
+  }
+
+  /** Runs one health check. `primaryLsn` is the primary's current WAL position (null if unknown). */
+  async check(primaryLsn: LsnText | null, now: number): Promise<HostHealth> {
+    try {
+      const { rows } = await this.#pool.query<{
+        in_recovery: boolean;
+        replay_lsn: string | null;
+        lag_bytes: number | null;
+        lag_ms: number | null;
+      }>(REPLICA_HEALTH, [primaryLsn]);
+      const row = rows[0]!;
+      this.#health = {
+        reachable: true,
+        inRecovery: row.in_recovery,
+        lagMs: row.lag_ms,
+        lagBytes: row.lag_bytes === null ? null : Math.max(0, row.lag_bytes),
+        replayLsn: row.replay_lsn,
+        checkedAt: now,
+        error: null,
+      };
+      this.#ejected = null;
+    } catch (err) {
+      this.#health = { ...UNKNOWN, checkedAt: now, error: err instanceof Error ? err.message : String(err) };
+    }
+    return this.#health;
+  }
+
+  /**
+   * Has this replica replayed up to `lsn`? Answers from the last check when that already shows it, else asks
+   * the replica (one cheap query).
+   */
+  async hasCaughtUp(lsn: LsnText): Promise<boolean> {
+    const known = this.#health.replayLsn;
+    if (known !== null && hasReached(known, lsn)) return true;
+    try {
+      const { rows } = await this.#pool.query<{ caught_up: boolean | null }>(REPLAYED_UP_TO, [lsn]);
+      return rows[0]?.caught_up === true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end().catch(() => undefined);
+  }
+}

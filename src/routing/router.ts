@@ -1,0 +1,142 @@
+// The load balancer: decides which node serves a read, given the scope's consistency mode, the replicas'
+// health and the scope's last write position; retries a read once elsewhere after a connection error.
+import type { ConsistencyMode } from '../config';
+import type { PrismaClient } from '../db/node-client';
+import { isConnectionError } from '../db/errors';
+import type { EventListener, NodeRole } from './events';
+import type { HostList } from './host-list';
+import type { ReplicaHost } from './replica-host';
+import { currentSession, type Session } from './session';
+
+/** Raised when no replica may serve a read and `fallbackToPrimary` is off. */
+export class NoReplicaAvailableError extends Error {
+  override readonly name = 'NoReplicaAvailableError';
+}
+
+export interface RouterOptions {
+  /** Reads go to the primary when no replica is eligible. Default true. */
+  readonly fallbackToPrimary: boolean;
+  /** Consistency inside a session scope when the scope names none. Default `read-your-writes`. */
+  readonly consistency: ConsistencyMode;
+  /** How long a read-your-writes read may wait for a replica to catch up before using the primary, ms. Default 0. */
+  readonly readYourWritesWaitMs: number;
+}
+
+/** What the router needs of the primary: its client, its label, and its WAL insert position. */
+export interface PrimaryEndpoint {
+  readonly client: PrismaClient;
+  name(): string;
+  /** The primary's WAL insert LSN now (after every write that has returned). */
+  walInsertLsn(): Promise<string>;
+}
+
+type Target = { client: PrismaClient; name: string; role: NodeRole; host?: ReplicaHost };
+
+const POLL_MS = 5;
+
+export class Router {
+  readonly #hosts: HostList;
+  readonly #primary: PrimaryEndpoint;
+  readonly #options: RouterOptions;
+  readonly #onEvent: EventListener;
+
+  constructor(hosts: HostList, primary: PrimaryEndpoint, options: RouterOptions, onEvent: EventListener) {
+    this.#hosts = hosts;
+    this.#primary = primary;
+    this.#options = options;
+    this.#onEvent = onEvent;
+  }
+
+  /** The mode a read runs under: the scope's, else `eventual` outside any scope (nothing to be consistent with). */
+  modeFor(session: Session | undefined): ConsistencyMode {
+    return session ? session.mode : this.#options.consistency === 'primary' ? 'primary' : 'eventual';
+  }
+
+  /** Runs a read on the chosen node; a connection error ejects that replica and retries once elsewhere. */
+  async read<T>(operation: string, run: (client: PrismaClient) => Promise<T>): Promise<T> {
+    const session = currentSession();
+    const required = await this.#requiredLsn(session);
+    const first = await this.#choose(session, required);
+    try {
+      return await this.#timed(first, operation, run);
+    } catch (err) {
+      if (!first.host || !isConnectionError(err)) throw err;
+      this.#eject(first.host);
+      const second = await this.#choose(session, required, first.host);
+      return this.#timed(second, operation, run);
+    }
+  }
+
+  /** The LSN this read must see, fetching the primary's position once after the scope's pending writes. */
+  async #requiredLsn(session: Session | undefined): Promise<string | null> {
+    if (!session || session.mode !== 'read-your-writes') return null;
+    if (session.hasPendingWrite) session.recordLsn(await this.#primary.walInsertLsn());
+    return session.requiredLsn;
+  }
+
+  async #choose(session: Session | undefined, required: string | null, exclude?: ReplicaHost): Promise<Target> {
+    if (this.modeFor(session) === 'primary') return this.#primaryTarget();
+    if (required === null) {
+      const host = this.#hosts.next(exclude);
+      return host ? this.#replicaTarget(host) : this.#fallback('no_eligible_replica');
+    }
+    const deadline = Date.now() + this.#options.readYourWritesWaitMs;
+    for (;;) {
+      const eligible = this.#hosts.eligible(exclude);
+      if (eligible.length === 0) return this.#fallback('no_eligible_replica');
+      for (let i = 0; i < eligible.length; i++) {
+        const host = this.#hosts.next(exclude);
+        if (host && (await host.hasCaughtUp(required))) return this.#replicaTarget(host);
+      }
+      if (Date.now() >= deadline) return this.#fallback('not_caught_up');
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+
+  #fallback(reason: 'no_eligible_replica' | 'not_caught_up'): Target {
+    if (reason === 'no_eligible_replica' && !this.#options.fallbackToPrimary) {
+      const states = this.#hosts.hosts
+        .map((h) => `${h.name}: ${h.reason(this.#hosts.limits) ?? 'eligible'}`)
+        .join(', ');
+      throw new NoReplicaAvailableError(
+        `No replica can serve this read (${states || 'no replicas configured'}) and fallbackToPrimary is off. ` +
+          'Turn fallbackToPrimary on, raise maxLagMs/maxLagBytes, or bring a replica back.',
+      );
+    }
+    this.#onEvent({ event: 'primary_fallback_read', reason });
+    return this.#primaryTarget();
+  }
+
+  #primaryTarget(): Target {
+    return { client: this.#primary.client, name: this.#primary.name(), role: 'primary' };
+  }
+
+  #replicaTarget(host: ReplicaHost): Target {
+    return { client: host.client, name: host.name, role: 'replica', host };
+  }
+
+  #eject(host: ReplicaHost): void {
+    host.eject('connection_error');
+    const { lagMs, lagBytes } = host.health;
+    this.#onEvent({ event: 'replica_ejected', node: host.name, reason: 'connection_error', lagMs, lagBytes });
+  }
+
+  async #timed<T>(target: Target, operation: string, run: (client: PrismaClient) => Promise<T>): Promise<T> {
+    const start = performance.now();
+    let ok = false;
+    try {
+      const result = await run(target.client);
+      ok = true;
+      return result;
+    } finally {
+      this.#onEvent({
+        event: 'query',
+        node: target.name,
+        role: target.role,
+        operation,
+        durationMs: performance.now() - start,
+        ok,
+      });
+    }
+  }
+}
