@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../src/config';
 import { runMain } from '../src/cli/run-main';
 import { createMonitor } from '../src/monitor/monitor';
-import { nodesFromConfig } from '../src/monitor/monitored-nodes';
+import { configuredNodes } from '../src/replication/configured-nodes';
 import { renderMonitor } from '../src/monitor/render-monitor';
 
 const program = new Command('monitor')
@@ -20,7 +20,7 @@ runMain(async () => {
     throw new Error(`--interval must be a number of ms >= 100 (got ${opts.interval}).`);
   }
   const config = loadConfig();
-  const monitor = createMonitor({ nodes: nodesFromConfig(config), limits: config.routing, intervalMs: opts.interval });
+  const monitor = createMonitor({ nodes: configuredNodes(config), limits: config.routing, intervalMs: opts.interval });
   if (opts.once) {
     const snapshot = await monitor.snapshotOnce();
     console.log(opts.json ? JSON.stringify(snapshot, null, 2) : renderMonitor(snapshot));

@@ -3,7 +3,7 @@
 import { loadConfig } from '../../src/config';
 import { createMetrics } from '../../src/metrics/create-metrics';
 import { serveClusterMetrics } from '../../src/metrics/serve-cluster-metrics';
-import { nodesFromConfig } from '../../src/monitor/monitored-nodes';
+import { configuredNodes } from '../../src/replication/configured-nodes';
 import { createReplicaPoller } from '../../src/monitor/replica-poller';
 import { parseExposition, valueOf } from './parse-exposition';
 
@@ -34,7 +34,7 @@ test('an unreachable replica: eligible 0, one ejection, lag series absent', asyn
   const metrics = createMetrics();
   const deadUrl = config.replicaUrls[0]!.replace(/:\d+\//, `:${DEAD_PORT}/`);
   const poller = createReplicaPoller({
-    nodes: [...nodesFromConfig(config), { name: 'standby9', expectedRole: 'standby', target: deadUrl }],
+    nodes: [...configuredNodes(config), { name: 'standby9', expectedRole: 'standby', url: deadUrl }],
     limits: config.routing,
     listener: metrics.listener,
   });

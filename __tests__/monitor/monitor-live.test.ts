@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config';
 import { withPg } from '../../src/db/pg-client';
 import { createMonitor } from '../../src/monitor/monitor';
 import type { MonitorSnapshot } from '../../src/monitor/monitor-snapshot';
-import { nodesFromConfig } from '../../src/monitor/monitored-nodes';
+import { configuredNodes } from '../../src/replication/configured-nodes';
 import { SERVER_IDENTITY } from '../../src/replication/queries';
 
 const config = loadConfig();
@@ -16,7 +16,7 @@ const READS = 40;
 const node = (s: MonitorSnapshot, name: string) => s.nodes.find((n) => n.name === name)!;
 
 test('standalone: the standby counts the reads sent to it; the primary shows its WAL rate', async () => {
-  const monitor = createMonitor({ nodes: nodesFromConfig(config), limits: config.routing, intervalMs: 100 });
+  const monitor = createMonitor({ nodes: configuredNodes(config), limits: config.routing, intervalMs: 100 });
   const first = await monitor.sample();
   expect(first.readsSource).toBe('server-xact-commit');
   expect(first.intervalMs).toBeNull();
@@ -55,7 +55,7 @@ test('standalone: the standby counts the reads sent to it; the primary shows its
 
 test('with an event source: reads per node are the routed read operations of the interval', async () => {
   const monitor = createMonitor({
-    nodes: nodesFromConfig(config),
+    nodes: configuredNodes(config),
     limits: config.routing,
     countRoutedReads: true,
   });

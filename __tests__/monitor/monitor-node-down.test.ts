@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config';
 import { LocalCluster } from '../../src/cluster/local-cluster';
 import { createMonitor } from '../../src/monitor/monitor';
 import type { MonitorSnapshot } from '../../src/monitor/monitor-snapshot';
-import { nodesFromConfig } from '../../src/monitor/monitored-nodes';
+import { configuredNodes } from '../../src/replication/configured-nodes';
 
 jest.setTimeout(180_000);
 
@@ -16,7 +16,7 @@ beforeAll(() => cluster.up());
 afterAll(() => cluster.reset());
 
 test('stopped standby shows as down, then comes back', async () => {
-  const monitor = createMonitor({ nodes: nodesFromConfig(config), limits: config.routing, intervalMs: 100 });
+  const monitor = createMonitor({ nodes: configuredNodes(config), limits: config.routing, intervalMs: 100 });
   const before = await monitor.sample();
   expect(node(before, 'standby2')).toMatchObject({ role: 'standby', state: 'streaming', eligible: true });
 

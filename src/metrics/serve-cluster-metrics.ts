@@ -1,7 +1,7 @@
 // What `npm run metrics` runs: the metrics endpoint on its own, fed by a health-check loop over the configured
 // nodes so that the lag and eligibility gauges move live even with no application attached.
 import type { Config } from '../config';
-import { nodesFromConfig } from '../monitor/monitored-nodes';
+import { configuredNodes } from '../replication/configured-nodes';
 import { type ReplicaPoller, createReplicaPoller } from '../monitor/replica-poller';
 import { type RwsplitMetrics, createMetrics } from './create-metrics';
 import { type MetricsServer, startMetricsServer } from './metrics-handler';
@@ -28,7 +28,7 @@ export interface ClusterMetricsService {
 export async function serveClusterMetrics(options: ServeClusterMetricsOptions): Promise<ClusterMetricsService> {
   const metrics = createMetrics();
   const poller = createReplicaPoller({
-    nodes: nodesFromConfig(options.config),
+    nodes: configuredNodes(options.config),
     limits: options.config.routing,
     listener: metrics.listener,
     intervalMs: options.intervalMs,

@@ -3,7 +3,7 @@
 import type { RoutingConfig } from '../config';
 import type { EjectionReason } from '../routing/events';
 import { lsnDiff } from '../replication/lsn';
-import type { MonitoredNode } from './monitored-nodes';
+import type { ConfiguredNode } from '../replication/configured-nodes';
 import { type NodeProbe, probeNode } from './node-probe';
 
 export type NodeRole = 'primary' | 'standby' | 'down';
@@ -68,7 +68,7 @@ function stateWord(probe: NodeProbe): string {
 /** Derives roles, lag and eligibility from a round of probes. Pure, so tests can feed it made-up probes. */
 export function deriveClusterCheck(
   at: number,
-  probes: readonly (NodeProbe & Pick<MonitoredNode, 'expectedRole'>)[],
+  probes: readonly (NodeProbe & Pick<ConfiguredNode, 'expectedRole'>)[],
   limits: LagLimits,
 ): ClusterCheck {
   // The first node answering as read-write is the primary (the configured one comes first).
@@ -118,13 +118,13 @@ export interface CheckClusterOptions {
 
 /** Probes every node in parallel and derives the round's figures. Never throws for a node that is down. */
 export async function checkCluster(
-  nodes: readonly MonitoredNode[],
+  nodes: readonly ConfiguredNode[],
   options: CheckClusterOptions,
 ): Promise<ClusterCheck> {
   const at = (options.now ?? Date.now)();
   const probes = await Promise.all(
     nodes.map(async (n) => ({
-      ...(await probeNode(n.name, n.target, options.timeoutMs)),
+      ...(await probeNode(n.name, n.url, options.timeoutMs)),
       expectedRole: n.expectedRole,
     })),
   );

@@ -3,13 +3,13 @@
 import type { EventListener } from '../routing/events';
 import type { ClusterCheck, LagLimits } from './check-cluster';
 import { type MonitorSnapshot, buildSnapshot } from './monitor-snapshot';
-import type { MonitoredNode } from './monitored-nodes';
+import type { ConfiguredNode } from '../replication/configured-nodes';
 import { createReadCounter } from './read-counter';
 import { DEFAULT_POLL_INTERVAL_MS, createReplicaPoller } from './replica-poller';
 import { renderMonitor } from './render-monitor';
 
 export interface MonitorOptions {
-  readonly nodes: readonly MonitoredNode[];
+  readonly nodes: readonly ConfiguredNode[];
   /** Eligibility limits (config.routing). */
   readonly limits: LagLimits;
   /** Refresh interval in ms. Default 1000. */

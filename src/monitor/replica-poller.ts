@@ -3,13 +3,13 @@
 // `npm run metrics` feeds it into the Prometheus metrics; the monitor reads its checks.
 import type { EventListener } from '../routing/events';
 import { type ClusterCheck, type LagLimits, checkCluster } from './check-cluster';
-import type { MonitoredNode } from './monitored-nodes';
+import type { ConfiguredNode } from '../replication/configured-nodes';
 
 /** Default time between rounds, in ms. */
 export const DEFAULT_POLL_INTERVAL_MS = 1000;
 
 export interface ReplicaPollerOptions {
-  readonly nodes: readonly MonitoredNode[];
+  readonly nodes: readonly ConfiguredNode[];
   /** The routing lag limits that decide eligibility (config.routing). */
   readonly limits: LagLimits;
   /** Receives the events. Default: none. */
