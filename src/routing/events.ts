@@ -29,6 +29,8 @@ export type RwsplitEvent =
   | { event: 'primary_fallback_read'; reason: 'no_eligible_replica' | 'not_caught_up' }
   /** A write went around Prisma through psql. */
   | { event: 'writer_fallback'; via: 'psql' | 'docker-exec'; reason: string }
+  /** That fallback failed too (`reason` says why). */
+  | { event: 'writer_fallback_failed'; via: 'psql' | 'docker-exec'; reason: string }
   /** Failover discovery found a new primary. */
   | { event: 'primary_changed'; from: string; to: string };
 

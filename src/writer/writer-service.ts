@@ -1,5 +1,6 @@
 // The writer: inserts into test_replication through Prisma on the primary, and only when the primary cannot be
 // reached over TCP, through psql (local, or inside the primary's container). Query errors never fall back.
+import type { RwsplitEvent } from '../routing/events';
 import type { Config } from '../config';
 import { maskUrl } from '../config';
 import { type PrismaClient, createNodeClient } from '../db/node-client';
@@ -24,9 +25,7 @@ export interface WriteResult {
  * - `writer_fallback`: the primary was unreachable over TCP and the write is going through `via`;
  * - `writer_fallback_failed`: that fallback failed too (`reason` says why).
  */
-export type WriterEvent =
-  | { readonly event: 'writer_fallback'; readonly via: FallbackVia; readonly reason: string }
-  | { readonly event: 'writer_fallback_failed'; readonly via: FallbackVia; readonly reason: string };
+export type WriterEvent = Extract<RwsplitEvent, { event: 'writer_fallback' | 'writer_fallback_failed' }>;
 
 export interface WriterServiceOptions {
   /** The primary's client. Default `createNodeClient(config.primaryUrl, { connectTimeoutMs })`, closed by `close()`. */
