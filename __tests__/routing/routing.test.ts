@@ -259,6 +259,24 @@ describe('bad routing configuration', () => {
     }
   });
 
+  test('a dead primary: reads keep working on the replicas, writes fail saying no primary was found', async () => {
+    const rw = await createRwsplitFromConfig(config, {
+      primaryUrl: 'postgresql://rwsplit:x@127.0.0.1:1/rwsplit',
+      connectTimeoutMs: 500,
+    });
+    try {
+      // With the primary unknown, byte lag is measured against what each replica received, so idle replicas qualify.
+      expect(rw.replicas().map((r) => r.eligible)).toEqual([true, true]);
+      expect((await serverIdentity(rw.client.$replica())).inRecovery).toBe(true);
+      await expect(rw.client.testReplication.count()).resolves.toBeGreaterThan(0);
+      const err = await rw.client.testReplication.create({ data: { data: 'nowhere' } }).catch((e: unknown) => e);
+      expect(String(err)).toMatch(/Write failed on 127\.0\.0\.1:1 and no primary could be found/);
+      expect(String(err)).toMatch(/every node is down or in recovery/);
+    } finally {
+      await rw.close();
+    }
+  });
+
   test('fallbackToPrimary on (default): with every replica down, reads go to the primary', async () => {
     const events: RwsplitEvent[] = [];
     const rw = await createRwsplitFromConfig(config, {
