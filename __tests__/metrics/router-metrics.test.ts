@@ -1,0 +1,76 @@
+// Metrics fed by the router itself: routed traffic on the real cluster, scraped over HTTP, counts checked against
+// the queries this test sent.
+import { loadConfig } from '../../src/config';
+import { createMetrics } from '../../src/metrics/create-metrics';
+import { startMetricsServer } from '../../src/metrics/metrics-handler';
+import { createRwsplitFromConfig } from '../../src/routing/routed-client';
+import { WriterService } from '../../src/writer/writer-service';
+
+const config = loadConfig();
+
+/** The value of one sample line, e.g. `rwsplit_queries_total{node="…",role="replica",operation="findMany"}`. */
+function sum(text: string, name: string, labels: Record<string, string>): number {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .filter((line) => Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+    .reduce((acc, line) => acc + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+test('scraping /metrics after routed traffic shows exactly the queries sent, per role and node', async () => {
+  const metrics = createMetrics();
+  const server = await startMetricsServer({ registry: metrics.registry, port: 0 });
+  const rw = await createRwsplitFromConfig(config, { onEvent: metrics.listener });
+  try {
+    for (let i = 0; i < 12; i++) await rw.client.testReplication.findMany({ take: 10, orderBy: { createdAt: 'desc' } });
+    for (let i = 0; i < 5; i++) await rw.client.testReplication.create({ data: { data: `metrics ${i}` } });
+    await rw.session(() => rw.client.testReplication.count(), { mode: 'primary' });
+
+    const text = await (await fetch(server.url)).text();
+    const replicaReads = sum(text, 'rwsplit_queries_total', { role: 'replica', operation: 'findMany' });
+    expect(replicaReads).toBe(12);
+    // Round-robin over two eligible standbys: 6 each, labelled by host:port.
+    for (const url of config.replicaUrls) {
+      const node = `127.0.0.1:${new URL(url).port}`;
+      expect(sum(text, 'rwsplit_queries_total', { node, operation: 'findMany' })).toBe(6);
+      expect(sum(text, 'rwsplit_replica_eligible', { node })).toBe(1);
+      expect(text).toMatch(new RegExp(`rwsplit_replica_lag_bytes\\{node="${node}"\\} \\d+`));
+    }
+    expect(sum(text, 'rwsplit_queries_total', { role: 'primary', operation: 'create' })).toBe(5);
+    expect(sum(text, 'rwsplit_queries_total', { role: 'primary', operation: 'count' })).toBe(1);
+    expect(sum(text, 'rwsplit_query_duration_seconds_count', {})).toBe(18);
+    expect(sum(text, 'rwsplit_primary_fallback_reads_total', {})).toBe(0);
+  } finally {
+    await rw.close();
+    await server.close();
+  }
+});
+
+test('primary fallback reads and writer fallbacks are counted', async () => {
+  const metrics = createMetrics();
+  const rw = await createRwsplitFromConfig(config, {
+    replicaUrls: ['postgresql://rwsplit:x@127.0.0.1:1/rwsplit'],
+    connectTimeoutMs: 500,
+    onEvent: metrics.listener,
+  });
+  const writer = new WriterService(
+    {
+      ...config,
+      primaryUrl: config.primaryUrl.replace(/:\d+\//, ':1/'),
+      writer: { ...config.writer, connectTimeoutMs: 500 },
+    },
+    { onEvent: metrics.listener },
+  );
+  try {
+    for (let i = 0; i < 3; i++) await rw.client.testReplication.count();
+    const written = await writer.write('counted fallback');
+    expect(written.via).toBe('psql');
+    const text = await metrics.registry.metrics();
+    expect(sum(text, 'rwsplit_primary_fallback_reads_total', {})).toBe(3);
+    expect(sum(text, 'rwsplit_replica_eligible', { node: '127.0.0.1:1' })).toBe(0);
+    expect(sum(text, 'rwsplit_writer_fallback_total', { via: 'psql' })).toBe(1);
+  } finally {
+    await rw.close();
+    await writer.close();
+  }
+});
