@@ -1,6 +1,7 @@
 // The one module that reads the environment. Everything else receives a frozen `Config`.
 import path from 'node:path';
 import { z } from 'zod';
+import { ROUTING_DEFAULTS } from './routing/defaults';
 
 /** Where the project lives: the local cluster's data folder is resolved against it. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -282,16 +283,18 @@ export function loadConfig(env: Env = process.env): Config {
     psqlPath: e.WRITER_PSQL,
     psqlHost: e.WRITER_PSQL_HOST ?? (usesLocalCluster ? localSocketDir(cluster) : primary.hostname),
     psqlPort: e.WRITER_PSQL_PORT ?? Number(primary.port || 5432),
-    connectTimeoutMs: e.WRITER_CONNECT_TIMEOUT_MS ?? 3000,
+    connectTimeoutMs: e.WRITER_CONNECT_TIMEOUT_MS ?? ROUTING_DEFAULTS.connectTimeoutMs,
   });
 
   const routing: RoutingConfig = Object.freeze({
-    maxLagMs: e.RWSPLIT_MAX_LAG_MS ?? 1000,
-    maxLagBytes: e.RWSPLIT_MAX_LAG_BYTES ?? 1024 * 1024,
-    checkIntervalMs: Object.freeze(e.RWSPLIT_CHECK_INTERVAL_MS ?? [1000, 2000]) as readonly [number, number],
-    fallbackToPrimary: e.RWSPLIT_FALLBACK_TO_PRIMARY ?? true,
-    consistency: e.RWSPLIT_CONSISTENCY ?? 'read-your-writes',
-    readYourWritesWaitMs: e.RWSPLIT_RYW_WAIT_MS ?? 0,
+    maxLagMs: e.RWSPLIT_MAX_LAG_MS ?? ROUTING_DEFAULTS.maxLagMs,
+    maxLagBytes: e.RWSPLIT_MAX_LAG_BYTES ?? ROUTING_DEFAULTS.maxLagBytes,
+    checkIntervalMs: e.RWSPLIT_CHECK_INTERVAL_MS
+      ? Object.freeze(e.RWSPLIT_CHECK_INTERVAL_MS)
+      : ROUTING_DEFAULTS.checkIntervalMs,
+    fallbackToPrimary: e.RWSPLIT_FALLBACK_TO_PRIMARY ?? ROUTING_DEFAULTS.fallbackToPrimary,
+    consistency: e.RWSPLIT_CONSISTENCY ?? ROUTING_DEFAULTS.consistency,
+    readYourWritesWaitMs: e.RWSPLIT_RYW_WAIT_MS ?? ROUTING_DEFAULTS.readYourWritesWaitMs,
   });
 
   return Object.freeze({

@@ -4,6 +4,7 @@ import { readReplicas } from '@prisma/extension-read-replicas';
 import { z } from 'zod';
 import { type Config, ConfigError, type ConsistencyMode, maskUrl, parsePostgresUrl } from '../config';
 import { createNodeClient, type PrismaClient } from '../db/node-client';
+import { ROUTING_DEFAULTS as D } from './defaults';
 import { queryOnce } from '../db/pg-client';
 import { WAL_INSERT_END_LSN } from '../replication/queries';
 import { type EventListener, fanOut, silent } from './events';
@@ -47,25 +48,21 @@ export interface RwsplitOptions {
 }
 
 const optionsSchema = z.object({
-  maxLagMs: z.number().int().min(0, 'maxLagMs must be ≥ 0').default(1000),
-  maxLagBytes: z
-    .number()
-    .int()
-    .min(0, 'maxLagBytes must be ≥ 0')
-    .default(1024 * 1024),
+  maxLagMs: z.number().int().min(0, 'maxLagMs must be ≥ 0').default(D.maxLagMs),
+  maxLagBytes: z.number().int().min(0, 'maxLagBytes must be ≥ 0').default(D.maxLagBytes),
   checkIntervalMs: z
     .tuple([z.number().int().min(10), z.number().int().min(10)])
     .refine(([min, max]) => max >= min, 'checkIntervalMs must be [min, max] with min ≤ max')
-    .default([1000, 2000]),
-  fallbackToPrimary: z.boolean().default(true),
+    .default([...D.checkIntervalMs]),
+  fallbackToPrimary: z.boolean().default(D.fallbackToPrimary),
   consistency: z
     .enum(['eventual', 'read-your-writes', 'primary'], {
       error: 'consistency must be one of eventual, read-your-writes, primary',
     })
-    .default('read-your-writes'),
-  readYourWritesWaitMs: z.number().int().min(0, 'readYourWritesWaitMs must be ≥ 0').default(0),
-  poolSize: z.number().int().min(1).default(10),
-  connectTimeoutMs: z.number().int().min(1).default(3000),
+    .default(D.consistency),
+  readYourWritesWaitMs: z.number().int().min(0, 'readYourWritesWaitMs must be ≥ 0').default(D.readYourWritesWaitMs),
+  poolSize: z.number().int().min(1).default(D.poolSize),
+  connectTimeoutMs: z.number().int().min(1).default(D.connectTimeoutMs),
 });
 
 function validate(options: RwsplitOptions) {
