@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT } from '../config';
+import type pg from 'pg';
 import { type PgTarget, withPg } from './pg-client';
 
 /** Where migrations live, in Prisma Migrate's layout. */
@@ -45,6 +46,23 @@ export function migrationChecksum(sql: string): string {
   return createHash('sha256').update(sql, 'utf8').digest('hex');
 }
 
+/**
+ * Does `checksum` (from `_prisma_migrations`) match `sql`? Prisma's own rule (schema engine, checksum.rs): the file
+ * as it is, or with its line endings converted either way (git may have rewritten them), and, for rows written by
+ * early Prisma versions, the old format that dropped each byte's leading zero.
+ */
+export function checksumMatches(sql: string, checksum: string): boolean {
+  const variants = [sql, sql.replace(/\r\n/g, '\n'), sql.replace(/\n/g, '\r\n')];
+  return variants.some((text) => {
+    const digest = createHash('sha256').update(text, 'utf8').digest();
+    const rendered =
+      checksum.length === 64 || checksum === ''
+        ? digest.toString('hex')
+        : [...digest].map((byte) => byte.toString(16)).join('');
+    return rendered === checksum;
+  });
+}
+
 /** The migration folders in order, each with its SQL and checksum. */
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true }).catch((cause: unknown) => {
@@ -62,11 +80,23 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFil
   );
 }
 
+/** How long to wait for another migration run's advisory lock, in ms (Prisma Migrate waits 10 s too). */
+export const MIGRATE_LOCK_TIMEOUT_MS = 10_000;
+
+export interface ApplyOptions {
+  /** How long to wait for another run (ours or `prisma migrate deploy`) to release the lock, ms. Default 10000. */
+  readonly lockTimeoutMs?: number;
+}
+
 /** Applies pending migrations with the project's own applier. Re-running is a no-op. */
-export async function applyMigrations(target: PgTarget, dir = MIGRATIONS_DIR): Promise<MigrateResult> {
+export async function applyMigrations(
+  target: PgTarget,
+  dir = MIGRATIONS_DIR,
+  options: ApplyOptions = {},
+): Promise<MigrateResult> {
   const migrations = await readMigrations(dir);
   return withPg(target, async (c) => {
-    await c.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK]);
+    await lockMigrations(c, options.lockTimeoutMs ?? MIGRATE_LOCK_TIMEOUT_MS);
     try {
       await c.query(CREATE_MIGRATIONS_TABLE);
       const { rows } = await c.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
@@ -78,11 +108,13 @@ export async function applyMigrations(target: PgTarget, dir = MIGRATIONS_DIR): P
         if (row && row.finished_at === null) {
           throw new Error(
             `Migration ${m.name} started earlier but never finished. Inspect the database, then mark it rolled back ` +
-              `(prisma migrate resolve --rolled-back ${m.name}) and run db:migrate again.`,
+              `(prisma migrate resolve --rolled-back ${m.name}, or without Prisma's engine: UPDATE "_prisma_migrations" ` +
+              `SET rolled_back_at = now() WHERE migration_name = '${m.name}' AND finished_at IS NULL) ` +
+              'and run db:migrate again.',
           );
         }
         if (row) {
-          if (row.checksum !== m.checksum) {
+          if (!checksumMatches(m.sql, row.checksum)) {
             throw new Error(
               `Migration ${m.name} was edited after it was applied (checksum mismatch: database has ` +
                 `${row.checksum.slice(0, 12)}…, file has ${m.checksum.slice(0, 12)}…). ` +
@@ -113,31 +145,76 @@ export async function applyMigrations(target: PgTarget, dir = MIGRATIONS_DIR): P
   });
 }
 
+/** Takes Prisma Migrate's advisory lock, waiting at most `timeoutMs` (lock_timeout covers advisory locks too). */
+async function lockMigrations(c: pg.Client, timeoutMs: number): Promise<void> {
+  await c.query(`SELECT set_config('lock_timeout', $1, false)`, [`${timeoutMs}ms`]);
+  try {
+    await c.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK]);
+  } catch (cause) {
+    if ((cause as { code?: string }).code !== '55P03') throw cause;
+    throw new Error(
+      `Another migration run holds the migration lock (pg_advisory_lock(${PRISMA_MIGRATE_LOCK})) and did not ` +
+        `release it within ${timeoutMs} ms. Wait for it to finish, or find it in pg_locks ` +
+        `(locktype 'advisory', objid ${PRISMA_MIGRATE_LOCK}) and end that session.`,
+      { cause },
+    );
+  } finally {
+    await c.query('RESET lock_timeout').catch(() => undefined);
+  }
+}
+
+/** A configured engine path that exists and is not `true(1)` (which only lets `prisma generate` run offline). */
+function isEngineFile(schemaEngine: string | undefined): schemaEngine is string {
+  return !!schemaEngine && existsSync(schemaEngine) && !/^\/(usr\/)?bin\/true$/.test(schemaEngine);
+}
+
 /** True when Prisma's native schema engine is on disk, so `prisma migrate deploy` can run. */
-export function schemaEngineAvailable(schemaEngine: string | undefined): boolean {
-  if (schemaEngine && existsSync(schemaEngine) && !/^\/(usr\/)?bin\/true$/.test(schemaEngine)) return true;
-  const enginesDir = path.join(PROJECT_ROOT, 'node_modules', '@prisma', 'engines');
+export function schemaEngineAvailable(
+  schemaEngine: string | undefined,
+  enginesDir = path.join(PROJECT_ROOT, 'node_modules', '@prisma', 'engines'),
+): boolean {
+  if (isEngineFile(schemaEngine)) return true;
   return existsSync(enginesDir) && readdirSync(enginesDir).some((f) => f.startsWith('schema-engine'));
 }
 
-/** Runs `prisma migrate deploy` against `url`. */
-export async function prismaMigrateDeploy(url: string): Promise<MigrateResult> {
+/** How long `prisma migrate deploy` may run before it is stopped, ms. */
+export const MIGRATE_DEPLOY_TIMEOUT_MS = 120_000;
+
+/** Runs `prisma migrate deploy` against `url`, with `schemaEngine` as PRISMA_SCHEMA_ENGINE_BINARY when given. */
+export async function prismaMigrateDeploy(url: string, schemaEngine?: string): Promise<MigrateResult> {
   const result = await execa(
-    'npx',
-    ['prisma', 'migrate', 'deploy', '--config', path.join(PROJECT_ROOT, 'prisma.config.ts')],
+    path.join(PROJECT_ROOT, 'node_modules', '.bin', 'prisma'),
+    ['migrate', 'deploy', '--config', path.join(PROJECT_ROOT, 'prisma.config.ts')],
     {
       cwd: PROJECT_ROOT,
-      env: { DATABASE_URL: url },
+      env: {
+        DATABASE_URL: url,
+        PRISMA_HIDE_UPDATE_MESSAGE: '1',
+        ...(schemaEngine ? { PRISMA_SCHEMA_ENGINE_BINARY: schemaEngine } : {}),
+      },
       reject: false,
       all: true,
+      stdin: 'ignore',
+      // Without an engine the CLI tries to download one, which hangs on a machine without network.
+      timeout: MIGRATE_DEPLOY_TIMEOUT_MS,
     },
   );
-  if (result.exitCode !== 0) throw new Error(`prisma migrate deploy failed: ${result.all ?? ''}`);
+  if (result.exitCode !== 0) {
+    const why = result.timedOut ? `timed out after ${MIGRATE_DEPLOY_TIMEOUT_MS / 1000} s` : `exit ${result.exitCode}`;
+    const engine = schemaEngine
+      ? `PRISMA_SCHEMA_ENGINE_BINARY=${schemaEngine} must be Prisma's schema engine for this Prisma version`
+      : `Prisma's schema engine must be in node_modules/@prisma/engines`;
+    throw new Error(
+      `prisma migrate deploy failed (${why}). ${engine}; without one (unset PRISMA_SCHEMA_ENGINE_BINARY) ` +
+        `db:migrate uses the project's own applier. Its output:\n${result.all?.trim() ?? ''}`,
+    );
+  }
   const applied = [...(result.all ?? '').matchAll(/^\s*└─ (\S+)\/migration\.sql/gm)].map((m) => m[1]!);
   return { via: 'prisma-migrate', applied };
 }
 
 /** `npm run db:migrate`: Prisma Migrate where its engine is available, else the project's own applier. */
 export async function migrate(url: string, schemaEngine: string | undefined): Promise<MigrateResult> {
-  return schemaEngineAvailable(schemaEngine) ? prismaMigrateDeploy(url) : applyMigrations(url);
+  if (!schemaEngineAvailable(schemaEngine)) return applyMigrations(url);
+  return prismaMigrateDeploy(url, isEngineFile(schemaEngine) ? schemaEngine : undefined);
 }
