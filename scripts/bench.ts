@@ -1,37 +1,104 @@
-// npm run bench: read and write latency percentiles (Prisma-routed reads, Prisma writes, fallback writes,
-// commit-to-visible), with raw pg as a baseline. --json prints the BenchReport instead of tables.
+// npm run bench: every read and write path side by side (bare extension, router, router + metrics, raw pg,
+// writes, fallback writes, commit-to-visible) with pgbench and raw pg as limit lines; a progress bar, a summary
+// table, and report.json + report.html in results/bench-<timestamp>/ (and results/bench-latest/).
+// `--scale` runs the scale study instead (consistency check time vs rows, commit-to-visible vs write rate).
 import { Command } from 'commander';
 import { loadConfig } from '../src/config';
 import { runMain } from '../src/cli/run-main';
+import { benchReportData } from '../src/bench/bench-report-data';
 import { formatBenchReport } from '../src/bench/format-bench-report';
 import { intOption } from '../src/bench/int-option';
+import { listOption } from '../src/bench/list-option';
+import { createProgressBar } from '../src/bench/progress-bar';
 import { runBench } from '../src/bench/run-bench';
+import { type WrittenResults, writeResults } from '../src/bench/write-results';
+import { formatScaleReport } from '../src/bench-scale/format-scale-report';
+import { runScaleStudy } from '../src/bench-scale/run-scale-study';
+import { scaleReportData } from '../src/bench-scale/scale-report-data';
 import { ensureReady } from '../src/cluster/cluster-commands';
 
 const program = new Command('bench')
-  .description('Latency percentiles of routed reads, writes and fallback writes')
-  .option('--iterations <n>', 'measured calls per path', intOption(1), 2000)
-  .option('--concurrency <n>', 'parallel workers per path (pools hold 10)', intOption(1, 64), 1)
+  .description('Latency and throughput of every read/write path side by side, with pgbench and raw pg baselines')
+  .option('--iterations <n>', 'measured calls per path, over all rounds', intOption(1), 10_000)
+  .option('--rounds <n>', 'rounds the paths alternate in', intOption(1), 10)
+  .option('--concurrency <n>', 'parallel workers per path (Prisma pools hold 10)', intOption(1, 10), 4)
   .option('--warmup <n>', 'unmeasured calls per path first', intOption(0), 200)
-  .option('--rows <n>', 'rows the table holds (topped up) before measuring', intOption(0), 10_000)
+  .option('--rows <n>', 'rows the table holds (topped up in SQL) before measuring', intOption(0), 10_000)
   .option('--fallback-iterations <n>', 'calls of the fallback-write path (a psql process each)', intOption(1), 100)
-  .option('--json', 'print the report as JSON')
+  .option('--commit-samples <n>', 'commit-to-visible samples', intOption(1), 500)
+  .option('--baseline-seconds <s>', 'seconds of each pgbench run; 0 skips pgbench', intOption(0, 3600), 5)
+  .option('--scale', 'run the scale study instead: consistency check vs rows, commit-to-visible vs write rate')
+  .option('--scale-rows <list>', 'scale study: table sizes', listOption(1), [10_000, 100_000, 1_000_000])
+  .option('--scale-rates <list>', 'scale study: background writes per second', listOption(1), [100, 1000, 5000])
+  .option('--rate-seconds <s>', 'scale study: seconds at each write rate', intOption(1, 600), 5)
+  .option('--keep', 'scale study: keep the seeded rows (default: delete them afterwards)')
+  .option('--out <dir>', 'results folder', 'results')
+  .option('--quiet', 'no progress bar or progress lines')
+  .option('--json', 'print the report as JSON instead of tables')
   .parse();
 
 interface Options {
   iterations: number;
+  rounds: number;
   concurrency: number;
   warmup: number;
   rows: number;
   fallbackIterations: number;
+  commitSamples: number;
+  baselineSeconds: number;
+  scale?: boolean;
+  scaleRows: number[];
+  scaleRates: number[];
+  rateSeconds: number;
+  keep?: boolean;
+  out: string;
+  quiet?: boolean;
   json?: boolean;
 }
 
 runMain(async () => {
   const opts = program.opts<Options>();
   const config = loadConfig();
-  const log = opts.json ? () => undefined : (line: string) => console.log(`  ${line}`);
+  const bar = createProgressBar({ enabled: !opts.quiet && Boolean(process.stderr.isTTY), logLines: !opts.quiet });
+  const log = (line: string) => bar.log(`  ${line}`);
   await ensureReady(config, log);
-  const report = await runBench(config, { ...opts, log });
-  console.log(opts.json ? JSON.stringify(report, null, 2) : formatBenchReport(report));
+  let text: string;
+  let json: unknown;
+  let written: WrittenResults;
+  try {
+    if (opts.scale) {
+      const report = await runScaleStudy(config, {
+        rows: opts.scaleRows,
+        rates: opts.scaleRates,
+        rateSeconds: opts.rateSeconds,
+        keep: Boolean(opts.keep),
+        log,
+        onProgress: bar.listener,
+      });
+      written = await writeResults(opts.out, 'bench-scale', scaleReportData(report));
+      [text, json] = [formatScaleReport(report), report];
+    } else {
+      const report = await runBench(config, {
+        iterations: opts.iterations,
+        rounds: opts.rounds,
+        concurrency: opts.concurrency,
+        warmup: opts.warmup,
+        rows: opts.rows,
+        fallbackIterations: opts.fallbackIterations,
+        commitToVisibleSamples: opts.commitSamples,
+        baselineSeconds: opts.baselineSeconds,
+        log,
+        onProgress: bar.listener,
+      });
+      written = await writeResults(opts.out, 'bench', benchReportData(report));
+      [text, json] = [formatBenchReport(report), report];
+    }
+  } finally {
+    bar.stop();
+  }
+  console.log(opts.json ? JSON.stringify(json, null, 2) : text);
+  // With --json, stdout stays pure JSON: the report's path goes to stderr.
+  const where = `Report: ${written.run.htmlPath}\n        (also ${written.latest.htmlPath})`;
+  if (opts.json) console.error(where);
+  else console.log(`\n${where}`);
 });

@@ -1,51 +1,165 @@
 // The bench on the real cluster, with tiny numbers: the report's shape and sanity, not its speed.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { runPgbenchBaselines } from '../../src/bench/bench-baselines';
+import { PATH } from '../../src/bench/bench-paths';
+import { benchReportData } from '../../src/bench/bench-report-data';
+import type { BenchReport } from '../../src/bench/bench-report';
 import { formatBenchReport } from '../../src/bench/format-bench-report';
+import type { ProgressEvent } from '../../src/bench/progress-tracker';
 import { runBench } from '../../src/bench/run-bench';
+import { writeResults } from '../../src/bench/write-results';
 import { loadConfig } from '../../src/config';
+import { nodeAddress } from '../../src/routing/primary-target';
+import type { ReportData } from '../../src/report/report-data';
 
 const config = loadConfig();
+const tiny = {
+  iterations: 30,
+  rounds: 3,
+  warmup: 2,
+  concurrency: 2,
+  rows: 100,
+  fallbackIterations: 3,
+  commitToVisibleSamples: 5,
+  baselineSeconds: 1,
+};
 
-test('measures every path and returns a JSON-serialisable report with positive figures', async () => {
-  const lines: string[] = [];
-  const report = await runBench(config, {
-    iterations: 20,
-    warmup: 2,
-    concurrency: 2,
-    rows: 100,
-    fallbackIterations: 3,
-    commitToVisibleSamples: 5,
-    log: (l) => lines.push(l),
-  });
+let dir: string;
+let report: BenchReport;
+const lines: string[] = [];
+const progress: ProgressEvent[] = [];
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rwsplit-bench-test-'));
+  report = await runBench(config, { ...tiny, log: (l) => lines.push(l), onProgress: (e) => progress.push(e) });
+});
+afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+
+test('measures every path, side by side in rounds, with positive figures', () => {
   expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   const names = report.paths.map((p) => p.name);
   expect(names).toEqual(
-    expect.arrayContaining(['prisma-read', 'pg-read', 'prisma-write', 'pg-write', 'commit-to-visible']),
+    expect.arrayContaining([
+      PATH.extensionRead,
+      PATH.routerRead,
+      PATH.routerMetricsRead,
+      PATH.pgRead,
+      PATH.routerWrite,
+      PATH.pgWrite,
+      PATH.commitToVisible,
+    ]),
   );
   // The fallback path either ran or says why not; it never silently disappears.
-  const fallbackRan = names.some((n) => n.startsWith('fallback-write-'));
+  const fallbackRan = names.some((n) => n.startsWith(PATH.fallbackWritePrefix));
   expect(fallbackRan || report.skipped.some((s) => s.name === 'fallback-write')).toBe(true);
   for (const p of report.paths) {
-    const expected = p.name === 'commit-to-visible' ? 5 : p.name.startsWith('fallback-write-') ? 3 : 20;
-    expect(p.samples).toBe(expected);
+    const expected = p.name === PATH.commitToVisible ? 5 : p.name.startsWith(PATH.fallbackWritePrefix) ? 3 : 30;
+    expect({ path: p.name, samples: p.samples }).toEqual({ path: p.name, samples: expected });
     for (const v of [p.p50Ms, p.p95Ms, p.p99Ms, p.meanMs, p.opsPerSec, p.wallMs]) {
       expect(Number.isFinite(v)).toBe(true);
       expect(v).toBeGreaterThan(0);
     }
     expect(p.p50Ms).toBeLessThanOrEqual(p.p95Ms);
     expect(p.p95Ms).toBeLessThanOrEqual(p.p99Ms);
-    expect(p.minMs).toBeLessThanOrEqual(p.p50Ms);
+    expect(p.histogram.reduce((s, b) => s + b.count, 0)).toBe(p.samples);
   }
-  expect(report.ratios.map((r) => r.name)).toEqual(
-    expect.arrayContaining(['Prisma read vs raw pg read', 'Prisma write vs raw pg write']),
-  );
-  expect(report.environment.replicas).toBe(config.replicaUrls.length);
-  expect(report.environment.tableRows).toBeGreaterThanOrEqual(100);
-  expect(report.environment.postgres).toMatch(/^\d+/);
-  expect(report.environment.primary).not.toContain(config.cluster.appPassword);
-  expect(lines.some((l) => l.startsWith('prisma-read:'))).toBe(true);
+  for (const name of [PATH.extensionRead, PATH.routerRead, PATH.routerMetricsRead, PATH.pgRead]) {
+    expect(report.paths.find((p) => p.name === name)?.rounds).toBe(3);
+  }
+  expect(lines.some((l) => l.includes('6 paths in 3 rounds'))).toBe(true);
+});
+
+test('ratios: router / extension (with its 1.05 target), metrics on / off, Prisma / raw pg', () => {
+  const byName = new Map(report.ratios.map((r) => [r.name, r]));
+  const router = byName.get('router / extension (read)');
+  expect(router).toMatchObject({ numerator: PATH.routerRead, denominator: PATH.extensionRead, targetP50Ratio: 1.05 });
+  expect(byName.get('metrics on / off (router read)')).toMatchObject({
+    numerator: PATH.routerMetricsRead,
+    denominator: PATH.routerRead,
+  });
+  expect(byName.has('extension / raw pg (read)')).toBe(true);
+  expect(byName.has('router / raw pg (write)')).toBe(true);
+  for (const r of report.ratios) {
+    for (const v of [r.p50Ratio, r.meanRatio, r.opsRatio]) expect(v).toBeGreaterThan(0);
+  }
+});
+
+test('reads per node: the router reads the events counted, on the standbys, equal the reads it was sent', () => {
+  const standbys = new Set(config.replicaUrls.map((u) => nodeAddress(u).name));
+  const counted = report.reads.perNode.reduce((s, n) => s + n.reads, 0);
+  // router-read and router-metrics-read, warm-up included; every one of them succeeded.
+  expect(report.reads.issued).toBe((tiny.warmup + tiny.iterations) * 2);
+  expect(counted).toBe(report.reads.issued);
+  for (const n of report.reads.perNode) {
+    const address = /\((.*)\)$/.exec(n.node)?.[1] ?? n.node;
+    // With healthy standbys under the lag limits, eventual reads never need the primary.
+    expect(standbys.has(address)).toBe(true);
+    expect(n.node).toMatch(/^standby\d \(/);
+  }
+});
+
+test('lag was sampled for each standby during the run; pgbench ran or says why not', () => {
+  expect(report.lagSeries.map((s) => s.node).sort()).toEqual(config.replicaUrls.map((_, i) => `standby${i + 1}`));
+  for (const s of report.lagSeries) {
+    expect(s.points.length).toBeGreaterThan(1);
+    expect(s.points.some((p) => p.lagBytes !== null)).toBe(true);
+  }
+  expect(report.pgbench).not.toBeNull();
+  for (const outcome of [report.pgbench!.read, report.pgbench!.write]) {
+    if (outcome.status === 'ok') expect(outcome.opsPerSec).toBeGreaterThan(0);
+    else expect(report.skipped.map((s) => s.reason)).toContain(outcome.reason);
+  }
+  // Progress reached the end, never went backwards, never passed the total.
+  expect(progress.at(-1)).toMatchObject({ phase: 'done' });
+  for (let i = 1; i < progress.length; i++) expect(progress[i]!.done).toBeGreaterThanOrEqual(progress[i - 1]!.done);
+  expect(progress.every((e) => e.done <= e.total)).toBe(true);
+});
+
+test('writes report.json and report.html into a timestamped folder and bench-latest', async () => {
+  const written = await writeResults(dir, 'bench', benchReportData(report), new Date('2026-11-25T17:00:00Z'));
+  expect(written.run.dir).toBe(path.join(dir, 'bench-2026-11-25T17-00-00Z'));
+  expect(written.latest.dir).toBe(path.join(dir, 'bench-latest'));
+  const json = JSON.parse(await fs.readFile(written.run.jsonPath, 'utf8')) as ReportData;
+  const html = await fs.readFile(written.latest.htmlPath, 'utf8');
+  expect(JSON.parse(await fs.readFile(written.latest.jsonPath, 'utf8'))).toEqual(json);
+
+  const paths = new Map(json.paths.map((p) => [p.name, p]));
+  for (const name of [PATH.extensionRead, PATH.routerRead, PATH.routerMetricsRead]) {
+    expect(paths.get(name)).toMatchObject({ workload: 'read', samples: tiny.iterations });
+    expect(paths.get(name)!.p50Ms).toBeGreaterThan(0);
+    expect(paths.get(name)!.opsPerSec).toBeGreaterThan(0);
+    expect(html).toContain(`data-path="${name}"`);
+  }
+  const ratios = json.sections?.find((s) => s.id === 'ratios');
+  expect(ratios?.rows.length).toBe(report.ratios.length);
+  for (const row of ratios!.rows) expect(row[3]).toBeGreaterThan(0);
+  expect(json.baselines?.rawPg.map((b) => b.workload)).toEqual(['read', 'write']);
+  expect(json.baselines?.rawPg[0]?.opsPerSec).toBe(paths.get(PATH.pgRead)?.opsPerSec);
+  expect(json.readsPerNode).toEqual(report.reads.perNode);
+  expect(json.lagSeries).toEqual(report.lagSeries);
+  for (const kind of ['latency', 'throughput', 'lag-bytes', 'reads-per-node']) {
+    expect(html).toContain(`data-chart="${kind}"`);
+  }
+  expect(html).toContain('data-section="ratios"');
+  expect(html).not.toContain(config.cluster.appPassword);
 
   const text = formatBenchReport(report);
-  for (const name of names) expect(text).toContain(name);
+  for (const p of report.paths) expect(text).toContain(p.name);
+  expect(text).toContain('router / extension (read)');
   expect(text).toContain('p99 ms');
   expect(text).not.toContain(config.cluster.appPassword);
+});
+
+test('without pgbench the baselines say so and the report says "pgbench not installed"', async () => {
+  const missing = await runPgbenchBaselines(config, { clients: 1, seconds: 1, pgbench: '/nonexistent/pgbench' });
+  expect(missing.read.status).toBe('unavailable');
+  expect(missing.write.status).toBe('unavailable');
+  const data = benchReportData({ ...report, pgbench: missing });
+  expect(data.baselines?.pgbench.available).toBe(false);
+  const written = await writeResults(path.join(dir, 'no-pgbench'), 'bench', data);
+  const html = await fs.readFile(written.run.htmlPath, 'utf8');
+  expect(html).toContain('pgbench not installed');
+  expect(html).toContain('data-path="router-read"');
 });

@@ -1,26 +1,37 @@
 // The result of `npm run bench` as plain data: JSON-serialisable, so it can be printed as a table here and
 // rendered to report.json / report.html elsewhere. Measuring and printing stay separate.
+import type { PgbenchOutcome } from '../baseline/baseline-result';
+import type { HistogramBucket, LagSeries, NodeReads } from '../report/report-data';
 import type { LatencySummary } from './percentiles';
 
 /** Bumped when a field changes meaning, so renderers can refuse a report they do not understand. */
-export const BENCH_REPORT_VERSION = 1;
+export const BENCH_REPORT_VERSION = 2;
 
 /** Where a path's operations run. */
 export type BenchTarget = 'primary' | 'standby' | 'primary→standby';
 
-/** One measured path, e.g. Prisma reads routed to the standbys. All times in ms. */
+/** Which SQL a path runs, so it can be set against the pgbench and raw-pg baselines of the same SQL. */
+export type BenchWorkload = 'read' | 'write';
+
+/** One measured path, e.g. reads through the router. All times in ms. */
 export interface BenchPathResult extends LatencySummary {
-  /** Stable identifier, e.g. `prisma-read`. */
+  /** Stable identifier, e.g. `router-read`. */
   readonly name: string;
-  /** One line for humans, e.g. `findMany 10 rows ORDER BY created_at DESC via the replicated client`. */
+  /** One line for humans, e.g. `findMany 10 rows ORDER BY created_at DESC through the router`. */
   readonly description: string;
   readonly target: BenchTarget;
+  /** The baseline workload it compares with; absent for paths without one (commit-to-visible). */
+  readonly workload?: BenchWorkload;
   /** Parallel workers used for this path. */
   readonly concurrency: number;
-  /** Completed operations per second of wall-clock time over the measured run (warm-up excluded). */
+  /** Completed operations per second of the path's own measured time (warm-up excluded). */
   readonly opsPerSec: number;
-  /** Wall-clock duration of the measured run. */
+  /** Measured time of the path (the sum of its slices when measured in rounds). */
   readonly wallMs: number;
+  /** Rounds the path was measured in, alternating with the other paths (1 = one block). */
+  readonly rounds: number;
+  /** Latency histogram (log-spaced buckets). */
+  readonly histogram: readonly HistogramBucket[];
 }
 
 /** A path that could not run here, and why (e.g. no psql for the fallback). */
@@ -29,12 +40,18 @@ export interface BenchSkipped {
   readonly reason: string;
 }
 
-/** `numerator` p50 divided by `denominator` p50, e.g. how much slower Prisma reads are than raw pg reads. */
+/** `numerator` ÷ `denominator`, e.g. how much slower reads through the router are than the bare extension. */
 export interface BenchRatio {
   readonly name: string;
   readonly numerator: string;
   readonly denominator: string;
+  /** Median latency ratio (> 1: the numerator is slower). */
   readonly p50Ratio: number;
+  readonly meanRatio: number;
+  /** Throughput ratio (< 1: the numerator is slower). */
+  readonly opsRatio: number;
+  /** The most p50Ratio may be, when the project sets a target for it. */
+  readonly targetP50Ratio?: number;
 }
 
 export interface BenchEnvironment {
@@ -55,13 +72,35 @@ export interface BenchEnvironment {
 }
 
 export interface BenchOptionsUsed {
+  /** Measured calls per path, over all rounds. */
   readonly iterations: number;
+  /** Rounds the interleaved paths alternate in. */
+  readonly rounds: number;
   readonly concurrency: number;
   readonly warmup: number;
   /** Rows in test_replication when measuring (topped up to this before the run). */
   readonly rows: number;
   /** Iterations of the (slow) fallback-write path, which spawns a process per write. */
   readonly fallbackIterations: number;
+  readonly commitToVisibleSamples: number;
+  /** Seconds of each pgbench baseline run; 0 = pgbench not run. */
+  readonly baselineSeconds: number;
+  /** How often replica lag was sampled, in ms. */
+  readonly lagIntervalMs: number;
+}
+
+/** pgbench on the same SQL as the read and write paths, or why it did not run. */
+export interface BenchBaselines {
+  readonly read: PgbenchOutcome;
+  readonly write: PgbenchOutcome;
+}
+
+/** Reads the router served per node during the run, counted from its `query` events. */
+export interface BenchReads {
+  /** One entry per node that served reads, labelled `standby1 (127.0.0.1:54321)`. */
+  readonly perNode: readonly NodeReads[];
+  /** Router reads the bench issued (warm-up included): equal to the sum of perNode when every read succeeded. */
+  readonly issued: number;
 }
 
 export interface BenchReport {
@@ -74,4 +113,9 @@ export interface BenchReport {
   readonly paths: readonly BenchPathResult[];
   readonly skipped: readonly BenchSkipped[];
   readonly ratios: readonly BenchRatio[];
+  /** pgbench runs; null when not requested (--baseline-seconds 0). */
+  readonly pgbench: BenchBaselines | null;
+  /** Each standby's replay lag, sampled during the run (tMs from the start of the measurements). */
+  readonly lagSeries: readonly LagSeries[];
+  readonly reads: BenchReads;
 }

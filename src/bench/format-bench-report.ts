@@ -1,39 +1,84 @@
 // Prints a BenchReport as tables. Only presentation: the numbers come from runBench.
 import Table from 'cli-table3';
+import type { PgbenchOutcome } from '../baseline/baseline-result';
+import { meetsTarget, rawPgBaselines } from './bench-report-data';
 import type { BenchReport } from './bench-report';
 
-const ms = (v: number) => (v < 10 ? v.toFixed(3) : v.toFixed(1));
+const ms = (v: number | null) => (v === null ? '-' : v < 10 ? v.toFixed(3) : v.toFixed(1));
+const times = (v: number | null) => (v === null ? '-' : `${v.toFixed(3)}×`);
+const style = { head: [], border: [] };
 
-/** The bench's text output: environment, one row per path, ratios, and skipped paths. */
+function pgbenchOk(o: PgbenchOutcome | undefined) {
+  return o?.status === 'ok' ? o : null;
+}
+
+/** The bench's text output: environment, one row per path (with ratios to the baselines), ratios, reads, lag. */
 export function formatBenchReport(report: BenchReport): string {
   const e = report.environment;
   const o = report.options;
   const lines = [
     `node ${e.node} · ${e.platform} ${e.arch} · ${e.cpus} × ${e.cpuModel}`,
     `PostgreSQL ${e.postgres} · primary ${e.primary} · ${e.replicas} standby(s)${e.localCluster ? ' · local cluster' : ''}`,
-    `${o.iterations} calls per path (${o.warmup} warm-up), concurrency ${o.concurrency}, ${e.tableRows} rows; ` +
-      `fallback writes: ${o.fallbackIterations} calls, one at a time`,
+    `${o.iterations} calls per path in ${o.rounds} rounds (${o.warmup} warm-up), concurrency ${o.concurrency}, ` +
+      `${e.tableRows} rows; fallback writes: ${o.fallbackIterations} calls, one at a time`,
   ];
+  const raw = rawPgBaselines(report);
+  const baseline = {
+    read: { pgbench: pgbenchOk(report.pgbench?.read), raw: raw.read ?? null },
+    write: { pgbench: pgbenchOk(report.pgbench?.write), raw: raw.write ?? null },
+  };
   const table = new Table({
-    head: ['path', 'on', 'conc.', 'samples', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'ops/s'],
-    style: { head: [], border: [] },
-    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    head: ['path', 'on', 'samples', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'ops/s', 'ops ÷ pgbench', 'ops ÷ raw pg'],
+    style,
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   });
   for (const p of report.paths) {
+    const b = p.workload ? baseline[p.workload] : null;
+    const over = (ops: number | undefined) => (ops ? p.opsPerSec / ops : null);
     table.push([
       p.name,
       p.target,
-      p.concurrency,
       p.samples,
       ms(p.p50Ms),
       ms(p.p95Ms),
       ms(p.p99Ms),
       ms(p.meanMs),
       Math.round(p.opsPerSec),
+      times(over(b?.pgbench?.opsPerSec)),
+      times(over(b?.raw?.opsPerSec)),
     ]);
   }
+  for (const [workload, b] of Object.entries(baseline)) {
+    if (b.pgbench) {
+      const g = b.pgbench;
+      const cells = [g.transactions, ms(g.p50Ms), ms(g.p95Ms), ms(g.p99Ms), ms(g.meanMs), Math.round(g.opsPerSec)];
+      table.push([`pgbench ${workload}`, 'baseline', ...cells, times(1), '']);
+    }
+  }
   lines.push(table.toString());
-  for (const r of report.ratios) lines.push(`${r.name}: ${r.p50Ratio.toFixed(2)}× (p50)`);
+
+  const ratios = new Table({
+    head: ['ratio', 'p50 ×', 'mean ×', 'ops/s ×', 'target'],
+    style,
+    colAligns: ['left', 'right', 'right', 'right', 'left'],
+  });
+  for (const r of report.ratios) {
+    const met = meetsTarget(r);
+    const target = met === null ? '' : `≤ ${r.targetP50Ratio}× ${met ? 'met' : 'NOT met'}`;
+    ratios.push([r.name, times(r.p50Ratio), times(r.meanRatio), times(r.opsRatio), target]);
+  }
+  lines.push(ratios.toString());
+
+  const reads = report.reads.perNode.map((n) => `${n.node} ${n.reads}`).join(', ');
+  lines.push(`router reads per node: ${reads || 'none'} (of ${report.reads.issued} issued)`);
+  for (const s of report.lagSeries) {
+    const bytes = s.points.flatMap((p) => (p.lagBytes === null ? [] : [p.lagBytes]));
+    const lagMs = s.points.flatMap((p) => (p.lagMs === null ? [] : [p.lagMs]));
+    lines.push(
+      `lag ${s.node}: ${s.points.length} samples, max ${bytes.length ? Math.max(...bytes) : '-'} bytes, ` +
+        `max ${lagMs.length ? ms(Math.max(...lagMs)) : '-'} ms`,
+    );
+  }
   for (const s of report.skipped) lines.push(`skipped ${s.name}: ${s.reason}`);
   lines.push(...report.paths.map((p) => `  ${p.name}: ${p.description}`));
   return lines.join('\n');

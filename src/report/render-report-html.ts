@@ -3,6 +3,7 @@
 import type { ReportBaseline, ReportData, ReportPath } from './report-data';
 import { type Chart, reportCharts } from './report-charts';
 import { baselineNote, pathRatios } from './report-figures';
+import { renderSections } from './render-report-sections';
 import { dataValue, escapeXml, formatNumber } from './svg-common';
 
 const CSS = `
@@ -94,9 +95,32 @@ function environmentTable(data: ReportData): string {
   return rows.length ? `<h2>Environment</h2><table class="environment">${rows.join('')}</table>` : '';
 }
 
+/**
+ * A report of sections only (no paths, e.g. the bench's scale study): the paths' table and the charts with
+ * nothing to draw are left out instead of shown empty.
+ */
+const sectionsOnly = (data: ReportData) => data.paths.length === 0 && (data.sections?.length ?? 0) > 0;
+
+/** The figures part: the paths' table with its ratios, and the baselines. */
+function figures(data: ReportData): string[] {
+  if (sectionsOnly(data)) return [];
+  return [
+    '<h2>Figures</h2>',
+    pathsTable(data),
+    '<p class="meta">Ratios: a path\'s ops/s divided by the baseline\'s (1× = as fast), and its mean latency divided ' +
+      "by the baseline's (1× = as quick), for the baseline of the same workload.</p>",
+    baselinesTable(data),
+  ];
+}
+
+function charts(data: ReportData): string {
+  const shown = reportCharts(data).filter((c) => c.svg !== null || !sectionsOnly(data));
+  return shown.length ? `<h2>Charts</h2><div class="charts">${shown.map(chartFigure).join('')}</div>` : '';
+}
+
 /** The whole page. Pure: the same data gives the same HTML. */
 export function renderReportHtml(data: ReportData): string {
-  const baseline = baselineNote(data);
+  const baseline = sectionsOnly(data) ? null : baselineNote(data);
   const notes = data.notes.length
     ? `<h2>Notes</h2><ul class="notes">${data.notes.map((n) => `<li>${escapeXml(n)}</li>`).join('')}</ul>`
     : '';
@@ -110,13 +134,9 @@ export function renderReportHtml(data: ReportData): string {
     `<h1>${escapeXml(data.title)}</h1>`,
     `<p class="meta">Generated <time datetime="${escapeXml(data.generatedAt)}">${escapeXml(data.generatedAt)}</time></p>`,
     baseline ? `<p class="note baseline-note">${escapeXml(baseline)}</p>` : '',
-    '<h2>Figures</h2>',
-    pathsTable(data),
-    '<p class="meta">Ratios: a path\'s ops/s divided by the baseline\'s (1× = as fast), and its mean latency divided ' +
-      "by the baseline's (1× = as quick), for the baseline of the same workload.</p>",
-    baselinesTable(data),
-    '<h2>Charts</h2>',
-    `<div class="charts">${reportCharts(data).map(chartFigure).join('')}</div>`,
+    ...figures(data),
+    charts(data),
+    renderSections(data),
     notes,
     environmentTable(data),
     `<script type="application/json" id="report-data">${json}</script>`,

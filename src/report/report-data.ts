@@ -71,6 +71,39 @@ export interface NodeReads {
   readonly reads: number;
 }
 
+/** A value in a section's table: numbers are formatted like the figures, null shows as —. */
+export type SectionValue = string | number | boolean | null;
+
+/** One line of a section's chart; a null y breaks the line. */
+export interface SectionSeries {
+  readonly name: string;
+  readonly points: readonly { readonly x: number; readonly y: number | null }[];
+}
+
+/**
+ * An extra part of the report: a titled table, optionally drawn as a line chart (e.g. how a check's time grows
+ * with rows). For results that fit none of the fixed parts; a benchmark adds as many as it needs.
+ */
+export interface ReportSection {
+  /** Machine name, e.g. `consistency-scale`: the section's data-section and its chart's data-chart. */
+  readonly id: string;
+  readonly title: string;
+  /** A sentence under the title. Optional. */
+  readonly description?: string;
+  /** Column heads, units included, e.g. `rows`, `check ms`. */
+  readonly columns: readonly string[];
+  /** One value per column. */
+  readonly rows: readonly (readonly SectionValue[])[];
+  /** A line chart of the same figures. Optional. */
+  readonly chart?: {
+    readonly xLabel: string;
+    readonly yLabel: string;
+    /** Log scale on x (e.g. rows from 10k to 1M). Default false. */
+    readonly logX?: boolean;
+    readonly series: readonly SectionSeries[];
+  };
+}
+
 export interface ReportData {
   /** Heading of the page, e.g. `rwsplit bench`. */
   readonly title: string;
@@ -85,4 +118,6 @@ export interface ReportData {
   readonly readsPerNode: readonly NodeReads[];
   /** Sentences shown under the figures, e.g. skipped paths and why. */
   readonly notes: readonly string[];
+  /** Extra tables (and charts), shown after the charts, in order. Optional. */
+  readonly sections?: readonly ReportSection[];
 }

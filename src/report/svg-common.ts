@@ -71,16 +71,47 @@ export function svgOpen(kind: string, width: number, height: number, title: stri
 }
 
 /** A legend row of coloured swatches, starting at (x, y). */
-export function legend(names: readonly string[], x: number, y: number, colours: readonly string[]): string {
-  let cursor = x;
-  return names
-    .map((name, i) => {
-      const item =
+export function legend(
+  names: readonly string[],
+  x: number,
+  y: number,
+  colours: readonly string[],
+  maxX = Infinity,
+): string {
+  return legendLayout(names, x, maxX)
+    .map(({ dx, row }, i) => {
+      const [ix, iy] = [x + dx, y + row * LEGEND_ROW_HEIGHT];
+      const name = names[i]!;
+      return (
         `<g class="legend-item" data-series="${escapeXml(name)}">` +
-        `<rect x="${cursor}" y="${y - 9}" width="12" height="12" rx="2" fill="${colours[i]}"/>` +
-        `<text x="${cursor + 17}" y="${y + 1}">${escapeXml(name)}</text></g>`;
-      cursor += 17 + Math.max(40, name.length * 7 + 16);
-      return item;
+        `<rect x="${ix}" y="${iy - 9}" width="12" height="12" rx="2" fill="${colours[i]}"/>` +
+        `<text x="${ix + 17}" y="${iy + 1}">${escapeXml(name)}</text></g>`
+      );
     })
     .join('');
+}
+
+/** Vertical distance between legend rows. */
+export const LEGEND_ROW_HEIGHT = 18;
+
+const itemWidth = (name: string) => 17 + Math.max(40, name.length * 7 + 16);
+
+/** Where each legend item goes: items fill a row up to `maxX`, then wrap (a single-row legend never wraps). */
+export function legendLayout(names: readonly string[], x: number, maxX = Infinity): { dx: number; row: number }[] {
+  let dx = 0;
+  let row = 0;
+  return names.map((name) => {
+    if (dx > 0 && x + dx + itemWidth(name) - 16 > maxX) {
+      dx = 0;
+      row++;
+    }
+    const at = { dx, row };
+    dx += itemWidth(name);
+    return at;
+  });
+}
+
+/** Rows the legend takes within `maxX` (1 for an empty one). */
+export function legendRows(names: readonly string[], x: number, maxX = Infinity): number {
+  return Math.max(0, ...legendLayout(names, x, maxX).map((p) => p.row)) + 1;
 }

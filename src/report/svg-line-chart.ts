@@ -8,6 +8,8 @@ import {
   formatNumber,
   formatTick,
   legend,
+  LEGEND_ROW_HEIGHT,
+  legendRows,
   niceTicks,
   svgOpen,
 } from './svg-common';
@@ -39,13 +41,18 @@ export interface LineChartOptions {
 
 const MARGIN = { left: 72, right: 24, bottom: 48 };
 
+const maxOf = (s: LineSeries) => Math.max(0, ...s.points.map((p) => p.y ?? 0));
+
 /** Renders the chart. Pure: same options, same string. */
 export function svgLineChart(options: LineChartOptions): string {
   const width = options.width ?? 760;
-  const height = options.height ?? 320;
-  const top = 34 + (options.series.length > 0 ? 24 : 0);
   const left = MARGIN.left;
   const right = width - MARGIN.right;
+  const names = options.series.map((s) => `${s.name} (max ${formatNumber(maxOf(s))})`);
+  // A legend too wide for one row wraps; the chart grows by the extra rows instead of squeezing the plot.
+  const extraRows = names.length > 0 ? legendRows(names, left, right) - 1 : 0;
+  const height = (options.height ?? 320) + extraRows * LEGEND_ROW_HEIGHT;
+  const top = 34 + (options.series.length > 0 ? 24 : 0) + extraRows * LEGEND_ROW_HEIGHT;
   const bottom = height - MARGIN.bottom;
   const colours = options.series.map((_, i) => colour(i));
 
@@ -69,15 +76,7 @@ export function svgLineChart(options: LineChartOptions): string {
   const sy = (v: number) => bottom - (v / y1) * (bottom - top);
 
   const parts = [svgOpen(options.kind, width, height, options.title)];
-  const maxOf = (s: LineSeries) => Math.max(0, ...s.points.map((p) => p.y ?? 0));
-  parts.push(
-    legend(
-      options.series.map((s) => `${s.name} (max ${formatNumber(maxOf(s))})`),
-      left,
-      44,
-      colours,
-    ),
-  );
+  parts.push(legend(names, left, 44, colours, right));
   for (const t of yTicks) {
     const ty = sy(t).toFixed(1);
     parts.push(

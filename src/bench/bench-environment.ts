@@ -1,0 +1,45 @@
+// The facts about a bench run's machine and servers, and the names the report gives the nodes.
+import os from 'node:os';
+import { type Config, maskUrl } from '../config';
+import { queryOnce } from '../db/pg-client';
+import { configuredNodes } from '../replication/configured-nodes';
+import { SERVER_VERSION } from '../replication/queries';
+import type { NodeReads } from '../report/report-data';
+import { nodeAddress } from '../routing/primary-target';
+import type { BenchEnvironment } from './bench-report';
+
+export async function benchEnvironment(config: Config, tableRows: number): Promise<BenchEnvironment> {
+  const [row] = await queryOnce<{ version: string }>(config.primaryUrl, SERVER_VERSION);
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    arch: process.arch,
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    postgres: row?.version ?? 'unknown',
+    primary: maskUrl(config.primaryUrl),
+    replicas: config.replicaUrls.length,
+    tableRows,
+    localCluster: config.usesLocalCluster,
+  };
+}
+
+/**
+ * Reads per node with the configuration's names: the router's events name nodes `host:port`, the lag series
+ * `standby1`, so each node reads `standby1 (127.0.0.1:54321)`. Configured nodes come first, in order.
+ */
+export function namedReads(config: Config, counts: ReadonlyMap<string, number>): NodeReads[] {
+  const known = configuredNodes(config).map((n) => ({ name: n.name, address: nodeAddress(n.url).name }));
+  const label = (address: string) => {
+    const node = known.find((k) => k.address === address);
+    return node ? `${node.name} (${address})` : address;
+  };
+  const order = (address: string) => {
+    const i = known.findIndex((k) => k.address === address);
+    return i === -1 ? known.length : i;
+  };
+  return [...counts.entries()]
+    .sort(([a], [b]) => order(a) - order(b))
+    .map(([address, reads]) => ({ node: label(address), reads }));
+}
