@@ -19,8 +19,8 @@ import { ensureReady } from '../src/cluster/cluster-commands';
 
 const program = new Command('bench')
   .description('Latency and throughput of every read/write path side by side, with pgbench and raw pg baselines')
-  .option('--iterations <n>', 'measured calls per path, over all rounds', intOption(1), 10_000)
-  .option('--rounds <n>', 'rounds the paths alternate in', intOption(1), 10)
+  .option('--iterations <n>', 'measured calls per path, over all rounds', intOption(1), 20_000)
+  .option('--rounds <n>', 'rounds the paths alternate in', intOption(1), 20)
   .option('--concurrency <n>', 'parallel workers per path (Prisma pools hold 10)', intOption(1, 10), 4)
   .option('--warmup <n>', 'unmeasured calls per path first', intOption(0), 200)
   .option('--rows <n>', 'rows the table holds (topped up in SQL) before measuring', intOption(0), 10_000)
@@ -31,7 +31,7 @@ const program = new Command('bench')
   .option('--scale-rows <list>', 'scale study: table sizes', listOption(1), [10_000, 100_000, 1_000_000])
   .option('--scale-rates <list>', 'scale study: background writes per second', listOption(1), [100, 1000, 5000])
   .option('--rate-seconds <s>', 'scale study: seconds at each write rate', intOption(1, 600), 5)
-  .option('--keep', 'scale study: keep the seeded rows (default: delete them afterwards)')
+  .option('--keep', 'keep the rows the run wrote (default: deleted at the end; the bench keeps its --rows seed)')
   .option('--out <dir>', 'results folder', 'results')
   .option('--quiet', 'no progress bar or progress lines')
   .option('--json', 'print the report as JSON instead of tables')
@@ -87,6 +87,7 @@ runMain(async () => {
         fallbackIterations: opts.fallbackIterations,
         commitToVisibleSamples: opts.commitSamples,
         baselineSeconds: opts.baselineSeconds,
+        keep: Boolean(opts.keep),
         log,
         onProgress: bar.listener,
       });

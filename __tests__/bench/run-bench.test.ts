@@ -11,6 +11,8 @@ import type { ProgressEvent } from '../../src/bench/progress-tracker';
 import { runBench } from '../../src/bench/run-bench';
 import { writeResults } from '../../src/bench/write-results';
 import { loadConfig } from '../../src/config';
+import { COUNT_ROWS } from '../../src/bench/seed-rows';
+import { queryOnce } from '../../src/db/pg-client';
 import { nodeAddress } from '../../src/routing/primary-target';
 import type { ReportData } from '../../src/report/report-data';
 
@@ -30,10 +32,15 @@ let dir: string;
 let report: BenchReport;
 const lines: string[] = [];
 const progress: ProgressEvent[] = [];
+const count = async () => Number((await queryOnce<{ n: string }>(config.primaryUrl, COUNT_ROWS))[0]!.n);
+let rowsBefore: number;
+let rowsAfter: number;
 
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rwsplit-bench-test-'));
+  rowsBefore = await count();
   report = await runBench(config, { ...tiny, log: (l) => lines.push(l), onProgress: (e) => progress.push(e) });
+  rowsAfter = await count();
 });
 afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 
@@ -150,6 +157,12 @@ test('writes report.json and report.html into a timestamped folder and bench-lat
   expect(text).toContain('router / extension (read)');
   expect(text).toContain('p99 ms');
   expect(text).not.toContain(config.cluster.appPassword);
+});
+
+test('the rows the bench wrote are deleted at the end; the seeded rows stay', () => {
+  // Router and raw-pg writes (warm-up included), fallback writes and their probe, commit-to-visible probes…
+  expect(report.deletedRows).toBeGreaterThanOrEqual((tiny.warmup + tiny.iterations) * 2 + tiny.commitToVisibleSamples);
+  expect(rowsAfter).toBe(Math.max(rowsBefore, tiny.rows));
 });
 
 test('without pgbench the baselines say so and the report says "pgbench not installed"', async () => {

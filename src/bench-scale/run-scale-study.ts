@@ -1,5 +1,6 @@
 // `npm run bench -- --scale`: the consistency check's time at growing table sizes, then commit-to-visible at
-// growing write rates; afterwards every row the study added is deleted (unless `keep`).
+// growing write rates; afterwards the rows the study wrote are deleted (unless `keep`).
+import { deleteAddedRows, maxId } from '../bench/added-rows';
 import { benchEnvironment } from '../bench/bench-environment';
 import { COUNT_ROWS } from '../bench/seed-rows';
 import { type PhasePlan, type ProgressListener, ProgressTracker } from '../bench/progress-tracker';
@@ -8,8 +9,10 @@ import { queryOnce } from '../db/pg-client';
 import { syncStandbys } from '../replication/sync-standbys';
 import { measureConsistencyScale } from './consistency-scale';
 import { SCALE_REPORT_VERSION, type ScaleOptionsUsed, type ScaleReport } from './scale-report';
-import { deleteRowsAbove, maxId } from './table-size';
 import { measureWriteRateLag } from './write-rate-lag';
+
+/** What the study writes: seeded rows (SEED_ROWS), the background writer's and the probes' rows. */
+export const SCALE_ROW_PATTERNS: readonly string[] = ['seed row %', 'scale study %'];
 
 /** The consistency check's target at 1,000,000 rows per node (issue 4, part 4). */
 export const CHECK_TARGET = { rows: 1_000_000, ms: 3000 } as const;
@@ -63,7 +66,7 @@ export async function runScaleStudy(config: Config, options: ScaleOptions = {}):
   const cleanUp = async () => {
     if (used.keep) return;
     log(`deleting the rows the study added (ids above ${firstAdded})`);
-    deletedRows += await deleteRowsAbove(config.primaryUrl, firstAdded);
+    deletedRows += await deleteAddedRows(config.primaryUrl, firstAdded, SCALE_ROW_PATTERNS);
   };
   try {
     const consistency = await measureConsistencyScale(config, used.rows, {

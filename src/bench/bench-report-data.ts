@@ -79,6 +79,9 @@ export function benchReportData(report: BenchReport): ReportData {
           : ` (target ≤ ${r.targetP50Ratio}×: ${meetsTarget(r) ? 'met' : 'not met'})`),
     ),
     ...report.skipped.map((s) => `Skipped ${s.name}: ${s.reason}`),
+    report.options.keep
+      ? 'The rows the bench wrote were kept (--keep).'
+      : `The ${report.deletedRows} rows the bench wrote were deleted at the end.`,
   ];
   return {
     title: 'rwsplit bench',

@@ -87,6 +87,8 @@ export interface BenchOptionsUsed {
   readonly baselineSeconds: number;
   /** How often replica lag was sampled, in ms. */
   readonly lagIntervalMs: number;
+  /** The rows the bench wrote were kept (not deleted at the end). */
+  readonly keep: boolean;
 }
 
 /** pgbench on the same SQL as the read and write paths, or why it did not run. */
@@ -118,4 +120,6 @@ export interface BenchReport {
   /** Each standby's replay lag, sampled during the run (tMs from the start of the measurements). */
   readonly lagSeries: readonly LagSeries[];
   readonly reads: BenchReads;
+  /** Rows the bench wrote and deleted at the end (0 with keep). */
+  readonly deletedRows: number;
 }

@@ -2,6 +2,7 @@
 // lines, replica lag sampled throughout and reads counted per node. Returns data; prints nothing.
 import type { Config } from '../config';
 import { syncStandbys } from '../replication/sync-standbys';
+import { BENCH_ROW_PATTERNS, deleteAddedRows, maxId } from './added-rows';
 import { runPgbenchBaselines } from './bench-baselines';
 import { openBenchClients } from './bench-clients';
 import { benchEnvironment, namedReads } from './bench-environment';
@@ -29,9 +30,9 @@ export { LATEST_ROWS_SQL } from './bench-paths';
 export const ROUTER_P50_TARGET = 1.05;
 
 export interface BenchOptions {
-  /** Measured calls per interleaved path, over all rounds. Default 10000. */
+  /** Measured calls per interleaved path, over all rounds. Default 20000. */
   readonly iterations?: number;
-  /** Rounds the interleaved paths alternate in. Default 10. */
+  /** Rounds the interleaved paths alternate in. Default 20. */
   readonly rounds?: number;
   /** Parallel workers per path (each node's Prisma pool holds 10). Default 4. */
   readonly concurrency?: number;
@@ -49,6 +50,8 @@ export interface BenchOptions {
   readonly pgbench?: string;
   /** How often replica lag is sampled, in ms. Default 100. */
   readonly lagIntervalMs?: number;
+  /** Keep the rows the bench wrote. Default false: they are deleted at the end (seeded rows always stay). */
+  readonly keep?: boolean;
   /** Progress lines. Default: silent. */
   readonly log?: (line: string) => void;
   /** Progress of the whole run, for a progress bar. Default: none. */
@@ -57,8 +60,8 @@ export interface BenchOptions {
 
 function resolveOptions(options: BenchOptions): BenchOptionsUsed {
   return {
-    iterations: options.iterations ?? 10_000,
-    rounds: options.rounds ?? 10,
+    iterations: options.iterations ?? 20_000,
+    rounds: options.rounds ?? 20,
     concurrency: options.concurrency ?? 4,
     warmup: options.warmup ?? 200,
     rows: options.rows ?? 10_000,
@@ -66,6 +69,7 @@ function resolveOptions(options: BenchOptions): BenchOptionsUsed {
     commitToVisibleSamples: options.commitToVisibleSamples ?? 500,
     baselineSeconds: options.baselineSeconds ?? 5,
     lagIntervalMs: options.lagIntervalMs ?? 100,
+    keep: options.keep ?? false,
   };
 }
 
@@ -120,6 +124,7 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
       { name: 'pgbench', units: used.baselineSeconds * 20 },
       { name: 'fallback writes', units: used.fallbackIterations + fallbackWarmup },
       { name: 'commit-to-visible', units: used.commitToVisibleSamples },
+      { name: 'clean-up', units: 1 },
     ],
     options.onProgress,
   );
@@ -129,6 +134,7 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
   log(`table holds ${seeded.before + seeded.inserted} rows (${seeded.inserted} seeded)`);
   await syncStandbys(config, { timeoutMs: 120_000 });
   progress.advance(1);
+  const idBefore = await maxId(config.primaryUrl);
 
   const clients = await openBenchClients(config, used.concurrency);
   const fallback = await openFallbackWriter(config).catch(async (err: unknown) => {
@@ -194,6 +200,9 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
     paths.push(await measureCommitToVisiblePath(config, used.commitToVisibleSamples, (n) => progress.advance(n)));
     const lagSeries = await lagSampler.stop();
     lagSampler = null;
+    progress.phase('clean-up');
+    const deletedRows = used.keep ? 0 : await deleteAddedRows(config.primaryUrl, idBefore, BENCH_ROW_PATTERNS);
+    if (deletedRows > 0) log(`deleted the ${deletedRows} rows the bench wrote`);
     progress.finish();
 
     return Object.freeze({
@@ -211,6 +220,7 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
         perNode: namedReads(config, clients.reads.counts()),
         issued: (used.warmup + used.iterations) * 2,
       },
+      deletedRows,
     });
   } finally {
     await Promise.allSettled([
