@@ -50,13 +50,14 @@ export async function runScaleStudy(config: Config, options: ScaleOptions = {}):
     writerConnections: options.writerConnections ?? 8,
     keep: options.keep ?? false,
   };
+  // Units are rough expected milliseconds on a 2-core machine, so the progress bar's ETA holds across phases.
   const plan: PhasePlan[] = [
     ...used.rows.flatMap((n) => [
-      { name: `seeding ${n} rows`, units: 1 },
-      { name: `checking ${n} rows`, units: 1 },
+      { name: `seeding ${n} rows`, units: 200 + n * 0.01 },
+      { name: `checking ${n} rows`, units: 100 + n * 0.003 },
     ]),
-    ...used.rates.map((r) => ({ name: `${r} writes/s`, units: used.rateSeconds * 10 })),
-    { name: 'clean-up', units: 1 },
+    ...used.rates.map((r) => ({ name: `${r} writes/s`, units: used.rateSeconds * 1000 })),
+    { name: 'clean-up', units: 1000 },
   ];
   const progress = new ProgressTracker(plan, options.onProgress);
   const startedAt = new Date().toISOString();
@@ -86,7 +87,7 @@ export async function runScaleStudy(config: Config, options: ScaleOptions = {}):
         progress.phase(`${rate} writes/s`);
         const started = Date.now();
         if (ticker) clearInterval(ticker);
-        ticker = setInterval(() => progress.set(Math.floor((Date.now() - started) / 100)), 100);
+        ticker = setInterval(() => progress.set(Date.now() - started), 100);
       },
     }).finally(() => {
       if (ticker) clearInterval(ticker);

@@ -29,6 +29,12 @@ export { LATEST_ROWS_SQL } from './bench-paths';
 /** The router may cost at most this much median latency over the bare extension (issue 3, part 7). */
 export const ROUTER_P50_TARGET = 1.05;
 
+/**
+ * Rough time of each unit of work on a 2-core machine, in ms: progress counts in expected milliseconds, so the
+ * bar's ETA holds across phases as different as a 0.2 ms read and a 25 ms psql write.
+ */
+const ETA_MS = { seed: 500, call: 0.2, fallbackCall: 25, commitSample: 2, cleanUp: 500 } as const;
+
 export interface BenchOptions {
   /** Measured calls per interleaved path, over all rounds. Default 20000. */
   readonly iterations?: number;
@@ -119,12 +125,12 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
   const interleavedCount = 6;
   const progress = new ProgressTracker(
     [
-      { name: 'seeding rows', units: 1 },
-      { name: 'paths in rounds', units: (used.warmup + used.iterations) * interleavedCount },
-      { name: 'pgbench', units: used.baselineSeconds * 20 },
-      { name: 'fallback writes', units: used.fallbackIterations + fallbackWarmup },
-      { name: 'commit-to-visible', units: used.commitToVisibleSamples },
-      { name: 'clean-up', units: 1 },
+      { name: 'seeding rows', units: ETA_MS.seed },
+      { name: 'paths in rounds', units: (used.warmup + used.iterations) * interleavedCount * ETA_MS.call },
+      { name: 'pgbench', units: used.baselineSeconds * 2000 },
+      { name: 'fallback writes', units: (used.fallbackIterations + fallbackWarmup) * ETA_MS.fallbackCall },
+      { name: 'commit-to-visible', units: used.commitToVisibleSamples * ETA_MS.commitSample },
+      { name: 'clean-up', units: ETA_MS.cleanUp },
     ],
     options.onProgress,
   );
@@ -133,7 +139,7 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
   const seeded = await topUpRows(config.primaryUrl, used.rows);
   log(`table holds ${seeded.before + seeded.inserted} rows (${seeded.inserted} seeded)`);
   await syncStandbys(config, { timeoutMs: 120_000 });
-  progress.advance(1);
+  progress.advance(ETA_MS.seed);
   const idBefore = await maxId(config.primaryUrl);
 
   const clients = await openBenchClients(config, used.concurrency);
@@ -158,7 +164,7 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
       rounds: used.rounds,
       concurrency: used.concurrency,
       warmup: used.warmup,
-      onSlice: (s) => progress.advance(s.calls),
+      onSlice: (s) => progress.advance(s.calls * ETA_MS.call),
     });
     specs.forEach((spec, i) => {
       const m = measured[i]!;
@@ -174,7 +180,7 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
         seconds: used.baselineSeconds,
         ...(options.pgbench ? { pgbench: options.pgbench } : {}),
         onTick: (ms) => {
-          progress.set(runs * used.baselineSeconds * 10 + Math.floor(ms / 100));
+          progress.set(runs * used.baselineSeconds * 1000 + ms);
           if (ms >= used.baselineSeconds * 1000) runs++;
         },
       });
@@ -189,7 +195,9 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
         `fallback writes: ${fallbackWarmup} warm-up + ${used.fallbackIterations} calls through ${fallback.writer.via}`,
       );
       paths.push(
-        await measureFallbackPath(fallback.writer, used.fallbackIterations, fallbackWarmup, (n) => progress.advance(n)),
+        await measureFallbackPath(fallback.writer, used.fallbackIterations, fallbackWarmup, (n) =>
+          progress.advance(n * ETA_MS.fallbackCall),
+        ),
       );
     } else {
       skipped.push({ name: 'fallback-write', reason: fallback.unavailable });
@@ -197,7 +205,11 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
 
     progress.phase('commit-to-visible');
     log(`commit-to-visible: ${used.commitToVisibleSamples} commits, one at a time, polled on standby1`);
-    paths.push(await measureCommitToVisiblePath(config, used.commitToVisibleSamples, (n) => progress.advance(n)));
+    paths.push(
+      await measureCommitToVisiblePath(config, used.commitToVisibleSamples, (n) =>
+        progress.advance(n * ETA_MS.commitSample),
+      ),
+    );
     const lagSeries = await lagSampler.stop();
     lagSampler = null;
     progress.phase('clean-up');
