@@ -12,12 +12,16 @@ import { queryOnce, withPg } from '../db/pg-client';
 import { IS_IN_RECOVERY, REPLICATION_STATUS } from '../replication/queries';
 import { type LocalNode, hbaRules, sharedSettings, writeNodeFiles } from './node-files';
 import { pgBinaries } from './pg-binaries';
+import { clearStalePid } from './postmaster-pid';
 import { type RunAs, chownTree, serverAccount } from './os-user';
 
 /** Seconds pg_ctl may take to start or stop one node before we give up. */
 export const PG_CTL_TIMEOUT_S = 60;
-/** Attempts to start a node whose port is briefly held by another socket. */
+/** Attempts to start a node whose port or shared memory is briefly held by another process. */
 const START_ATTEMPTS = 3;
+/** Log lines of a start that fails for a moment only (see #start). */
+const TRANSIENT_START_FAILURE =
+  /Address already in use|pre-existing shared memory block|lock file "[^"]*" already exists/;
 /** How long `up` waits for every standby to stream, in ms. */
 export const STREAMING_TIMEOUT_MS = 60_000;
 
@@ -98,12 +102,13 @@ export class LocalCluster {
       }
       await this.#initPrimary(primary);
     }
-    const missing = this.nodes.filter((n) => n !== primary && !existsSync(path.join(n.dataDir, 'PG_VERSION')));
+    const live = this.#live(state);
+    // A node retired by a failover stays as it is, even without a folder: it is never started again.
+    const missing = live.filter((n) => n !== primary && !existsSync(path.join(n.dataDir, 'PG_VERSION')));
     if (missing.length > 0) {
       await this.#stop(primary, 'fast');
       for (const standby of missing) await this.#cloneStandby(primary, standby);
     }
-    const live = this.#live(state);
     const standbyNames = live.filter((n) => n !== primary).map((n) => n.name);
     await writeNodeFiles(this.#cfg, primary, undefined, standbyNames);
     for (const node of live) await this.#start(node);
@@ -165,10 +170,14 @@ export class LocalCluster {
     const standbys = this.#live(state).filter((n) => n !== primary);
     const deadline = Date.now() + timeoutMs;
     let last = '';
+    // Connection attempts share the deadline, so a node that accepts but never answers cannot stretch the wait.
+    const left = () => Math.max(100, deadline - Date.now());
     while (Date.now() < deadline) {
       const rows = await queryOnce<{ application_name: string; state: string }>(
         this.adminTarget(primary),
         'SELECT application_name, state FROM pg_stat_replication',
+        [],
+        left(),
       ).catch((e: Error) => {
         last = e.message;
         return [];
@@ -178,8 +187,9 @@ export class LocalCluster {
       if (pending.length === 0) {
         const recovering = await Promise.all(
           standbys.map((s) =>
-            queryOnce<{ in_recovery: boolean }>(this.adminTarget(s), IS_IN_RECOVERY).then(
+            queryOnce<{ in_recovery: boolean }>(this.adminTarget(s), IS_IN_RECOVERY, [], left()).then(
               (r) => r[0]?.in_recovery === true,
+              () => false,
             ),
           ),
         );
@@ -365,7 +375,7 @@ export class LocalCluster {
   async #start(node: LocalNode, attempt = 1): Promise<void> {
     if (await this.#isRunning(node)) {
       if (await portAnswers(this.#cfg.host, node.port)) return;
-      await this.#clearStalePid(node);
+      await clearStalePid(node, localSocketDir(this.#cfg), this.#log);
     }
     if (await portAnswers(this.#cfg.host, node.port)) {
       throw new Error(
@@ -381,33 +391,22 @@ export class LocalCluster {
         .readFile(node.logFile, 'utf8')
         .then((t) => t.trim().split('\n').slice(-8).join('\n'))
         .catch(() => '');
-      // Loopback ports above 32767 can be held for a moment as the local end of an outgoing connection.
-      if (/Address already in use/.test(tail) && attempt < START_ATTEMPTS) {
-        this.#log(`port ${node.port} is busy for a moment; retrying (${attempt}/${START_ATTEMPTS})`);
+      // Both pass within moments: a loopback port above 32767 held as the local end of an outgoing connection,
+      // and a crashed server's last processes still holding its shared memory.
+      if (TRANSIENT_START_FAILURE.test(tail) && attempt < START_ATTEMPTS) {
+        this.#log(`${node.name} cannot start yet (${TRANSIENT_START_FAILURE.exec(tail)?.[0]}); retrying`);
         await new Promise((r) => setTimeout(r, 500 * attempt));
         return this.#start(node, attempt + 1);
       }
+      const advice = /Address already in use/.test(tail)
+        ? `Port ${node.port} is in use by another socket (\`ss -tanp | grep ${node.port}\` shows which). ` +
+          'Stop that process, or choose other ports with RWSPLIT_CLUSTER_PORTS=p0,p1,p2.'
+        : 'If the data folder is damaged, `npm run cluster:reset` rebuilds the cluster.';
       throw new Error(
-        `Could not start ${node.name} on port ${node.port}. Last lines of ${node.logFile}:\n${tail}\n` +
-          'If the data folder is damaged, `npm run cluster:reset` rebuilds the cluster.',
+        `Could not start ${node.name} on port ${node.port}. Last lines of ${node.logFile}:\n${tail}\n${advice}`,
         { cause },
       );
     }
-  }
-
-  /** A postmaster.pid whose process is alive but is not this node's server (a recycled PID) blocks a start. */
-  async #clearStalePid(node: LocalNode): Promise<void> {
-    const pidFile = path.join(node.dataDir, 'postmaster.pid');
-    const pid = Number((await fs.readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
-    const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes('postgres')) {
-      throw new Error(
-        `${node.name} has a running server (pid ${pid}) that does not answer on port ${node.port}. ` +
-          `Stop it (kill ${pid}) or run \`npm run cluster:down\`.`,
-      );
-    }
-    this.#log(`removing stale ${pidFile} (pid ${pid} is not a postgres process)`);
-    await fs.rm(pidFile, { force: true });
   }
 
   async #stop(node: LocalNode, mode: 'fast' | 'immediate'): Promise<void> {

@@ -32,6 +32,8 @@ export function sharedSettings(socketDir: string): string {
     "shared_buffers = '64MB'",
     // Standbys apply WAL without waiting; wal_receiver_status_interval feeds replay progress back often.
     "wal_receiver_status_interval = '1s'",
+    // A standby whose primary restarted (crash, `up` after a fault) reconnects within 1 s, not the default 5 s.
+    "wal_retrieve_retry_interval = '1s'",
     "log_line_prefix = '%m [%p] %q%a '",
     // Each node reads its own port, role and upstream from node.conf.
     "include_if_exists = 'node.conf'",
