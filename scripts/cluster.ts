@@ -1,7 +1,8 @@
 // npm run cluster:up | cluster:down | cluster:status | cluster:reset | cluster:failover
 import { Command } from 'commander';
 import { loadConfig } from '../src/config';
-import { ensureReady, formatStatus, localClusterFor } from '../src/cluster/cluster-commands';
+import { ensureReady, failedOverNotice, formatStatus, localClusterFor } from '../src/cluster/cluster-commands';
+import { runFailoverDemo } from '../src/cluster/failover-demo';
 import { runMain } from '../src/cli/run-main';
 
 const program = new Command('cluster').description('Manage the local primary + standbys');
@@ -15,7 +16,10 @@ program
       const config = loadConfig();
       const result = await ensureReady(config, (line) => console.log(`  ${line}`));
       console.log(`migrations: ${result.applied.length ? result.applied.join(', ') : 'up to date'} (${result.via})`);
-      console.log(formatStatus(await localClusterFor(config).status()));
+      const local = localClusterFor(config);
+      console.log(formatStatus(await local.status()));
+      const notice = await failedOverNotice(local);
+      if (notice) console.log(notice);
     }),
   );
 program
@@ -41,21 +45,25 @@ program
   .description("each node's role, port, state and lag")
   .action(() =>
     runMain(async () => {
-      const rows = await cluster().status();
+      const local = cluster();
+      const rows = await local.status();
       console.log(formatStatus(rows));
+      const notice = await failedOverNotice(local);
+      if (notice) console.log(notice);
       if (rows.some((r) => r.role === 'down')) process.exitCode = 1;
     }),
   );
 program
   .command('failover')
-  .description('stop the primary (immediate), promote a standby, repoint the others')
+  .description(
+    'demo: write through a routed client, stop the primary (immediate), promote a standby, repoint the others, ' +
+      'and write and read again through the same client',
+  )
   .option('--promote <node>', 'standby to promote', 'standby1')
   .action((opts: { promote: string }) =>
     runMain(async () => {
-      const c = cluster();
-      const { oldPrimary, newPrimary } = await c.failover(opts.promote);
-      console.log(`failover done: ${oldPrimary} retired, ${newPrimary} is primary`);
-      console.log(formatStatus(await c.status()));
+      console.log('Failover demo on the local cluster');
+      await runFailoverDemo(loadConfig(), { promote: opts.promote, print: (text) => console.log(text) });
     }),
   );
 
