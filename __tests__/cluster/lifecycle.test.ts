@@ -211,6 +211,21 @@ test.each(staleCases)(
   },
 );
 
+test('stopping a node whose postmaster.pid is stale signals no one: the file is cleared instead', async () => {
+  await cluster.stop('standby2');
+  const lines = standby2PidFile.split('\n');
+  lines[0] = String(sleeper!.pid);
+  await fs.writeFile(path.join(dir, 'standby2', 'postmaster.pid'), lines.join('\n'));
+
+  await cluster.down();
+
+  // pg_ctl stop would have sent SIGTERM to the PID in the file, and then waited for a minute in vain.
+  expect(alive(sleeper!.pid!)).toBe(true);
+  expect(existsSync(path.join(dir, 'standby2', 'postmaster.pid'))).toBe(false);
+  for (const port of PORTS) expect(await portAnswers('127.0.0.1', port)).toBe(false);
+  await cluster.up();
+});
+
 test('a crashed primary (kill -9 of its postmaster) is restarted by up and recovers its data', async () => {
   const { rows } = await withPg(primaryUrl, (c) =>
     c.query<{ id: number }>("INSERT INTO test_replication (data) VALUES ('before the crash') RETURNING id"),

@@ -12,7 +12,7 @@ import { queryOnce, withPg } from '../db/pg-client';
 import { IS_IN_RECOVERY, REPLICATION_STATUS } from '../replication/queries';
 import { type LocalNode, hbaRules, sharedSettings, writeNodeFiles } from './node-files';
 import { pgBinaries } from './pg-binaries';
-import { clearStalePid } from './postmaster-pid';
+import { clearStalePid, postmasterPidOwner } from './postmaster-pid';
 import { type RunAs, chownTree, serverAccount } from './os-user';
 
 /** Seconds pg_ctl may take to start or stop one node before we give up. */
@@ -411,6 +411,10 @@ export class LocalCluster {
 
   async #stop(node: LocalNode, mode: 'fast' | 'immediate'): Promise<void> {
     if (!(await this.#isRunning(node))) return;
+    // pg_ctl would signal whatever process the file names; a stale file is cleared instead, signalling no one.
+    if ((await postmasterPidOwner(node.dataDir)).kind !== 'server') {
+      return clearStalePid(node, localSocketDir(this.#cfg), this.#log);
+    }
     this.#log(`stopping ${node.name} (${mode})`);
     await this.#ctl(['stop', '-D', node.dataDir, '-m', mode, '-w', '-t', String(PG_CTL_TIMEOUT_S)]);
   }

@@ -33,7 +33,7 @@ function exists(pid: number): boolean {
   }
 }
 
-/** Classifies the process named by the data folder's postmaster.pid (Linux /proc; elsewhere only 'none'/'other'). */
+/** Classifies the process named by the data folder's postmaster.pid (from Linux's /proc). */
 export async function postmasterPidOwner(dataDir: string): Promise<PidOwner> {
   const pid = await postmasterPid(dataDir);
   if (pid === null || !exists(pid)) return { kind: 'none' };
@@ -41,7 +41,10 @@ export async function postmasterPidOwner(dataDir: string): Promise<PidOwner> {
   // The state letter follows the command name, which is in parentheses and may itself contain ")".
   const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
   if (state === 'Z' || state === 'X') return { kind: 'exiting', pid };
-  const args = (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+  const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => null);
+  // Without /proc (not Linux, or hidden) nothing can be told apart: assume the server, the careful answer.
+  if (cmdline === null) return { kind: 'server', pid };
+  const args = cmdline.split('\0');
   const dataArg = args.indexOf('-D');
   const isServer =
     dataArg >= 0 &&
