@@ -1,0 +1,234 @@
+// The consistency bench on a private cluster (it pauses replay and changes settings): read-your-writes and
+// remote_apply give 0 stale reads under conditions where eventual reads do go stale, every change is undone
+// afterwards (also after an abort and after a run that was killed), and the report files are written.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, PROJECT_ROOT, type Config } from '../../src/config';
+import { queryOnce } from '../../src/db/pg-client';
+import { PAUSE_REPLAY } from '../../src/bench-consistency/admin-sql';
+import { writeConsistencyReport } from '../../src/bench-consistency/consistency-report';
+import { PairTracker } from '../../src/bench-consistency/pair-tracker';
+import { LEDGER_FILE, RestoreLedger } from '../../src/bench-consistency/restore-ledger';
+import { createRwsplit } from '../../src/routing/routed-client';
+import { runConsistencyBench, type ConsistencyBenchResult } from '../../src/bench-consistency/run-consistency-bench';
+import { throwawayCluster, type Throwaway } from '../helpers/throwaway-cluster';
+import { waitUntil } from '../helpers/wait-until';
+
+// Below Linux's ephemeral range (32768–60999), so an outgoing connection never holds one of them.
+const PORTS = [25630, 25631, 25632];
+const NAME = 'bench-consistency';
+let env: Throwaway;
+let config: Config;
+
+const admin = (node: string) => env.cluster.adminTarget(env.cluster.node(node));
+const setting = async (node: string, name: string) =>
+  (await queryOnce<{ value: string }>(admin(node), 'SELECT current_setting($1) AS value', [name]))[0]!.value;
+const replayPaused = async (node: string) =>
+  (await queryOnce<{ paused: boolean }>(admin(node), 'SELECT pg_is_wal_replay_paused() AS paused'))[0]!.paused;
+
+/** Everything the bench may change is back as the cluster was made. */
+async function expectRestored(): Promise<void> {
+  for (const standby of ['standby1', 'standby2']) {
+    expect(await replayPaused(standby)).toBe(false);
+    expect(await setting(standby, 'recovery_min_apply_delay')).toBe('0');
+  }
+  expect(await setting('primary', 'synchronous_standby_names')).toBe('');
+  expect(existsSync(path.join(env.config.dir, LEDGER_FILE))).toBe(false);
+}
+
+const mode = (r: ConsistencyBenchResult, name: string) => r.modes.find((m) => m.mode === name)!;
+
+beforeAll(async () => {
+  env = await throwawayCluster(NAME, PORTS);
+  config = loadConfig({ RWSPLIT_CLUSTER_DIR: `.cluster-${NAME}`, RWSPLIT_CLUSTER_PORTS: PORTS.join(',') });
+}, 120_000);
+afterAll(async () => {
+  await env?.destroy();
+});
+
+test('each read is attributed to its own pair, however many run at once', async () => {
+  const tracker = new PairTracker();
+  const rw = await createRwsplit({
+    primaryUrl: env.primaryUrl,
+    replicaUrls: env.replicaUrls,
+    onEvent: tracker.listener,
+  });
+  try {
+    // Primary-scoped and eventual pairs interleaved: a listener that guessed by order or time would mix them up.
+    const modes = Array.from({ length: 40 }, (_, i): 'primary' | 'eventual' => (i % 2 ? 'primary' : 'eventual'));
+    const tracked = await Promise.all(
+      modes.map((mode) =>
+        tracker.run((read) =>
+          rw.session(
+            async () => {
+              await rw.client.testReplication.count(); // not inside read(): must not be counted
+              return read(() => rw.client.testReplication.findFirst({ select: { id: true } }));
+            },
+            { mode },
+          ),
+        ),
+      ),
+    );
+    tracked.forEach((t, i) => {
+      expect(t.reads).toEqual([
+        expect.objectContaining({ role: modes[i] === 'primary' ? 'primary' : 'replica', ok: true }),
+      ]);
+    });
+  } finally {
+    await rw.close();
+  }
+});
+
+const small = { pairs: 20, concurrency: 4, writeRate: 50, sampleEveryMs: 50 };
+
+test('replay paused on every standby: eventual reads go stale, read-your-writes reads never do', async () => {
+  // Paused for the whole run (the second pause would come after a minute).
+  const result = await runConsistencyBench(config, {
+    ...small,
+    scenarios: ['pause'],
+    pauseMs: 60_000,
+    periodMs: 60_001,
+    modes: ['eventual', 'read-your-writes'],
+  });
+  const eventual = mode(result, 'eventual');
+  expect(eventual.pairs).toBe(20);
+  expect(eventual.stale).toBeGreaterThan(0);
+  expect(eventual.replicaReads).toBe(eventual.pairs);
+  const ryw = mode(result, 'read-your-writes');
+  expect(ryw.pairs).toBe(20);
+  expect(ryw.stale).toBe(0);
+  // No replica had replayed the writes, so every read went to the primary: the router's own events say so.
+  expect(ryw.readsPerNode).toEqual({ primary: 20 });
+  expect(ryw.fallbacks).toEqual({ not_caught_up: 20 });
+  expect(result.targets.filter((t) => t.name.includes('stale'))).toEqual([
+    expect.objectContaining({ name: 'pause/read-your-writes: 0 stale reads', met: true }),
+  ]);
+  await expectRestored();
+}, 60_000);
+
+test('recovery_min_apply_delay: remote_apply reads are fresh where eventual ones are stale; report written', async () => {
+  const result = await runConsistencyBench(config, {
+    ...small,
+    scenarios: ['delay'],
+    delayMs: 300,
+    modes: ['eventual', 'remote_apply', 'primary'],
+  });
+  expect(mode(result, 'eventual').stale).toBeGreaterThan(0);
+  const remote = mode(result, 'remote_apply');
+  expect(remote).toMatchObject({ pairs: 20, stale: 0, replicaReads: 20 });
+  expect(remote.note).toContain("set to 'ANY 2 (standby1, standby2)'");
+  expect(mode(result, 'primary')).toMatchObject({ stale: 0, readsPerNode: { primary: 20 } });
+  expect(result.readsPerNode.find((n) => n.node === 'primary')!.reads).toBeGreaterThanOrEqual(20);
+  await expectRestored();
+
+  const out = await fs.mkdtemp(path.join(os.tmpdir(), 'rwsplit-bench-consistency-'));
+  try {
+    const written = await writeConsistencyReport(result, out);
+    for (const dir of [written.dir, written.latestDir]) {
+      const json = JSON.parse(await fs.readFile(path.join(dir, 'report.json'), 'utf8'));
+      expect(json.paths.map((p: { name: string }) => p.name)).toEqual([
+        'delay/eventual',
+        'delay/remote_apply',
+        'delay/primary',
+      ]);
+      expect(json.consistency.modes[1]).toMatchObject({ mode: 'remote_apply', stale: 0, pairs: 20 });
+      expect(json.readsPerNode).toEqual(result.readsPerNode);
+      expect(json.lagSeries.map((s: { node: string }) => s.node)).toEqual(['standby1', 'standby2']);
+      expect(json.lagSeries[0].points.length).toBeGreaterThan(0);
+      const html = await fs.readFile(path.join(dir, 'report.html'), 'utf8');
+      expect(html).toContain('data-path="delay/remote_apply"');
+      expect(html).toContain('data-chart="lag-ms"');
+    }
+    expect(path.basename(written.latestDir)).toBe('bench-consistency-latest');
+    expect(path.basename(written.dir)).toMatch(/^bench-consistency-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d$/);
+  } finally {
+    await fs.rm(out, { recursive: true, force: true });
+  }
+}, 60_000);
+
+test('an aborted run stops early and still restores the cluster', async () => {
+  const controller = new AbortController();
+  const result = await runConsistencyBench(
+    config,
+    { ...small, pairs: 100_000, scenarios: ['pause'], pauseMs: 100, periodMs: 200, modes: ['eventual'] },
+    { signal: controller.signal, onProgress: (done) => done >= 30 && controller.abort() },
+  );
+  expect(result.aborted).toBe(true);
+  expect(result.modes[0]!.pairs).toBeGreaterThanOrEqual(30);
+  expect(result.modes[0]!.pairs).toBeLessThan(100_000);
+  await expectRestored();
+}, 60_000);
+
+test('what a killed run left behind is undone by the next one', async () => {
+  const first = new RestoreLedger(env.config.dir, admin);
+  await first.claim();
+  await first.apply({ kind: 'resume-replay', node: 'standby2' }, async () => {
+    await queryOnce(admin('standby2'), PAUSE_REPLAY);
+  });
+  expect(await replayPaused('standby2')).toBe(true);
+  // No undo: as if the process had been killed. The next run's ledger finds the file and undoes it.
+  const next = new RestoreLedger(env.config.dir, admin);
+  expect(await next.claim()).toEqual(['resume replay on standby2']);
+  expect(await replayPaused('standby2')).toBe(false);
+  await next.undoAll();
+  await expectRestored();
+});
+
+test('servers the project does not manage: refused unless --no-inject', async () => {
+  const external = loadConfig({ DATABASE_URL: env.primaryUrl, REPLICA_URLS: env.replicaUrls.join(',') });
+  await expect(runConsistencyBench(external, small)).rejects.toThrow(/--no-inject/);
+  // Without injection it runs as the servers are; remote_apply is skipped, since the primary has no sync standbys.
+  const result = await runConsistencyBench(external, { ...small, inject: false, modes: ['remote_apply', 'primary'] });
+  expect(result.skipped).toEqual([expect.objectContaining({ scenario: 'none', mode: 'remote_apply' })]);
+  expect(mode(result, 'primary')).toMatchObject({ stale: 0, pairs: 20 });
+  await expectRestored();
+}, 60_000);
+
+test('npm run bench:consistency: Ctrl-C stops the run, restores the cluster and still writes the report', async () => {
+  const out = await fs.mkdtemp(path.join(os.tmpdir(), 'rwsplit-bench-consistency-'));
+  try {
+    const args = ['--pairs', '100000', '--concurrency', '4', '--scenarios', 'pause', '--pause-ms', '200'];
+    args.push('--period-ms', '400', '--modes', 'eventual', '--write-rate', '50', '--out', out);
+    const child = spawn(
+      path.join(PROJECT_ROOT, 'node_modules', '.bin', 'ts-node'),
+      ['scripts/bench-consistency.ts', ...args],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, RWSPLIT_CLUSTER_DIR: `.cluster-${NAME}`, RWSPLIT_CLUSTER_PORTS: PORTS.join(',') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        // The pairs are running with replay paused: interrupt now.
+        if (stderr.includes('pause/eventual:')) resolve();
+      });
+      void exited.then(() => reject(new Error(`bench:consistency exited before the pairs started:\n${stderr}`)));
+    });
+    await waitUntil(async () => {
+      const rows = await queryOnce<{ n: number }>(
+        env.primaryUrl,
+        "SELECT count(*)::int AS n FROM test_replication WHERE data LIKE 'bench-consistency pause/eventual %'",
+      );
+      return rows[0]!.n >= 10;
+    }, 'ten pairs written');
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('interrupted: finishing the pairs in flight');
+    expect(stdout).toContain('interrupted: the figures cover the pairs that ran');
+    const json = JSON.parse(await fs.readFile(path.join(out, 'bench-consistency-latest', 'report.json'), 'utf8'));
+    expect(json.consistency.aborted).toBe(true);
+    expect(json.consistency.modes[0].pairs).toBeGreaterThan(0);
+    await expectRestored();
+  } finally {
+    await fs.rm(out, { recursive: true, force: true });
+  }
+}, 90_000);

@@ -1,0 +1,125 @@
+// The pure parts of the consistency bench: options, targets, the lag wording and the summary table.
+import { resolveOptions } from '../../src/bench-consistency/bench-options';
+import { checkTargets } from '../../src/bench-consistency/bench-targets';
+import {
+  formatConsistencyMarkdown,
+  formatConsistencyTable,
+} from '../../src/bench-consistency/format-consistency-table';
+import { describeLag, pgDurationText } from '../../src/bench-consistency/lag-injection';
+import { modeResult, type ModeResult } from '../../src/bench-consistency/mode-result';
+import type { PairOutcome } from '../../src/bench-consistency/run-pairs';
+import type { ConsistencyBenchResult } from '../../src/bench-consistency/run-consistency-bench';
+import type { BenchMode } from '../../src/bench-consistency/bench-options';
+import type { LagKind } from '../../src/bench-consistency/lag-injection';
+
+const outcome = (o: Partial<PairOutcome>): PairOutcome => ({
+  stale: false,
+  node: '127.0.0.1:25631',
+  role: 'replica',
+  readMs: 1,
+  writeMs: 2,
+  fallback: null,
+  ...o,
+});
+
+function result(scenario: LagKind, mode: BenchMode, outcomes: PairOutcome[]): ModeResult {
+  return modeResult(
+    { outcomes, wallMs: 1000, aborted: false },
+    {
+      scenario,
+      lag: describeLag(scenario === 'pause' ? { kind: 'pause', pauseMs: 300, periodMs: 1000 } : { kind: 'none' }),
+      mode,
+      startMs: 0,
+      backgroundWrites: 200,
+      note: null,
+      nameOf: (n) => (n === '127.0.0.1:25630' ? 'primary' : 'standby1'),
+    },
+  );
+}
+
+test('defaults: 10,000 pairs, no lag then paused replay, all four modes', () => {
+  const o = resolveOptions({});
+  expect(o).toMatchObject({ pairs: 10_000, concurrency: 16, writeRate: 200, inject: true, poolSize: 18 });
+  expect(o.modes).toEqual(['eventual', 'read-your-writes', 'remote_apply', 'primary']);
+  expect(o.scenarios).toEqual([{ kind: 'none' }, { kind: 'pause', pauseMs: 300, periodMs: 1000 }]);
+  expect(resolveOptions({ inject: false }).scenarios).toEqual([{ kind: 'none' }]);
+});
+
+test('bad options are refused by name', () => {
+  expect(() => resolveOptions({ pauseMs: 1000, periodMs: 1000 })).toThrow(/pauseMs \(1000\) must be shorter/);
+  expect(() => resolveOptions({ pairs: 0 })).toThrow(/pairs must be a whole number ≥ 1/);
+  expect(() => resolveOptions({ modes: ['sometimes' as BenchMode] })).toThrow(/Unknown mode "sometimes"/);
+  expect(() => resolveOptions({ inject: false, scenarios: ['pause'] })).toThrow(/--no-inject/);
+});
+
+test('PostgreSQL spells durations with the largest exact unit', () => {
+  expect([0, 200, 1000, 1500, 60_000, 7_200_000].map(pgDurationText)).toEqual([
+    '0',
+    '200ms',
+    '1s',
+    '1500ms',
+    '1min',
+    '2h',
+  ]);
+});
+
+test('mode results: stale rate, replica share and reads per node come from the outcomes', () => {
+  const r = result('none', 'read-your-writes', [
+    outcome({}),
+    outcome({ node: '127.0.0.1:25630', role: 'primary', fallback: 'not_caught_up' }),
+    outcome({ stale: true }),
+    outcome({}),
+  ]);
+  expect(r).toMatchObject({ pairs: 4, stale: 1, staleRate: 0.25, replicaReads: 3, replicaShare: 0.75 });
+  expect(r.readsPerNode).toEqual({ standby1: 3, primary: 1 });
+  expect(r.fallbacks).toEqual({ not_caught_up: 1 });
+  expect(r.backgroundWritesPerSec).toBe(200);
+});
+
+test('targets: a stale read-your-writes read or too few replica reads is a miss', () => {
+  const scenarios = resolveOptions({}).scenarios;
+  const checks = checkTargets(
+    [
+      result('none', 'eventual', [...Array(9).fill(outcome({})), outcome({ role: 'primary' })]),
+      result('pause', 'eventual', [
+        ...Array(8).fill(outcome({ stale: true })),
+        ...Array(2).fill(outcome({ role: 'primary' })),
+      ]),
+      result('pause', 'read-your-writes', [outcome({ stale: true }), outcome({ role: 'primary' })]),
+      result('pause', 'primary', [outcome({ role: 'primary' })]),
+    ],
+    scenarios,
+    1000,
+  );
+  expect(checks.map((c) => [c.name.split(':')[0], c.met, c.measured])).toEqual([
+    ['none/eventual', true, '90.0%'],
+    ['pause/eventual', false, '80.0%'],
+    ['pause/read-your-writes', false, '1 of 2'],
+  ]);
+  // Lag at or over maxLagMs: replicas may rightly be skipped, so there is no replica-share target.
+  expect(checkTargets([result('pause', 'eventual', [outcome({ role: 'primary' })])], scenarios, 300)).toEqual([]);
+});
+
+test('the summary table and its Markdown twin', () => {
+  const modes = [result('pause', 'remote_apply', [outcome({}), outcome({})])];
+  const bench = {
+    modes,
+    routing: { maxLagMs: 1000, maxLagBytes: 1048576, readYourWritesWaitMs: 0 },
+    options: resolveOptions({}),
+    skipped: [{ scenario: 'none', mode: 'remote_apply', reason: 'no synchronous standby' }],
+    targets: checkTargets(modes, resolveOptions({}).scenarios, 1000),
+    aborted: false,
+  } as unknown as ConsistencyBenchResult;
+  const table = formatConsistencyTable(bench);
+  expect(table).toMatch(
+    /│ pause\s+│ remote_apply\s+│ 2\s+│ 0\s+│ 0\.0%\s+│ 100\.0%\s+│ 1\.00\s+│ 1\.00\s+│ 2\s+│ 200\s+│/,
+  );
+  expect(table).toContain('pause: replay paused 300 ms of every 1000 ms');
+  expect(table).toContain('none/remote_apply skipped: no synchronous standby');
+  expect(table).toContain('✓ pause/remote_apply: 0 stale reads: 0 of 2');
+  const md = formatConsistencyMarkdown(bench).split('\n');
+  expect(md[0]).toBe(
+    '| scenario | mode | pairs | stale | stale % | on replicas | read p50 ms | read p99 ms | pairs/s | bg writes/s |',
+  );
+  expect(md[2]).toBe('| pause | remote_apply | 2 | 0 | 0.0% | 100.0% | 1.00 | 1.00 | 2 | 200 |');
+});

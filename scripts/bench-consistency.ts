@@ -1,0 +1,121 @@
+// npm run bench:consistency: write→read pairs per consistency mode under injected standby lag and a background
+// write load; prints the stale-read table, writes results/bench-consistency-<timestamp>/report.{json,html}.
+// Ctrl-C stops starting pairs and restores the cluster (replay resumed, settings reset) before exiting.
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../src/config';
+import { runMain } from '../src/cli/run-main';
+import { intOption } from '../src/bench/int-option';
+import { ensureReady } from '../src/cluster/cluster-commands';
+import { BENCH_MODES, type BenchMode, DEFAULTS, LAG_KINDS } from '../src/bench-consistency/bench-options';
+import { writeConsistencyReport } from '../src/bench-consistency/consistency-report';
+import { formatConsistencyMarkdown, formatConsistencyTable } from '../src/bench-consistency/format-consistency-table';
+import type { LagKind } from '../src/bench-consistency/lag-injection';
+import { createProgress } from '../src/bench-consistency/progress-bar';
+import { runConsistencyBench } from '../src/bench-consistency/run-consistency-bench';
+
+const listOf =
+  <T extends string>(allowed: readonly T[]) =>
+  (value: string): T[] => {
+    const items = value.split(',').map((s) => s.trim());
+    const bad = items.find((i) => !(allowed as readonly string[]).includes(i));
+    if (bad !== undefined) throw new InvalidArgumentError(`"${bad}" is not one of ${allowed.join(', ')}.`);
+    return items as T[];
+  };
+
+const program = new Command('bench:consistency')
+  .description('Stale reads, replica share and read latency per consistency mode, with injected standby lag')
+  .option('--pairs <n>', 'write→read pairs per mode and scenario', intOption(1), DEFAULTS.pairs)
+  .option('--large', `${DEFAULTS.largePairs} pairs per mode and scenario`)
+  .option('--concurrency <n>', 'pairs in flight at once', intOption(1, 256), DEFAULTS.concurrency)
+  .option('--modes <list>', `modes, comma-separated (${BENCH_MODES.join(', ')})`, listOf(BENCH_MODES))
+  .option('--scenarios <list>', `lag scenarios (${LAG_KINDS.join(', ')}); default none,pause`, listOf(LAG_KINDS))
+  .option('--pause-ms <n>', 'pause scenario: replay paused this long…', intOption(1), DEFAULTS.pauseMs)
+  .option('--period-ms <n>', '…of every period this long', intOption(2), DEFAULTS.periodMs)
+  .option('--delay-ms <n>', 'delay scenario: recovery_min_apply_delay', intOption(1), DEFAULTS.delayMs)
+  .option(
+    '--write-rate <n>',
+    'background inserts per second on the primary (0: none)',
+    intOption(0),
+    DEFAULTS.writeRate,
+  )
+  .option('--sample-ms <n>', 'lag sample interval', intOption(10), DEFAULTS.sampleEveryMs)
+  .option('--no-inject', 'inject no lag (no superuser needed; for servers this project does not manage)')
+  .option('--out <dir>', 'results folder (default <project>/results)')
+  .option('--markdown', 'also print the table as Markdown')
+  .option('--quiet', 'no progress bar or progress lines')
+  .parse();
+
+interface Options {
+  pairs: number;
+  large?: boolean;
+  concurrency: number;
+  modes?: BenchMode[];
+  scenarios?: LagKind[];
+  pauseMs: number;
+  periodMs: number;
+  delayMs: number;
+  writeRate: number;
+  sampleMs: number;
+  inject: boolean;
+  out?: string;
+  markdown?: boolean;
+  quiet?: boolean;
+}
+
+/** First Ctrl-C: stop starting pairs and restore. Second: say it is restoring. Third: leave now. */
+function interruptOnSignals(controller: AbortController, log: (line: string) => void): void {
+  let count = 0;
+  const onSignal = () => {
+    count++;
+    if (count === 1) {
+      controller.abort();
+      log('interrupted: finishing the pairs in flight, then restoring the cluster (Ctrl-C twice more to quit now)');
+    } else if (count === 2) {
+      log('still restoring the cluster; Ctrl-C once more quits now (the next run restores what is left)');
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+runMain(async () => {
+  const opts = program.opts<Options>();
+  const config = loadConfig();
+  const print = opts.quiet ? () => undefined : (line: string) => console.error(`  ${line}`);
+  const progress = createProgress({ enabled: opts.quiet ? false : undefined, fallbackLog: print });
+  const controller = new AbortController();
+  interruptOnSignals(controller, (line) => console.error(line));
+  await ensureReady(config, print);
+  let result;
+  try {
+    result = await runConsistencyBench(
+      config,
+      {
+        pairs: opts.large ? DEFAULTS.largePairs : opts.pairs,
+        concurrency: opts.concurrency,
+        modes: opts.modes,
+        scenarios: opts.scenarios,
+        pauseMs: opts.pauseMs,
+        periodMs: opts.periodMs,
+        delayMs: opts.delayMs,
+        writeRate: opts.writeRate,
+        sampleEveryMs: opts.sampleMs,
+        inject: opts.inject,
+      },
+      { log: (line) => progress.log(line), onProgress: progress.update, signal: controller.signal },
+    );
+  } finally {
+    progress.stop();
+  }
+  const written = await writeConsistencyReport(result, opts.out);
+  console.log(formatConsistencyTable(result));
+  if (opts.markdown) console.log(`\n${formatConsistencyMarkdown(result)}`);
+  console.log(`\nreport: ${written.dir}/report.html (also ${written.latestDir})`);
+  if (result.aborted) process.exitCode = 130;
+  else if (result.targets.some((t) => !t.met)) {
+    console.error('A target was missed (✗ above).');
+    process.exitCode = 1;
+  }
+});

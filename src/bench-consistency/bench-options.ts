@@ -1,0 +1,105 @@
+// Options of `npm run bench:consistency`, their defaults, and the checks that turn them into one resolved set.
+import type { LagKind, LagSpec } from './lag-injection';
+
+/**
+ * How each pair writes and reads:
+ * - `eventual`: a write, then a read on any eligible replica;
+ * - `read-your-writes`: both in a session scope, so the read waits for (or avoids) replicas behind the write;
+ * - `remote_apply`: a write committed with synchronous_commit = remote_apply, then an eventual read;
+ * - `primary`: both in a `primary` scope (the read goes to the primary).
+ */
+export type BenchMode = 'eventual' | 'read-your-writes' | 'remote_apply' | 'primary';
+
+export const BENCH_MODES: readonly BenchMode[] = ['eventual', 'read-your-writes', 'remote_apply', 'primary'];
+export const LAG_KINDS: readonly LagKind[] = ['none', 'pause', 'delay'];
+
+export interface ConsistencyBenchOptions {
+  /** Write→read pairs per mode and scenario. Default 10,000. */
+  readonly pairs?: number;
+  /** Pairs in flight at once. Default 16. */
+  readonly concurrency?: number;
+  /** Modes to run, in this order. Default all four. */
+  readonly modes?: readonly BenchMode[];
+  /** Scenarios (lag kinds) to run, in this order. Default `none` then `pause`. */
+  readonly scenarios?: readonly LagKind[];
+  /** Pause scenario: replay paused this long… Default 300 ms. */
+  readonly pauseMs?: number;
+  /** …of every period of this length. Default 1000 ms. */
+  readonly periodMs?: number;
+  /** Delay scenario: recovery_min_apply_delay in ms. Default 200. */
+  readonly delayMs?: number;
+  /** Background inserts per second on the primary during every scenario. Default 200 (0: none). */
+  readonly writeRate?: number;
+  /** Lag sample interval, in ms. Default 250. */
+  readonly sampleEveryMs?: number;
+  /** Inject lag (needs the local cluster's superuser). False runs only the `none` scenario. Default true. */
+  readonly inject?: boolean;
+  /** Router pool size per node. Default max(10, concurrency + 2). */
+  readonly poolSize?: number;
+}
+
+/** Every option with its value for this run (recorded in the report). */
+export interface ResolvedOptions {
+  readonly pairs: number;
+  readonly concurrency: number;
+  readonly modes: readonly BenchMode[];
+  readonly scenarios: readonly LagSpec[];
+  readonly writeRate: number;
+  readonly sampleEveryMs: number;
+  readonly inject: boolean;
+  readonly poolSize: number;
+}
+
+export const DEFAULTS = Object.freeze({
+  pairs: 10_000,
+  /** `--large`. */
+  largePairs: 100_000,
+  concurrency: 16,
+  pauseMs: 300,
+  periodMs: 1000,
+  delayMs: 200,
+  writeRate: 200,
+  sampleEveryMs: 250,
+});
+
+function wholeNumber(name: string, value: number, min: number): number {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(`${name} must be a whole number ≥ ${min}, got ${value}.`);
+  }
+  return value;
+}
+
+/** Fills in defaults and checks every value; throws a RangeError naming the option. */
+export function resolveOptions(options: ConsistencyBenchOptions): ResolvedOptions {
+  const inject = options.inject ?? true;
+  const pairs = wholeNumber('pairs', options.pairs ?? DEFAULTS.pairs, 1);
+  const concurrency = wholeNumber('concurrency', options.concurrency ?? DEFAULTS.concurrency, 1);
+  const pauseMs = wholeNumber('pauseMs', options.pauseMs ?? DEFAULTS.pauseMs, 1);
+  const periodMs = wholeNumber('periodMs', options.periodMs ?? DEFAULTS.periodMs, 2);
+  if (pauseMs >= periodMs) throw new RangeError(`pauseMs (${pauseMs}) must be shorter than periodMs (${periodMs}).`);
+  const delayMs = wholeNumber('delayMs', options.delayMs ?? DEFAULTS.delayMs, 1);
+  const kinds = options.scenarios ?? (inject ? ['none', 'pause'] : ['none']);
+  if (kinds.length === 0) throw new RangeError('Name at least one scenario (none, pause, delay).');
+  if (!inject && kinds.some((k) => k !== 'none')) {
+    throw new RangeError(`Scenario ${kinds.find((k) => k !== 'none')} injects lag, which --no-inject rules out.`);
+  }
+  const modes = options.modes ?? BENCH_MODES;
+  if (modes.length === 0) throw new RangeError('Name at least one mode.');
+  for (const m of modes) if (!BENCH_MODES.includes(m)) throw new RangeError(`Unknown mode "${m}".`);
+  const scenarios = kinds.map((kind): LagSpec => {
+    if (kind === 'pause') return { kind, pauseMs, periodMs };
+    if (kind === 'delay') return { kind, delayMs };
+    if (kind === 'none') return { kind };
+    throw new RangeError(`Unknown scenario "${String(kind)}" (expected none, pause or delay).`);
+  });
+  return Object.freeze({
+    pairs,
+    concurrency,
+    modes: Object.freeze([...modes]),
+    scenarios: Object.freeze(scenarios),
+    writeRate: wholeNumber('writeRate', options.writeRate ?? DEFAULTS.writeRate, 0),
+    sampleEveryMs: wholeNumber('sampleEveryMs', options.sampleEveryMs ?? DEFAULTS.sampleEveryMs, 10),
+    inject,
+    poolSize: wholeNumber('poolSize', options.poolSize ?? Math.max(10, concurrency + 2), 1),
+  });
+}

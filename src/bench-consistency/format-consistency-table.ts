@@ -1,0 +1,75 @@
+// The summary the bench prints: one row per scenario and mode, the scenarios in words, and the targets. Also as
+// a Markdown table, for the README.
+import Table from 'cli-table3';
+import type { ModeResult } from './mode-result';
+import type { ConsistencyBenchResult } from './run-consistency-bench';
+
+const HEAD = [
+  'scenario',
+  'mode',
+  'pairs',
+  'stale',
+  'stale %',
+  'on replicas',
+  'read p50 ms',
+  'read p99 ms',
+  'pairs/s',
+  'bg writes/s',
+];
+
+const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.001 ? 3 : 1)}%`;
+const ms = (x: number) => x.toFixed(2);
+
+function row(r: ModeResult): string[] {
+  return [
+    r.scenario,
+    r.mode,
+    String(r.pairs),
+    String(r.stale),
+    pct(r.staleRate),
+    pct(r.replicaShare),
+    ms(r.read.p50Ms),
+    ms(r.read.p99Ms),
+    r.pairsPerSec.toFixed(0),
+    r.backgroundWritesPerSec.toFixed(0),
+  ];
+}
+
+/** The scenarios in words, once each. */
+function legend(result: ConsistencyBenchResult): string[] {
+  const seen = new Map<string, string>();
+  for (const r of result.modes) seen.set(r.scenario, r.lag);
+  return [...seen].map(([kind, lag]) => `${kind}: ${lag}`);
+}
+
+function footer(result: ConsistencyBenchResult): string[] {
+  const r = result.routing;
+  return [
+    ...legend(result),
+    `router: maxLagMs ${r.maxLagMs}, maxLagBytes ${r.maxLagBytes}, readYourWritesWaitMs ${r.readYourWritesWaitMs}; ` +
+      `concurrency ${result.options.concurrency}; background load ${result.options.writeRate} writes/s`,
+    ...result.skipped.map((s) => `${s.scenario}/${s.mode} skipped: ${s.reason}`),
+    ...result.targets.map((t) => `${t.met ? '✓' : '✗'} ${t.name}: ${t.measured}`),
+    ...(result.aborted ? ['interrupted: the figures cover the pairs that ran'] : []),
+  ];
+}
+
+/** The summary table with its legend and targets. */
+export function formatConsistencyTable(result: ConsistencyBenchResult): string {
+  const table = new Table({ head: HEAD, style: { head: [], border: [] } });
+  for (const r of result.modes) table.push(row(r));
+  return [table.toString(), ...footer(result)].join('\n');
+}
+
+/** The same table in Markdown (for the README), with the legend and targets as a list under it. */
+export function formatConsistencyMarkdown(result: ConsistencyBenchResult): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const align = HEAD.map((_, i) => (i < 2 ? '---' : '---:'));
+  return [
+    line(HEAD),
+    line(align),
+    ...result.modes.map((r) => line(row(r))),
+    '',
+    ...footer(result).map((f) => `- ${f}`),
+  ].join('\n');
+}

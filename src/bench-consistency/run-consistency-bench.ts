@@ -1,0 +1,281 @@
+// `npm run bench:consistency`: for each scenario (injected lag) and mode, N write→read pairs through the router
+// under a background write load, with the standbys' lag sampled throughout. Whatever happens (failure, Ctrl-C),
+// every change made to the cluster is undone before this returns or throws.
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { type Config, maskUrl } from '../config';
+import { queryOnce } from '../db/pg-client';
+import type { LagSeries, NodeReads } from '../report/report-data';
+import { SERVER_VERSION } from '../replication/queries';
+import { syncStandbys } from '../replication/sync-standbys';
+import { createRwsplitFromConfig, type Rwsplit } from '../routing/routed-client';
+import { type BackgroundWriter, startBackgroundWriter } from './background-writer';
+import { adminAccess, type AdminAccess, benchNodes, type BenchNodes } from './bench-nodes';
+import { type BenchMode, type ConsistencyBenchOptions, type ResolvedOptions, resolveOptions } from './bench-options';
+import { checkTargets, type TargetCheck } from './bench-targets';
+import { describeLag, injectLag, type LagInjection, type LagSpec } from './lag-injection';
+import { type LagSampler, startLagSampler } from './lag-sampler';
+import { modeResult, type ModeResult } from './mode-result';
+import { PairTracker } from './pair-tracker';
+import { RestoreLedger } from './restore-ledger';
+import { runPairs } from './run-pairs';
+import { existingSynchronousStandbys, makeAllStandbysSynchronous } from './synchronous-standbys';
+
+export interface ConsistencyBenchResult {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly options: ResolvedOptions;
+  /** The router's settings that decide where reads go. */
+  readonly routing: { readonly maxLagMs: number; readonly maxLagBytes: number; readonly readYourWritesWaitMs: number };
+  readonly environment: Readonly<Record<string, string | number | boolean>>;
+  readonly modes: readonly ModeResult[];
+  readonly skipped: readonly { scenario: string; mode: BenchMode; reason: string }[];
+  readonly lagSeries: readonly LagSeries[];
+  readonly readsPerNode: readonly NodeReads[];
+  readonly targets: readonly TargetCheck[];
+  /** Changes an earlier, killed run had left on the cluster, undone before this run started. */
+  readonly recovered: readonly string[];
+  /** The signal stopped the run early: the figures cover what ran. */
+  readonly aborted: boolean;
+}
+
+export interface BenchHooks {
+  /** Progress lines. Default: silent. */
+  readonly log?: (line: string) => void;
+  /** After every pair (and for skipped modes): pairs done so far of `total`, and the current `scenario/mode`. */
+  readonly onProgress?: (done: number, total: number, label: string) => void;
+  /** Aborting stops starting pairs; the cluster is restored and a partial result returned. */
+  readonly signal?: AbortSignal;
+}
+
+interface Run {
+  readonly opts: ResolvedOptions;
+  readonly nodes: BenchNodes;
+  readonly access: AdminAccess | null;
+  readonly ledger: RestoreLedger | null;
+  readonly rw: Rwsplit;
+  readonly tracker: PairTracker;
+  /** performance.now() when measuring began: lag samples and mode windows count from it. */
+  origin: number;
+  readonly hooks: BenchHooks;
+  readonly results: ModeResult[];
+  readonly skipped: { scenario: string; mode: BenchMode; reason: string }[];
+  done: number;
+  writer: BackgroundWriter | null;
+  injection: LagInjection | null;
+}
+
+const total = (o: ResolvedOptions) => o.scenarios.length * o.modes.length * o.pairs;
+
+async function runMode(run: Run, spec: LagSpec, mode: BenchMode): Promise<void> {
+  const label = `${spec.kind}/${mode}`;
+  const { opts, hooks, nodes } = run;
+  let note: string | null = null;
+  let undoSync: () => Promise<void> = async () => undefined;
+  if (mode === 'remote_apply') {
+    if (run.access && run.ledger) {
+      const sync = await makeAllStandbysSynchronous(nodes, run.access, run.ledger);
+      undoSync = sync.undo;
+      note =
+        sync.names === sync.before
+          ? `synchronous_standby_names was already '${sync.names}'`
+          : `synchronous_standby_names set to '${sync.names}' for this mode (was '${sync.before}')`;
+    } else {
+      const names = await existingSynchronousStandbys(nodes.primary.url);
+      if (names === null) {
+        const reason =
+          'the primary names no synchronous standby, and --no-inject forbids setting synchronous_standby_names';
+        run.skipped.push({ scenario: spec.kind, mode, reason });
+        run.done += opts.pairs;
+        hooks.onProgress?.(run.done, total(opts), label);
+        return;
+      }
+      note = `the primary's own synchronous_standby_names '${names}': reads on a standby outside it can be stale`;
+    }
+  }
+  try {
+    hooks.log?.(`${label}: ${opts.pairs} pairs, concurrency ${opts.concurrency}, ${describeLag(spec)}`);
+    const writesBefore = run.writer?.stats().writes ?? 0;
+    const startMs = performance.now() - run.origin;
+    const pairs = await runPairs(run.rw, run.tracker, mode, {
+      pairs: opts.pairs,
+      concurrency: opts.concurrency,
+      label,
+      signal: hooks.signal,
+      onPair: () => hooks.onProgress?.(++run.done, total(opts), label),
+    });
+    if (pairs.outcomes.length === 0) return;
+    run.results.push(
+      modeResult(pairs, {
+        scenario: spec.kind,
+        lag: describeLag(spec),
+        mode,
+        startMs,
+        backgroundWrites: (run.writer?.stats().writes ?? 0) - writesBefore,
+        note,
+        nameOf: nodes.nameOf,
+      }),
+    );
+  } finally {
+    await undoSync();
+  }
+}
+
+async function runScenario(run: Run, config: Config, spec: LagSpec): Promise<void> {
+  // Each scenario starts from caught-up standbys and fresh health, so the previous one does not leak into it.
+  await syncStandbys(config, { timeoutMs: 60_000 });
+  await run.rw.checkNow();
+  if (run.access && run.ledger && spec.kind !== 'none') {
+    run.hooks.log?.(`injecting: ${describeLag(spec)}`);
+    run.injection = await injectLag(
+      spec,
+      run.nodes.standbys.map((s) => s.name),
+      run.access,
+      run.ledger,
+    );
+  }
+  for (const mode of run.opts.modes) {
+    if (run.hooks.signal?.aborted) break;
+    await runMode(run, spec, mode);
+  }
+  await run.injection?.stop();
+  run.injection = null;
+}
+
+/** Unrecorded pairs first, so every pool has its connections open before anything is measured. */
+async function warmUp(run: Run): Promise<void> {
+  const pairs = Math.min(run.opts.pairs, run.opts.concurrency * 4);
+  for (const mode of ['eventual', 'primary'] as const) {
+    await runPairs(run.rw, run.tracker, mode, { pairs, concurrency: run.opts.concurrency, label: 'warm-up' });
+  }
+}
+
+/** Stops whatever still runs and undoes every change; returns what could not be undone. */
+async function cleanUp(run: Run): Promise<string[]> {
+  const problems: string[] = [];
+  const attempt = async (what: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+    } catch (err) {
+      problems.push(`${what}: ${(err as Error).message}`);
+    }
+  };
+  if (run.injection) await attempt('stopping lag injection', () => run.injection!.stop());
+  if (run.writer) await attempt('stopping the background writer', () => run.writer!.stop());
+  if (run.ledger) await attempt('restoring the cluster', () => run.ledger!.undoAll());
+  return problems;
+}
+
+async function environment(config: Config, run: Run): Promise<Record<string, string | number | boolean>> {
+  const version = await queryOnce<{ version: string }>(config.primaryUrl, SERVER_VERSION).catch(() => []);
+  return {
+    node: process.version,
+    cpus: os.cpus().length,
+    postgres: version[0]?.version ?? 'unknown',
+    primary: maskUrl(config.primaryUrl),
+    replicas: config.replicaUrls.length,
+    localCluster: config.usesLocalCluster,
+    pairsPerMode: run.opts.pairs,
+    concurrency: run.opts.concurrency,
+    scenarios: run.opts.scenarios.map(describeLag).join('; '),
+    backgroundWritesPerSec: run.opts.writeRate,
+    maxLagMs: config.routing.maxLagMs,
+    maxLagBytes: config.routing.maxLagBytes,
+    readYourWritesWaitMs: config.routing.readYourWritesWaitMs,
+  };
+}
+
+function readsPerNode(nodes: BenchNodes, results: readonly ModeResult[]): NodeReads[] {
+  return [nodes.primary, ...nodes.standbys].map((n) => ({
+    node: n.name,
+    reads: results.reduce((sum, r) => sum + (r.readsPerNode[n.name] ?? 0), 0),
+  }));
+}
+
+/** Runs the benchmark; prints nothing (see hooks.log and formatConsistencyTable). */
+export async function runConsistencyBench(
+  config: Config,
+  options: ConsistencyBenchOptions = {},
+  hooks: BenchHooks = {},
+): Promise<ConsistencyBenchResult> {
+  const opts = resolveOptions(options);
+  const nodes = benchNodes(config);
+  if (nodes.standbys.length === 0) throw new Error('bench:consistency needs at least one replica (REPLICA_URLS).');
+  const access = opts.inject ? adminAccess(config) : null;
+  const ledger = access ? new RestoreLedger(access.clusterDir, access.admin) : null;
+  const recovered = ledger ? await ledger.claim() : [];
+  for (const r of recovered) hooks.log?.(`undone what an interrupted earlier run left: ${r}`);
+  const startedAt = new Date().toISOString();
+  const tracker = new PairTracker();
+  const rw = await createRwsplitFromConfig(config, { onEvent: tracker.listener, poolSize: opts.poolSize }).catch(
+    async (err: unknown) => {
+      await ledger?.undoAll().catch(() => undefined);
+      throw err;
+    },
+  );
+  const run: Run = {
+    opts,
+    nodes,
+    access,
+    ledger,
+    rw,
+    tracker,
+    origin: 0,
+    hooks,
+    results: [],
+    skipped: [],
+    done: 0,
+    writer: null,
+    injection: null,
+  };
+  let failure: unknown = null;
+  let sampler: LagSampler | null = null;
+  try {
+    // One load for the whole run, started before the warm-up so that its connections are open when measuring.
+    run.writer = startBackgroundWriter(config.primaryUrl, { ratePerSec: opts.writeRate });
+    await warmUp(run);
+    // Sampling starts once commits flow: before that, "time since the last replayed commit" is idle time, not lag.
+    run.origin = performance.now();
+    const target = (n: { name: string; url: string }) => access?.admin(n.name) ?? n.url;
+    sampler = startLagSampler(nodes, opts.sampleEveryMs, run.origin, target);
+    for (const spec of opts.scenarios) {
+      if (hooks.signal?.aborted) break;
+      await runScenario(run, config, spec);
+    }
+    const writes = await run.writer.stop();
+    run.writer = null;
+    if (writes.errors > 0) {
+      throw new Error(
+        `${writes.errors} background writes failed (first: ${writes.firstError}); the load was not as reported.`,
+      );
+    }
+  } catch (err) {
+    failure = err;
+  }
+  const problems = await cleanUp(run);
+  const lagSeries = (await sampler?.stop()) ?? [];
+  await rw.close().catch(() => undefined);
+  if (failure) {
+    const also = problems.length ? ` Restoring also failed: ${problems.join('; ')}` : '';
+    throw new Error(`bench:consistency failed.${also}`, { cause: failure });
+  }
+  if (problems.length) throw new Error(`bench:consistency could not restore the cluster: ${problems.join('; ')}`);
+  return {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    options: opts,
+    routing: {
+      maxLagMs: config.routing.maxLagMs,
+      maxLagBytes: config.routing.maxLagBytes,
+      readYourWritesWaitMs: config.routing.readYourWritesWaitMs,
+    },
+    environment: await environment(config, run),
+    modes: run.results,
+    skipped: run.skipped,
+    lagSeries,
+    readsPerNode: readsPerNode(nodes, run.results),
+    targets: checkTargets(run.results, opts.scenarios, config.routing.maxLagMs),
+    recovered,
+    aborted: hooks.signal?.aborted ?? false,
+  };
+}
