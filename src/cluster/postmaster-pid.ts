@@ -43,7 +43,7 @@ export async function postmasterPidOwner(dataDir: string): Promise<PidOwner> {
   if (state === 'Z' || state === 'X') return { kind: 'exiting', pid };
   const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => null);
   // Without /proc (not Linux, or hidden) nothing can be told apart: assume the server, the careful answer.
-  if (cmdline === null) return { kind: 'server', pid };
+  if (cmdline === null) return exists(pid) ? { kind: 'server', pid } : { kind: 'none' };
   const args = cmdline.split('\0');
   const dataArg = args.indexOf('-D');
   const isServer =
