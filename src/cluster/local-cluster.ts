@@ -3,25 +3,19 @@
 // started with standby.signal and a primary_conninfo (see ENGINEERING-NOTES).
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { execa } from 'execa';
 import type pg from 'pg';
 import { type LocalClusterConfig, localSocketDir } from '../config';
 import { queryOnce, withPg } from '../db/pg-client';
 import { IS_IN_RECOVERY, REPLICATION_STATUS } from '../replication/queries';
 import { type LocalNode, hbaRules, sharedSettings, writeNodeFiles } from './node-files';
+import { NodeProcess } from './node-process';
 import { pgBinaries } from './pg-binaries';
-import { clearStalePid, postmasterPidOwner } from './postmaster-pid';
-import { type RunAs, chownTree, serverAccount } from './os-user';
+import { chownTree } from './os-user';
 
-/** Seconds pg_ctl may take to start or stop one node before we give up. */
-export const PG_CTL_TIMEOUT_S = 60;
-/** Attempts to start a node whose port or shared memory is briefly held by another process. */
-const START_ATTEMPTS = 3;
-/** Log lines of a start that fails for a moment only (see #start). */
-const TRANSIENT_START_FAILURE =
-  /Address already in use|pre-existing shared memory block|lock file "[^"]*" already exists/;
+// Kept importable from here, where callers have always found them.
+export { PG_CTL_TIMEOUT_S, portAnswers } from './node-process';
+
 /** How long `up` waits for every standby to stream, in ms. */
 export const STREAMING_TIMEOUT_MS = 60_000;
 
@@ -49,11 +43,12 @@ export class LocalCluster {
   readonly #cfg: LocalClusterConfig;
   readonly #log: Logger;
   readonly #nodes: readonly LocalNode[];
-  #runAs: RunAs | undefined | null = null;
+  readonly #proc: NodeProcess;
 
   constructor(cfg: LocalClusterConfig, log: Logger = () => undefined) {
     this.#cfg = cfg;
     this.#log = log;
+    this.#proc = new NodeProcess(cfg, log);
     this.#nodes = Object.freeze(
       cfg.ports.map((port, index) => {
         const name = index === 0 ? 'primary' : `standby${index}`;
@@ -93,7 +88,7 @@ export class LocalCluster {
   async up(): Promise<void> {
     await fs.mkdir(path.join(this.#cfg.dir, 'logs'), { recursive: true });
     await fs.mkdir(localSocketDir(this.#cfg), { recursive: true });
-    await chownTree(this.#cfg.dir, await this.#account());
+    await chownTree(this.#cfg.dir, await this.#proc.account());
     const state = await this.#state();
     const primary = this.node(state.primary);
     if (!existsSync(path.join(primary.dataDir, 'PG_VERSION'))) {
@@ -106,12 +101,12 @@ export class LocalCluster {
     // A node retired by a failover stays as it is, even without a folder: it is never started again.
     const missing = live.filter((n) => n !== primary && !existsSync(path.join(n.dataDir, 'PG_VERSION')));
     if (missing.length > 0) {
-      await this.#stop(primary, 'fast');
+      await this.#proc.stop(primary, 'fast');
       for (const standby of missing) await this.#cloneStandby(primary, standby);
     }
     const standbyNames = live.filter((n) => n !== primary).map((n) => n.name);
     await writeNodeFiles(this.#cfg, primary, undefined, standbyNames);
-    for (const node of live) await this.#start(node);
+    for (const node of live) await this.#proc.start(node);
     // A running primary picks up a changed synchronous_standby_names without a restart.
     await queryOnce(this.adminTarget(primary), 'SELECT pg_reload_conf()');
     await this.waitForStreaming();
@@ -119,7 +114,7 @@ export class LocalCluster {
 
   /** Stops every running node (fast shutdown). Idempotent. */
   async down(): Promise<void> {
-    for (const node of [...this.nodes].reverse()) await this.#stop(node, 'fast');
+    for (const node of [...this.nodes].reverse()) await this.#proc.stop(node, 'fast');
   }
 
   /** Stops everything and deletes the data folder. */
@@ -208,12 +203,12 @@ export class LocalCluster {
 
   /** Starts one node (used by fault tests to bring a stopped standby back). */
   async start(name: string): Promise<void> {
-    await this.#start(this.node(name));
+    await this.#proc.start(this.node(name));
   }
 
   /** Stops one node: `fast` is a clean shutdown, `immediate` is a crash as far as the node is concerned. */
   async stop(name: string, mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
-    await this.#stop(this.node(name), mode);
+    await this.#proc.stop(this.node(name), mode);
   }
 
   /**
@@ -227,8 +222,8 @@ export class LocalCluster {
     if (target === oldPrimary || state.retired.includes(target.name)) {
       throw new Error(`Cannot promote ${promote}: it is not a live standby.`);
     }
-    await this.#stop(oldPrimary, 'immediate');
-    await this.#ctl(['promote', '-D', target.dataDir, '-w', '-t', String(PG_CTL_TIMEOUT_S)]);
+    await this.#proc.stop(oldPrimary, 'immediate');
+    await this.#proc.promote(target);
     await fs.rm(path.join(target.dataDir, 'standby.signal'), { force: true });
     const next: ClusterState = { primary: target.name, retired: [...state.retired, oldPrimary.name] };
     await this.#saveState(next);
@@ -247,8 +242,8 @@ export class LocalCluster {
     });
     for (const node of this.#live(next).filter((n) => n !== target)) {
       await writeNodeFiles(this.#cfg, node, target.port, []);
-      await this.#stop(node, 'fast');
-      await this.#start(node);
+      await this.#proc.stop(node, 'fast');
+      await this.#proc.start(node);
     }
     await this.waitForStreaming();
     return { oldPrimary: oldPrimary.name, newPrimary: target.name };
@@ -264,11 +259,6 @@ export class LocalCluster {
   #live(state: ClusterState): LocalNode[] {
     const primary = this.node(state.primary);
     return [primary, ...this.nodes.filter((n) => n !== primary && !state.retired.includes(n.name))];
-  }
-
-  async #account(): Promise<RunAs | undefined> {
-    if (this.#runAs === null) this.#runAs = await serverAccount();
-    return this.#runAs;
   }
 
   get #statePath(): string {
@@ -287,32 +277,10 @@ export class LocalCluster {
     await fs.writeFile(this.#statePath, `${JSON.stringify(state, null, 2)}\n`);
   }
 
-  /** Runs a PostgreSQL binary as the server account. */
-  async #run(file: string, args: string[]): Promise<string> {
-    const runAs = await this.#account();
-    const result = await execa(file, args, {
-      reject: false,
-      all: true,
-      stdin: 'ignore',
-      timeout: (PG_CTL_TIMEOUT_S + 10) * 1000,
-      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
-    });
-    if (result.exitCode !== 0) {
-      throw new Error(
-        `${path.basename(file)} ${args.join(' ')} failed (exit ${result.exitCode}): ${result.all?.trim() ?? ''}`,
-      );
-    }
-    return result.all ?? '';
-  }
-
-  #ctl(args: string[]): Promise<string> {
-    return this.#run(pgBinaries().pgCtl, args);
-  }
-
   async #initPrimary(node: LocalNode): Promise<void> {
     this.#log(`initialising ${node.name} in ${node.dataDir}`);
     await fs.rm(node.dataDir, { recursive: true, force: true });
-    await this.#run(pgBinaries().initdb, [
+    await this.#proc.run(pgBinaries().initdb, [
       '-D',
       node.dataDir,
       '-U',
@@ -328,8 +296,8 @@ export class LocalCluster {
     const standbyNames = this.nodes.slice(1).map((n) => n.name);
     // No synchronous standbys yet: commits during setup must not wait for standbys that do not exist.
     await writeNodeFiles(this.#cfg, node, undefined, []);
-    await chownTree(this.#cfg.dir, await this.#account());
-    await this.#start(node);
+    await chownTree(this.#cfg.dir, await this.#proc.account());
+    await this.#proc.start(node);
     await withPg(this.adminTarget(node), async (c) => {
       // Role names and passwords are quoted by PostgreSQL's own format(), never spliced into SQL text here.
       const ddl = async (template: string, ...values: string[]) => {
@@ -359,77 +327,6 @@ export class LocalCluster {
       await fs.rm(path.join(standby.dataDir, 'pg_replslot', slot), { recursive: true, force: true });
     }
     await writeNodeFiles(this.#cfg, standby, primary.port, []);
-    await chownTree(standby.dataDir, await this.#account());
+    await chownTree(standby.dataDir, await this.#proc.account());
   }
-
-  async #isRunning(node: LocalNode): Promise<boolean> {
-    if (!existsSync(path.join(node.dataDir, 'PG_VERSION'))) return false;
-    const runAs = await this.#account();
-    const r = await execa(pgBinaries().pgCtl, ['status', '-D', node.dataDir], {
-      reject: false,
-      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
-    });
-    return r.exitCode === 0;
-  }
-
-  async #start(node: LocalNode, attempt = 1): Promise<void> {
-    if (await this.#isRunning(node)) {
-      if (await portAnswers(this.#cfg.host, node.port)) return;
-      await clearStalePid(node, localSocketDir(this.#cfg), this.#log);
-    }
-    if (await portAnswers(this.#cfg.host, node.port)) {
-      throw new Error(
-        `Port ${node.port} on ${this.#cfg.host} is taken by another process, not by this cluster's ${node.name}. ` +
-          'Stop that process, or choose other ports with RWSPLIT_CLUSTER_PORTS=p0,p1,p2.',
-      );
-    }
-    this.#log(`starting ${node.name} on port ${node.port}`);
-    try {
-      await this.#ctl(['start', '-D', node.dataDir, '-l', node.logFile, '-w', '-t', String(PG_CTL_TIMEOUT_S)]);
-    } catch (cause) {
-      const tail = await fs
-        .readFile(node.logFile, 'utf8')
-        .then((t) => t.trim().split('\n').slice(-8).join('\n'))
-        .catch(() => '');
-      // Both pass within moments: a loopback port above 32767 held as the local end of an outgoing connection,
-      // and a crashed server's last processes still holding its shared memory.
-      if (TRANSIENT_START_FAILURE.test(tail) && attempt < START_ATTEMPTS) {
-        this.#log(`${node.name} cannot start yet (${TRANSIENT_START_FAILURE.exec(tail)?.[0]}); retrying`);
-        await new Promise((r) => setTimeout(r, 500 * attempt));
-        return this.#start(node, attempt + 1);
-      }
-      const advice = /Address already in use/.test(tail)
-        ? `Port ${node.port} is in use by another socket (\`ss -tanp | grep ${node.port}\` shows which). ` +
-          'Stop that process, or choose other ports with RWSPLIT_CLUSTER_PORTS=p0,p1,p2.'
-        : 'If the data folder is damaged, `npm run cluster:reset` rebuilds the cluster.';
-      throw new Error(
-        `Could not start ${node.name} on port ${node.port}. Last lines of ${node.logFile}:\n${tail}\n${advice}`,
-        { cause },
-      );
-    }
-  }
-
-  async #stop(node: LocalNode, mode: 'fast' | 'immediate'): Promise<void> {
-    if (!(await this.#isRunning(node))) return;
-    // pg_ctl would signal whatever process the file names; a stale file is cleared instead, signalling no one.
-    if ((await postmasterPidOwner(node.dataDir)).kind !== 'server') {
-      return clearStalePid(node, localSocketDir(this.#cfg), this.#log);
-    }
-    this.#log(`stopping ${node.name} (${mode})`);
-    await this.#ctl(['stop', '-D', node.dataDir, '-m', mode, '-w', '-t', String(PG_CTL_TIMEOUT_S)]);
-  }
-}
-
-/** True when something accepts TCP connections on host:port within 500 ms. */
-export function portAnswers(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
 }
