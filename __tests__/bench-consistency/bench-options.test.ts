@@ -112,14 +112,14 @@ test('the summary table and its Markdown twin', () => {
   } as unknown as ConsistencyBenchResult;
   const table = formatConsistencyTable(bench);
   expect(table).toMatch(
-    /│ pause\s+│ remote_apply\s+│ 2\s+│ 0\s+│ 0\.0%\s+│ 100\.0%\s+│ 1\.00\s+│ 1\.00\s+│ 2\s+│ 200\s+│/,
+    /│ pause\s+│ remote_apply\s+│ 2\s+│ 0\s+│ 0\.0%\s+│ 100\.0%\s+│ 1\.00\s+│ 1\.00\s+│ 2\.00\s+│ 2\s+│ 200\s+│/,
   );
   expect(table).toContain('pause: replay paused 300 ms of every 1000 ms');
   expect(table).toContain('none/remote_apply skipped: no synchronous standby');
   expect(table).toContain('✓ pause/remote_apply: 0 stale reads: 0 of 2');
   const md = formatConsistencyMarkdown(bench).split('\n');
   expect(md[0]).toBe(
-    '| scenario | mode | pairs | stale | stale % | on replicas | read p50 ms | read p99 ms | pairs/s | bg writes/s |',
+    '| scenario | mode | pairs | stale | stale % | on replicas | read p50 ms | read p99 ms | write p50 ms | pairs/s | bg writes/s |',
   );
-  expect(md[2]).toBe('| pause | remote_apply | 2 | 0 | 0.0% | 100.0% | 1.00 | 1.00 | 2 | 200 |');
+  expect(md[2]).toBe('| pause | remote_apply | 2 | 0 | 0.0% | 100.0% | 1.00 | 1.00 | 2.00 | 2 | 200 |');
 });

@@ -13,6 +13,7 @@ const HEAD = [
   'on replicas',
   'read p50 ms',
   'read p99 ms',
+  'write p50 ms',
   'pairs/s',
   'bg writes/s',
 ];
@@ -30,6 +31,7 @@ function row(r: ModeResult): string[] {
     pct(r.replicaShare),
     ms(r.read.p50Ms),
     ms(r.read.p99Ms),
+    ms(r.write.p50Ms),
     r.pairsPerSec.toFixed(0),
     r.backgroundWritesPerSec.toFixed(0),
   ];
