@@ -1,10 +1,8 @@
 // Checks every replica on a randomised interval (so processes don't probe in lock-step), off the request path,
 // and reports ejections and re-admissions as events.
-import pg from 'pg';
-import { WAL_INSERT_END_LSN } from '../replication/queries';
 import type { EventListener } from './events';
 import type { HostList } from './host-list';
-import type { PrimaryTarget } from './primary-target';
+import type { PrimaryPosition } from './primary-position';
 import type { ReplicaHost } from './replica-host';
 
 /** Timers and randomness, injectable for tests. */
@@ -24,35 +22,25 @@ export const realScheduler: Scheduler = {
 
 export class HealthChecker {
   readonly #hosts: HostList;
-  readonly #primary: PrimaryTarget;
+  readonly #position: PrimaryPosition;
   readonly #intervalMs: readonly [number, number];
   readonly #onEvent: EventListener;
   readonly #scheduler: Scheduler;
-  readonly #primaryPool: pg.Pool;
   readonly #timers = new Map<ReplicaHost, unknown>();
-  #primaryPoolUrl: string;
   #running = false;
 
   constructor(
     hosts: HostList,
-    primary: PrimaryTarget,
+    position: PrimaryPosition,
     intervalMs: readonly [number, number],
     onEvent: EventListener,
     scheduler: Scheduler = realScheduler,
   ) {
     this.#hosts = hosts;
-    this.#primary = primary;
+    this.#position = position;
     this.#intervalMs = intervalMs;
     this.#onEvent = onEvent;
     this.#scheduler = scheduler;
-    this.#primaryPoolUrl = primary.current.url;
-    this.#primaryPool = new pg.Pool({
-      max: 1,
-      connectionTimeoutMillis: 2000,
-      idleTimeoutMillis: 10_000,
-      Client: primary.clientClass(),
-    });
-    this.#primaryPool.on('error', () => undefined);
   }
 
   /** Checks every host once now, then keeps checking each at a random interval in [min, max]. */
@@ -70,28 +58,12 @@ export class HealthChecker {
 
   /** One check of every host, in parallel (tests call this instead of sleeping through intervals). */
   async checkAll(): Promise<void> {
-    const lsn = await this.primaryLsn();
+    const lsn = await this.#position.tryLsn();
     await Promise.all(this.#hosts.hosts.map((h) => this.#checkOne(h, lsn)));
-  }
-
-  /** The primary's WAL insert position, or null when the primary does not answer. */
-  async primaryLsn(): Promise<string | null> {
-    if (this.#primaryPoolUrl !== this.#primary.current.url) {
-      // The primary moved: idle connections to the old one must not answer for the new one.
-      this.#primaryPoolUrl = this.#primary.current.url;
-      await this.#drainIdle();
-    }
-    try {
-      const { rows } = await this.#primaryPool.query<{ lsn: string }>(WAL_INSERT_END_LSN);
-      return rows[0]?.lsn ?? null;
-    } catch {
-      return null;
-    }
   }
 
   async close(): Promise<void> {
     this.stop();
-    await this.#primaryPool.end().catch(() => undefined);
   }
 
   #schedule(host: ReplicaHost): void {
@@ -99,7 +71,8 @@ export class HealthChecker {
     const [min, max] = this.#intervalMs;
     const delay = min + Math.floor(this.#scheduler.random() * (max - min + 1));
     const handle = this.#scheduler.setTimeout(() => {
-      void this.primaryLsn()
+      void this.#position
+        .tryLsn()
         .then((lsn) => this.#checkOne(host, lsn))
         .finally(() => this.#schedule(host));
     }, delay);
@@ -133,15 +106,5 @@ export class HealthChecker {
     } else if (!wasEligible && reason === null) {
       this.#onEvent({ event: 'replica_admitted', node: host.name });
     }
-  }
-
-  async #drainIdle(): Promise<void> {
-    // pg.Pool has no "drop idle clients" call; connecting with a fresh pool per move would leak, so idle clients
-    // are recycled by ending them through the pool's own release path.
-    const idle = this.#primaryPool.idleCount;
-    const clients = await Promise.all(
-      Array.from({ length: idle }, () => this.#primaryPool.connect().catch(() => null)),
-    );
-    for (const c of clients) c?.release(true);
   }
 }

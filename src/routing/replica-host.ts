@@ -71,9 +71,10 @@ export class ReplicaHost {
     this.name = name;
     this.url = url;
     this.client = client;
+    // A few connections: besides periodic checks, read-your-writes reads ask "caught up yet?" concurrently.
     this.#pool = new pg.Pool({
       connectionString: url,
-      max: 1,
+      max: 4,
       connectionTimeoutMillis: connectTimeoutMs,
       idleTimeoutMillis: 10_000,
     });

@@ -5,13 +5,12 @@ import { z } from 'zod';
 import { type Config, ConfigError, type ConsistencyMode, maskUrl, parsePostgresUrl } from '../config';
 import { createNodeClient, type PrismaClient } from '../db/node-client';
 import { ROUTING_DEFAULTS as D } from './defaults';
-import { queryOnce } from '../db/pg-client';
-import { WAL_INSERT_END_LSN } from '../replication/queries';
 import { type EventListener, fanOut, silent } from './events';
 import { HealthChecker, type Scheduler } from './health-checker';
 import { HostList, roundRobin, type SelectionStrategy } from './host-list';
 import { routingReplica } from './prisma-adapter';
 import { PrimaryDiscovery } from './primary-discovery';
+import { PrimaryPosition } from './primary-position';
 import { nodeAddress, PrimaryTarget } from './primary-target';
 import { ReplicaHost } from './replica-host';
 import { Router } from './router';
@@ -100,29 +99,18 @@ function build(options: RwsplitOptions) {
     options.strategy ?? roundRobin(),
   );
   const discovery = new PrimaryDiscovery([target.current, ...replicaUrls.map(nodeAddress)], target, onEvent);
-  const health = new HealthChecker(hosts, target, opts.checkIntervalMs, onEvent, options.scheduler);
+  const position = new PrimaryPosition(target, opts.connectTimeoutMs);
+  const health = new HealthChecker(hosts, position, opts.checkIntervalMs, onEvent, options.scheduler);
   const router = new Router(
     hosts,
-    {
-      client: primary,
-      name: () => target.current.name,
-      walInsertLsn: async () => {
-        const rows = await queryOnce<{ lsn: string }>(
-          target.current.url,
-          WAL_INSERT_END_LSN,
-          [],
-          opts.connectTimeoutMs,
-        );
-        return rows[0]!.lsn;
-      },
-    },
+    { client: primary, name: () => target.current.name, walInsertLsn: () => position.lsn() },
     opts,
     onEvent,
   );
   const client = primary
     .$extends(writeTracking(target, discovery, onEvent))
     .$extends(readReplicas({ replicas: [routingReplica(router)] }));
-  return { client, primary, hosts, health, discovery, target, opts };
+  return { client, primary, hosts, health, position, discovery, target, opts };
 }
 
 /** The routed Prisma client: a PrismaClient with `$primary()` and `$replica()`. */
@@ -168,7 +156,7 @@ export interface Rwsplit {
  */
 export async function createRwsplit(options: RwsplitOptions): Promise<Rwsplit> {
   const parts = build(options);
-  const { client, primary, hosts, health, discovery, target, opts } = parts;
+  const { client, primary, hosts, health, position, discovery, target, opts } = parts;
   await health.start();
   return {
     client,
@@ -177,10 +165,7 @@ export async function createRwsplit(options: RwsplitOptions): Promise<Rwsplit> {
     token: async () => {
       const session = currentSession();
       if (!session) return null;
-      if (session.hasPendingWrite) {
-        const rows = await queryOnce<{ lsn: string }>(target.current.url, WAL_INSERT_END_LSN);
-        session.recordLsn(rows[0]!.lsn);
-      }
+      if (session.hasPendingWrite) session.recordLsn(await position.lsn());
       return sessionToken(session);
     },
     replicas: () =>
@@ -194,6 +179,7 @@ export async function createRwsplit(options: RwsplitOptions): Promise<Rwsplit> {
     discoverPrimary: async () => (await discovery.discover()).name,
     close: async () => {
       await health.close();
+      await position.close();
       await Promise.all([
         primary.$disconnect(),
         ...hosts.hosts.map((h) => h.client.$disconnect().then(() => h.close())),

@@ -1,0 +1,54 @@
+// The primary's WAL position, read over a few kept-open connections (health checks and read-your-writes ask for
+// it often; a fresh connection per ask costs a password exchange each time). The pool's connections follow the
+// primary target, so after failover discovery they reach the new primary.
+import pg from 'pg';
+import { WAL_INSERT_END_LSN } from '../replication/queries';
+import type { PrimaryTarget } from './primary-target';
+
+/** Connections kept for position queries: enough for concurrent read-your-writes reads without queueing much. */
+export const POSITION_POOL_SIZE = 4;
+
+export class PrimaryPosition {
+  readonly #target: PrimaryTarget;
+  readonly #pool: pg.Pool;
+  #poolUrl: string;
+
+  constructor(target: PrimaryTarget, connectTimeoutMs: number) {
+    this.#target = target;
+    this.#poolUrl = target.current.url;
+    this.#pool = new pg.Pool({
+      max: POSITION_POOL_SIZE,
+      connectionTimeoutMillis: connectTimeoutMs,
+      idleTimeoutMillis: 30_000,
+      Client: target.clientClass(),
+    });
+    // A dropped idle connection is reported by the next query, not here.
+    this.#pool.on('error', () => undefined);
+  }
+
+  /** The end of the primary's last WAL record: what a replica must have replayed to show every returned write. */
+  async lsn(): Promise<string> {
+    if (this.#poolUrl !== this.#target.current.url) {
+      // The primary moved: idle connections to the old one must not answer for the new one.
+      this.#poolUrl = this.#target.current.url;
+      await this.#dropIdle();
+    }
+    const { rows } = await this.#pool.query<{ lsn: string }>(WAL_INSERT_END_LSN);
+    return rows[0]!.lsn;
+  }
+
+  /** `lsn()`, or null when the primary does not answer (health checks carry on without it). */
+  async tryLsn(): Promise<string | null> {
+    return this.lsn().catch(() => null);
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end().catch(() => undefined);
+  }
+
+  async #dropIdle(): Promise<void> {
+    const idle = this.#pool.idleCount;
+    const clients = await Promise.all(Array.from({ length: idle }, () => this.#pool.connect().catch(() => null)));
+    for (const c of clients) c?.release(true);
+  }
+}
