@@ -105,6 +105,8 @@ export function scaleReportData(report: ScaleReport): ReportData {
     lagSeries: report.lagSeries,
     readsPerNode: [],
     notes: [
+      `The lag charts cover the write-rate series: ${report.options.rates.join(', ')} writes/s in turn, ` +
+        `${report.options.rateSeconds} s each, with a gap while the standbys caught up in between.`,
       report.options.keep
         ? 'The rows the study added were kept (--keep).'
         : `The ${report.cleanup.deletedRows} rows the study added were deleted afterwards.`,
