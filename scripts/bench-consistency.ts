@@ -10,7 +10,7 @@ import { BENCH_MODES, type BenchMode, DEFAULTS, LAG_KINDS } from '../src/bench-c
 import { writeConsistencyReport } from '../src/bench-consistency/consistency-report';
 import { formatConsistencyMarkdown, formatConsistencyTable } from '../src/bench-consistency/format-consistency-table';
 import type { LagKind } from '../src/bench-consistency/lag-injection';
-import { createProgress } from '../src/bench-consistency/progress-bar';
+import { createProgressBar } from '../src/bench/progress-bar';
 import { runConsistencyBench } from '../src/bench-consistency/run-consistency-bench';
 
 const listOf =
@@ -84,7 +84,7 @@ runMain(async () => {
   const opts = program.opts<Options>();
   const config = loadConfig();
   const print = opts.quiet ? () => undefined : (line: string) => console.error(`  ${line}`);
-  const progress = createProgress({ enabled: opts.quiet ? false : undefined, fallbackLog: print });
+  const progress = createProgressBar({ enabled: !opts.quiet && Boolean(process.stderr.isTTY), logLines: !opts.quiet });
   const controller = new AbortController();
   interruptOnSignals(controller, (line) => console.error(line));
   await ensureReady(config, print);
@@ -104,7 +104,11 @@ runMain(async () => {
         sampleEveryMs: opts.sampleMs,
         inject: opts.inject,
       },
-      { log: (line) => progress.log(line), onProgress: progress.update, signal: controller.signal },
+      {
+        log: (line) => progress.log(line),
+        onProgress: (done, total, phase) => progress.listener({ done, total, phase }),
+        signal: controller.signal,
+      },
     );
   } finally {
     progress.stop();
