@@ -12,17 +12,13 @@ export type FallbackVia = 'psql' | 'docker-exec';
 /** Default time one psql run may take, in ms (a 1 MB value takes well under a second on loopback). */
 export const DEFAULT_PSQL_TIMEOUT_MS = 30_000;
 
-// Why this script: one transaction that loads the value through COPY into a temp table (the only way to pass a
-// value of any size as data rather than SQL text) and inserts it, printing the new id alone on stdout.
-// The schema is named as Prisma names it, so both paths write the same table.
-const SCRIPT_BEFORE_VALUE =
-  'BEGIN;\n' +
-  'CREATE TEMP TABLE rwsplit_fallback_row (data text NOT NULL) ON COMMIT DROP;\n' +
-  'COPY rwsplit_fallback_row (data) FROM STDIN;\n';
+// Why this script: COPY is the only way to pass a value of any size to psql as data rather than SQL text, and
+// COPY straight into the table (one row, its own transaction) is cheaper than staging it in a temp table. COPY
+// cannot return the id, so currval() of the table's sequence, which is private to this session, names the row it
+// just inserted. The schema is named as Prisma names it, so both paths write the same table.
+const SCRIPT_BEFORE_VALUE = 'COPY "public"."test_replication" (data) FROM STDIN;\n';
 const SCRIPT_AFTER_VALUE =
-  '\\.\n' +
-  'INSERT INTO "public"."test_replication" (data) SELECT data FROM rwsplit_fallback_row RETURNING id;\n' +
-  'COMMIT;\n';
+  '\\.\n' + 'SELECT currval(pg_get_serial_sequence(\'"public"."test_replication"\', \'id\'));\n';
 
 /** No psqlrc, no prompts, quiet, unaligned tuples only, stop at the first error, script from stdin. */
 const PSQL_FLAGS = ['-X', '-w', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-f', '-'] as const;
