@@ -3,13 +3,15 @@
 // Jest's module loader (which cannot load execa's ESM here; see jest.config.js).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { loadConfig } from '../../src/config';
 
 const root = path.resolve(__dirname, '..', '..');
 
-export function clusterScript(command: string): { status: number | null; output: string } {
+/** Runs one of the project's scripts (`scripts/<script>.ts`) with the caller's environment. */
+function runScript(script: string, ...args: string[]): { status: number | null; output: string } {
   const r = spawnSync(
     path.join(root, 'node_modules', '.bin', 'ts-node'),
-    [path.join(root, 'scripts', 'cluster.ts'), command],
+    [path.join(root, 'scripts', `${script}.ts`), ...args],
     {
       cwd: root,
       encoding: 'utf8',
@@ -19,18 +21,15 @@ export function clusterScript(command: string): { status: number | null; output:
   return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
+export function clusterScript(command: string): { status: number | null; output: string } {
+  return runScript('cluster', command);
+}
+
 export default async function globalSetup(): Promise<void> {
-  if (process.env.DATABASE_URL) {
+  if (!loadConfig().usesLocalCluster) {
     // Pointed at external servers: only migrate them.
-    const r = spawnSync(
-      path.join(root, 'node_modules', '.bin', 'ts-node'),
-      [path.join(root, 'scripts', 'db-migrate.ts')],
-      {
-        cwd: root,
-        encoding: 'utf8',
-      },
-    );
-    if (r.status !== 0) throw new Error(`db:migrate failed:\n${r.stdout}${r.stderr}`);
+    const r = runScript('db-migrate');
+    if (r.status !== 0) throw new Error(`db:migrate failed:\n${r.output}`);
     return;
   }
   // `cluster:status` exits non-zero when a node is down: then this run starts it, and teardown stops it again.
