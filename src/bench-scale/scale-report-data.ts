@@ -1,5 +1,6 @@
 // Maps a ScaleReport into ReportData: two sections (table + line chart each), no paths of its own.
 import type { ReportData, ReportSection } from '../report/report-data';
+import { environmentRows } from '../bench/bench-environment';
 import { CHECK_TARGET } from './run-scale-study';
 import type { ScaleReport } from './scale-report';
 
@@ -89,13 +90,7 @@ export function scaleReportData(report: ScaleReport): ReportData {
     title: 'rwsplit bench: scale study',
     generatedAt: report.finishedAt,
     environment: {
-      node: e.node,
-      platform: `${e.platform} ${e.arch}`,
-      cpus: `${e.cpus} × ${e.cpuModel}`,
-      postgres: e.postgres,
-      primary: e.primary,
-      replicas: e.replicas,
-      'local cluster': e.localCluster,
+      ...environmentRows(e),
       'table rows at start': e.tableRows,
       'table rows at end': report.cleanup.finalRows,
       'started at': report.startedAt,

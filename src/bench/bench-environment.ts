@@ -25,6 +25,19 @@ export async function benchEnvironment(config: Config, tableRows: number): Promi
   };
 }
 
+/** The environment as report rows (machine and servers; callers add their run's own rows after these). */
+export function environmentRows(e: BenchEnvironment): Record<string, string | number | boolean> {
+  return {
+    node: e.node,
+    platform: `${e.platform} ${e.arch}`,
+    cpus: `${e.cpus} × ${e.cpuModel}`,
+    postgres: e.postgres,
+    primary: e.primary,
+    replicas: e.replicas,
+    'local cluster': e.localCluster,
+  };
+}
+
 /**
  * Reads per node with the configuration's names: the router's events name nodes `host:port`, the lag series
  * `standby1`, so each node reads `standby1 (127.0.0.1:54321)`. Configured nodes come first, in order.

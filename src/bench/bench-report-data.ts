@@ -3,6 +3,7 @@
 import type { RawPgResult } from '../baseline/baseline-result';
 import { reportBaselines } from '../report/report-baselines';
 import type { ReportData, ReportPath, ReportSection } from '../report/report-data';
+import { environmentRows } from './bench-environment';
 import { PATH } from './bench-paths';
 import { rawPgBaseline } from './bench-baselines';
 import type { BenchPathResult, BenchRatio, BenchReport } from './bench-report';
@@ -87,13 +88,7 @@ export function benchReportData(report: BenchReport): ReportData {
     title: 'rwsplit bench',
     generatedAt: report.finishedAt,
     environment: {
-      node: e.node,
-      platform: `${e.platform} ${e.arch}`,
-      cpus: `${e.cpus} × ${e.cpuModel}`,
-      postgres: e.postgres,
-      primary: e.primary,
-      replicas: e.replicas,
-      'local cluster': e.localCluster,
+      ...environmentRows(e),
       'table rows': e.tableRows,
       concurrency: o.concurrency,
       'calls per path': o.iterations,
