@@ -11,7 +11,7 @@ export interface ProgressEvent {
 
 export type ProgressListener = (event: ProgressEvent) => void;
 
-/** A phase and its size in units: any measure of work, e.g. its expected milliseconds (fractions allowed). */
+/** A phase and its size in units: some measure of work, e.g. its expected milliseconds (fractions allowed). */
 export interface PhasePlan {
   readonly name: string;
   readonly units: number;
