@@ -6,9 +6,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 
-/** How to get Chromium when it is missing (also `npm run setup:chromium`). */
+/** How to get Chromium when it is missing (`npm test` installs it as root, through `npm run setup:tools`). */
 export const CHROMIUM_INSTALL_HINT =
-  'install it with `npm run setup:chromium` (apt-get update && apt-get install -y chromium)';
+  'install it with `npm run setup:tools` as root, or `sudo apt-get install -y chromium`';
 
 /** Flags for a quiet, offline, throwaway headless run (no sandbox: CI runs as root). */
 const FLAGS = [
