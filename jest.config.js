@@ -1,6 +1,6 @@
-// Jest runs the TypeScript sources through ts-jest (transpile only; `npm run typecheck` checks types).
+// Jest runs the TypeScript sources through ts-jest (transpile only; `npm run lint` runs tsc, which checks types).
 // execa 9 and its dependencies are ESM-only, which Jest's CommonJS loader cannot require on Node 20,
-// so they are transformed too (see ENGINEERING-NOTES).
+// so they are transformed too.
 const esmOnly = [
   'execa',
   'npm-run-path',

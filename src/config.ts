@@ -105,38 +105,59 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const POSTGRES_PROTOCOLS = new Set(['postgres:', 'postgresql:']);
 
+/** Longest part of a bad value an error message repeats. */
+const SHOWN_CHARS = 80;
+
+/**
+ * A bad value as an error message shows it: password masked, control characters (NUL, newlines) escaped, and
+ * cut at 80 characters, so a 1 MB value gives a one-line message.
+ */
+export function shownValue(raw: string): string {
+  const escaped = JSON.stringify(maskUrl(raw)).slice(1, -1);
+  return escaped.length > SHOWN_CHARS ? `${escaped.slice(0, SHOWN_CHARS)}… (${raw.length} characters)` : escaped;
+}
+
+const PLACEHOLDER = '//user:password@';
+const EXPECTED_URL = `Expected postgresql:${PLACEHOLDER}host:port/database`;
+
 /** Parses one postgres URL, naming where it came from in the error. */
 export function parsePostgresUrl(raw: string, where: string): URL {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(raw.trim())) {
+    throw new ConfigError(
+      `${where} contains a control character (NUL, tab or newline): "${shownValue(raw)}". ${EXPECTED_URL}`,
+    );
+  }
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch (cause) {
-    throw new ConfigError(
-      `${where} is not a valid URL: "${maskUrl(raw)}". Expected postgresql://user:password@host:port/database`,
-      { cause },
-    );
+    throw new ConfigError(`${where} is not a valid URL: "${shownValue(raw)}". ${EXPECTED_URL}`, { cause });
   }
   if (!POSTGRES_PROTOCOLS.has(url.protocol)) {
     throw new ConfigError(
-      `${where} is not a postgres URL: "${maskUrl(raw)}" has protocol "${url.protocol}". ` +
-        'Expected postgresql://user:password@host:port/database',
+      `${where} is not a postgres URL: "${shownValue(raw)}" has protocol "${url.protocol}". ${EXPECTED_URL}`,
     );
   }
-  if (!url.hostname) throw new ConfigError(`${where} has no host: "${maskUrl(raw)}".`);
+  if (!url.hostname) throw new ConfigError(`${where} has no host: "${shownValue(raw)}". ${EXPECTED_URL}`);
   if (url.pathname.length <= 1) {
-    throw new ConfigError(`${where} names no database: "${maskUrl(raw)}". Add /<database> after the host.`);
+    throw new ConfigError(`${where} names no database: "${shownValue(raw)}". Add /<database> after the host.`);
   }
   return url;
 }
 
-/** The URL with its password replaced by `***`, safe to print. Works on malformed input too. */
+/**
+ * The URL with its password replaced by `***`, safe to print. Works on malformed input too: there everything
+ * between `user:` and the last `@` is hidden, since a password may itself hold an `@`.
+ */
 export function maskUrl(raw: string): string {
   try {
     const url = new URL(raw);
     if (url.password) url.password = '***';
     return url.toString();
   } catch {
-    return raw.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+    // Our own hint (EXPECTED_URL) is no secret: it stays readable.
+    return raw.replace(/(\/\/[^:/@]*:).*@/s, (match, head: string) => (match === PLACEHOLDER ? match : `${head}***@`));
   }
 }
 
@@ -237,7 +258,7 @@ export function loadConfig(env: Env = process.env): Config {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');
     const value = env[variable];
-    const shown = value === undefined ? '' : ` (got "${value.length > 80 ? `${value.slice(0, 80)}…` : value}")`;
+    const shown = value === undefined ? '' : ` (got "${shownValue(value)}")`;
     throw new ConfigError(`${variable}: ${issue?.message ?? 'invalid value'}${shown}`);
   }
   const e = parsed.data;

@@ -39,6 +39,12 @@ describe('loadConfig', () => {
     [{ RWSPLIT_CHECK_INTERVAL_MS: '2000-1000' }, /RWSPLIT_CHECK_INTERVAL_MS needs 10 <= min <= max/],
     [{ RWSPLIT_CONSISTENCY: 'strong' }, /RWSPLIT_CONSISTENCY must be one of eventual, read-your-writes, primary/],
     [{ RWSPLIT_FALLBACK_TO_PRIMARY: 'maybe' }, /RWSPLIT_FALLBACK_TO_PRIMARY must be true or false/],
+    [{ DATABASE_URL: 'postgresql://u:p@h:99999/db' }, /DATABASE_URL is not a valid URL/],
+    [{ DATABASE_URL: 'postgresql://u:p@h:5432/db\u0000x' }, /DATABASE_URL contains a control character.*db%00x/],
+    [{ REPLICA_URLS: 'postgresql://u:p@h/db\npostgresql://u:p@h2/db' }, /REPLICA_URLS entry 1 contains a control/],
+    [{ DATABASE_URL: 'postgresql://u:p@/db' }, /DATABASE_URL (has no host|is not a valid URL)/],
+    [{ WRITER_PSQL_PORT: '0' }, /WRITER_PSQL_PORT must be at least 1/],
+    [{ RWSPLIT_RYW_WAIT_MS: 'soon' }, /RWSPLIT_RYW_WAIT_MS must be a whole number/],
     [{ RWSPLIT_SYNC_STANDBYS: '3' }, /RWSPLIT_SYNC_STANDBYS is 3 but the local cluster has only 2 standbys/],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
@@ -48,6 +54,30 @@ describe('loadConfig', () => {
   test('errors never show a password', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://u:hunter2@h/d' })).toThrow(/u:\*\*\*@h/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://u:hunter2@h/d' })).not.toThrow(/hunter2/);
+  });
+
+  test('a malformed URL whose password holds an @ is still masked', () => {
+    const env = { DATABASE_URL: 'postgresql://u:se@cret@h:99999/db' };
+    expect(() => loadConfig(env)).toThrow('"postgresql://u:***@h:99999/db"');
+    expect(() => loadConfig(env)).not.toThrow(/se@|cret/);
+  });
+
+  test('a 1 MB value gives a one-line message that shows 80 characters of it and its length', () => {
+    const huge = `postgresql://u:p@h/${'x'.repeat(1 << 20)}\u0000`;
+    let message = '';
+    try {
+      loadConfig({ DATABASE_URL: huge });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^DATABASE_URL contains a control character/);
+    expect(message).toContain(`(${huge.length} characters)`);
+    expect(message.length).toBeLessThan(300);
+    expect(message).not.toContain('\n');
+    const zodPath = () => loadConfig({ WRITER_FALLBACK: 'p'.repeat(1 << 20) });
+    expect(zodPath).toThrow(
+      /^WRITER_FALLBACK: WRITER_FALLBACK must be one of .*\(got "p{80}… \(1048576 characters\)"\)$/,
+    );
   });
 
   test('empty values count as unset', () => {

@@ -27,10 +27,12 @@ export function clusterScript(command: string): { status: number | null; output:
 
 export default async function globalSetup(): Promise<void> {
   if (!loadConfig().usesLocalCluster) {
-    // Pointed at external servers: only migrate them.
-    const r = runScript('db-migrate');
-    if (r.status !== 0) throw new Error(`db:migrate failed:\n${r.output}`);
-    return;
+    // The suites stop nodes, pause replay and promote standbys through the local cluster's admin socket; none of
+    // that may happen to servers named in DATABASE_URL.
+    throw new Error(
+      "The tests run on the project's own local cluster, and DATABASE_URL is set. Unset DATABASE_URL and " +
+        'REPLICA_URLS (e.g. `env -u DATABASE_URL -u REPLICA_URLS npm test`) and run them again.',
+    );
   }
   // `cluster:status` exits non-zero when a node is down: then this run starts it, and teardown stops it again.
   const before = clusterScript('status');
