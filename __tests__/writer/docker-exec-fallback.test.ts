@@ -6,7 +6,17 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { locatePsql } from '../../src/writer/psql-locator';
 import { type WriterEvent, WriterFallbackError, WriterService } from '../../src/writer/writer-service';
-import { configWith, deadPort, primaryPort, rowOnPrimary, socketDir, urlWithPort } from './writer-helpers';
+import {
+  configWith,
+  countLike,
+  deadPort,
+  primaryPort,
+  rowOnPrimary,
+  SAMPLES,
+  socketDir,
+  tableExists,
+  urlWithPort,
+} from './writer-helpers';
 
 const CONTAINER = 'pg-primary-test';
 
@@ -66,27 +76,47 @@ async function writerFor(container: string, extra: Record<string, string> = {}, 
   return new WriterService(config, { env: { ...env, ...extra }, onEvent: (e) => events.push(e) });
 }
 
-test('docker exec -i <container> psql writes the row and returns its id', async () => {
-  const events: WriterEvent[] = [];
-  const writer = await writerFor(CONTAINER, {}, events);
-  const value = `docker-${randomUUID()} O'Brien \\ 👨‍👩‍👧 \n\t\r`;
-  try {
-    const result = await writer.write(value);
-    expect(result.via).toBe('docker-exec');
-    expect((await rowOnPrimary(result.id))?.data).toBe(value);
-  } finally {
-    await writer.close();
-  }
-  expect(events).toEqual([{ event: 'writer_fallback', via: 'docker-exec', reason: expect.any(String) }]);
-  expect((await fs.readFile(`${env.STANDIN_LOG}.container`, 'utf8')).trim()).toBe(CONTAINER);
-  const argv = (await fs.readFile(`${env.STANDIN_LOG}.argv`, 'utf8')).trim().split('\n');
-  expect(argv.slice(0, 2)).toEqual(['exec', '-i']);
-  expect(argv).toEqual(expect.arrayContaining(['psql', '-U', 'rwsplit', '-d', 'rwsplit', '-f', '-']));
-  // The password reached the container's psql through the environment, never through the command line.
-  const password = (await fs.readFile(`${env.STANDIN_LOG}.password`, 'utf8')).trim();
-  expect(password).toBe(new URL(urlWithPort(1)).password);
-  expect(argv.join(' ')).not.toContain(password);
-  expect(argv.join(' ')).not.toContain(value.slice(0, 20));
+describe('docker exec -i <container> psql: values are stored byte for byte, read back by the returned id', () => {
+  test.each(SAMPLES)('%s', async (_name, value) => {
+    const events: WriterEvent[] = [];
+    const writer = await writerFor(CONTAINER, {}, events);
+    try {
+      const result = await writer.write(value);
+      expect(result.via).toBe('docker-exec');
+      const row = await rowOnPrimary(result.id);
+      expect(row).toBeDefined();
+      // Compared as a boolean, so a 1 MB mismatch does not print two 1 MB strings.
+      expect(row!.data === value).toBe(true);
+      expect(row!.octets).toBe(Buffer.byteLength(value, 'utf8'));
+    } finally {
+      await writer.close();
+    }
+    expect(await tableExists()).toBe(true);
+    expect(events).toEqual([{ event: 'writer_fallback', via: 'docker-exec', reason: expect.any(String) }]);
+    expect((await fs.readFile(`${env.STANDIN_LOG}.container`, 'utf8')).trim()).toBe(CONTAINER);
+    const argv = (await fs.readFile(`${env.STANDIN_LOG}.argv`, 'utf8')).trim().split('\n');
+    expect(argv.slice(0, 2)).toEqual(['exec', '-i']);
+    expect(argv).toEqual(expect.arrayContaining(['psql', '-U', 'rwsplit', '-d', 'rwsplit', '-f', '-']));
+    // The password reached the container's psql through the environment, never through the command line.
+    const password = (await fs.readFile(`${env.STANDIN_LOG}.password`, 'utf8')).trim();
+    expect(password).toBe(new URL(urlWithPort(1)).password);
+    expect(argv.join(' ')).not.toContain(password);
+    // The value travelled on stdin only.
+    if (value.length >= 8) expect(argv.join(' ')).not.toContain(value.slice(0, 20));
+  });
+
+  test('a marked value written through docker exec is the row with the returned id, and only that row', async () => {
+    const writer = await writerFor(CONTAINER);
+    const value = `docker-${randomUUID()} O'Brien \\ 👨‍👩‍👧`;
+    try {
+      const result = await writer.write(value);
+      expect(result.via).toBe('docker-exec');
+      expect(await rowOnPrimary(result.id)).toEqual({ data: value, octets: Buffer.byteLength(value, 'utf8') });
+      expect(await countLike(value)).toBe(1);
+    } finally {
+      await writer.close();
+    }
+  });
 });
 
 test('an unknown container: the error carries the daemon message', async () => {

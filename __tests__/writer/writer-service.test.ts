@@ -12,26 +12,11 @@ import {
   deadPort,
   primaryPort,
   rowOnPrimary,
+  SAMPLES,
   silentServer,
   tableExists,
   urlWithPort,
 } from './writer-helpers';
-
-/** About 1 MiB of text mixing every character COPY escapes, quotes, and multi-byte UTF-8. */
-const ONE_MB = (() => {
-  const chunk = 'line \\ \'q\' "dq" \t tab é 😀 \r\n\\.\n';
-  return chunk.repeat(Math.ceil((1024 * 1024) / Buffer.byteLength(chunk)));
-})();
-
-const SAMPLES: ReadonlyArray<readonly [string, string]> = [
-  ['a quote', "O'Brien"],
-  ['a backslash', '\\'],
-  ['an injection attempt', "'); DROP TABLE test_replication; --"],
-  ['emoji (4-byte, ZWJ family, flag)', '😀 👨‍👩‍👧‍👦 🇫🇷 e\u0301'],
-  ['newlines, tabs, CR and a COPY end marker', 'a\nb\tc\r\nd\r\\.\n\\.\n\\N'],
-  ['an empty string', ''],
-  ['1 MB of text', ONE_MB],
-];
 
 let unreachable: WriterService;
 let reachable: WriterService;
