@@ -1,4 +1,4 @@
-// The scale study's code path with tiny sizes on the real cluster: the check at two sizes, two write rates, the
+// The scale study's code path with tiny sizes on the real cluster: the check and commit-to-visible at two sizes, two write rates, the
 // report sections, and the clean-up that returns the table to its size.
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -31,6 +31,9 @@ test('measures the check per size and commit-to-visible per rate, then deletes t
     expect(p.equal).toBe(true);
     expect(p.checkMs).toBeGreaterThan(0);
     expect(p.chunks).toBeGreaterThan(0);
+    expect(p.commitToVisible.samples).toBeGreaterThan(0);
+    expect(p.commitToVisible.p50Ms).toBeGreaterThan(0);
+    expect(p.commitToVisible.p50Ms).toBeLessThanOrEqual(p.commitToVisible.p99Ms);
   }
   expect(report.writeRate.map((p) => p.targetRate)).toEqual([50, 300]);
   for (const p of report.writeRate) {
@@ -59,7 +62,8 @@ test('measures the check per size and commit-to-visible per rate, then deletes t
   expect(html).not.toContain('<h2>Figures</h2>');
 
   const text = formatScaleReport(report);
-  expect(text).toContain('Consistency check time vs rows');
+  expect(text).toContain('Consistency check time and commit-to-visible (c2v, standby1, no load) vs rows');
+  expect(json.sections?.[0]?.rows.map((r) => r.at(-2))).toEqual(report.consistency.map((p) => p.commitToVisible.p50Ms));
   expect(text).toContain('Commit-to-visible on standby1 vs background write rate');
   expect(text).toContain(`Deleted the ${report.cleanup.deletedRows.toLocaleString('en-US')} rows`);
 });

@@ -1,10 +1,13 @@
 // How the consistency check's time grows with the table: top the table up to each size (in SQL), let the
-// standbys replay it, then time compareTable (src/consistency) on every node.
+// standbys replay it, then time compareTable (src/consistency) on every node, and commit-to-visible on standby1
+// at that size.
 import { performance } from 'node:perf_hooks';
 import { topUpRows } from '../bench/seed-rows';
 import type { Config } from '../config';
 import { compareTable } from '../consistency/table-comparison';
 import { syncStandbys } from '../replication/sync-standbys';
+import { summarize } from '../bench/percentiles';
+import { pacedCommitToVisible } from './paced-probes';
 import type { ConsistencyScalePoint } from './scale-report';
 
 export interface ConsistencyScaleHooks {
@@ -15,6 +18,9 @@ export interface ConsistencyScaleHooks {
 
 /** How long the standbys may take to replay a seeded size (1M rows replay in seconds on loopback). */
 const SYNC_TIMEOUT_MS = 300_000;
+
+/** Commit-to-visible probing at each size: one probe every 10 ms for a second (about 100 probes). */
+const PROBE = { durationMs: 1000, everyMs: 10 } as const;
 
 /** Measures the check at each size, smallest first (the table only grows between steps). */
 export async function measureConsistencyScale(
@@ -33,6 +39,9 @@ export async function measureConsistencyScale(
 
     hooks.onStep?.({ rows: requestedRows, stage: 'check' });
     const check = await compareTable(config, { syncTimeoutMs: SYNC_TIMEOUT_MS });
+    const standby = config.replicaUrls[0];
+    if (standby === undefined) throw new Error('No standby configured: set REPLICA_URLS.');
+    const visible = summarize(await pacedCommitToVisible({ primary: config.primaryUrl, standby, ...PROBE }));
     const point: ConsistencyScalePoint = {
       requestedRows,
       rows: check.primary.rows,
@@ -41,6 +50,7 @@ export async function measureConsistencyScale(
       slowestNodeMs: Math.max(check.primary.checksumMs, ...check.standbys.map((s) => s.checksumMs)),
       chunks: check.chunks,
       equal: check.equal,
+      commitToVisible: { samples: visible.samples, p50Ms: visible.p50Ms, p99Ms: visible.p99Ms },
     };
     hooks.log?.(`check of ${point.rows} rows: ${Math.round(point.checkMs)} ms (${point.chunks} chunks)`);
     points.push(point);

@@ -11,16 +11,36 @@ export function formatScaleReport(report: ScaleReport): string {
   const e = report.environment;
   const lines = [`node ${e.node} · ${e.cpus} × ${e.cpuModel} · PostgreSQL ${e.postgres} · ${e.replicas} standby(s)`];
   const check = new Table({
-    head: ['rows per node', 'check ms', 'slowest node ms', 'chunks', 'equal', 'seed + replay ms', '< 3 s at 1M'],
+    head: [
+      'rows per node',
+      'check ms',
+      'slowest node ms',
+      'chunks',
+      'equal',
+      'seed + replay ms',
+      '< 3 s at 1M',
+      'c2v p50 ms',
+      'c2v p99 ms',
+    ],
     style,
-    colAligns: ['right', 'right', 'right', 'right', 'left', 'right', 'left'],
+    colAligns: ['right', 'right', 'right', 'right', 'left', 'right', 'left', 'right', 'right'],
   });
   for (const p of report.consistency) {
     const met = checkMeetsTarget(p.rows, p.checkMs);
     const target = met === null ? '' : met ? 'met' : 'NOT met';
-    check.push([n(p.rows), ms(p.checkMs), ms(p.slowestNodeMs), p.chunks, p.equal ? 'yes' : 'NO', ms(p.seedMs), target]);
+    check.push([
+      n(p.rows),
+      ms(p.checkMs),
+      ms(p.slowestNodeMs),
+      p.chunks,
+      p.equal ? 'yes' : 'NO',
+      ms(p.seedMs),
+      target,
+      ms(p.commitToVisible.p50Ms),
+      ms(p.commitToVisible.p99Ms),
+    ]);
   }
-  lines.push('Consistency check time vs rows', check.toString());
+  lines.push('Consistency check time and commit-to-visible (c2v, standby1, no load) vs rows', check.toString());
   const rate = new Table({
     head: ['target w/s', 'achieved w/s', 'probes', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'max lag bytes'],
     style,

@@ -1,5 +1,5 @@
 // The result of the scale study (`npm run bench -- --scale`) as plain data: how the consistency check's time
-// grows with rows, and how commit-to-visible lag grows with the write rate.
+// and commit-to-visible grow with rows, and how commit-to-visible lag grows with the write rate.
 import type { BenchEnvironment } from '../bench/bench-report';
 import type { LagSeries } from '../report/report-data';
 
@@ -20,6 +20,12 @@ export interface ConsistencyScalePoint {
   readonly chunks: number;
   /** Every standby equalled the primary. */
   readonly equal: boolean;
+  /** Commit-to-visible on standby1 at this size, with no other load: paced probes for about a second. */
+  readonly commitToVisible: {
+    readonly samples: number;
+    readonly p50Ms: number;
+    readonly p99Ms: number;
+  };
 }
 
 /** Commit-to-visible on standby1 while a paced background writer runs at one rate. Times in ms. */
