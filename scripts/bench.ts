@@ -1,7 +1,7 @@
 // npm run bench: every read and write path side by side (bare extension, router, router + metrics, raw pg,
 // writes, fallback writes, commit-to-visible) with pgbench and raw pg as limit lines; a progress bar, a summary
 // table, and report.json + report.html in results/bench-<timestamp>/ (and results/bench-latest/).
-// `--scale` runs the scale study instead (consistency check time vs rows, commit-to-visible vs write rate).
+// `--scale` runs the scale study instead (consistency check time and commit-to-visible vs rows, commit-to-visible vs write rate).
 import { Command } from 'commander';
 import { loadConfig } from '../src/config';
 import { runMain } from '../src/cli/run-main';
@@ -27,7 +27,10 @@ const program = new Command('bench')
   .option('--fallback-iterations <n>', 'calls of the fallback-write path (a psql process each)', intOption(1), 100)
   .option('--commit-samples <n>', 'commit-to-visible samples', intOption(1), 500)
   .option('--baseline-seconds <s>', 'seconds of each pgbench run; 0 skips pgbench', intOption(0, 3600), 5)
-  .option('--scale', 'run the scale study instead: consistency check vs rows, commit-to-visible vs write rate')
+  .option(
+    '--scale',
+    'run the scale study instead: consistency check and commit-to-visible vs rows, commit-to-visible vs write rate',
+  )
   .option('--scale-rows <list>', 'scale study: table sizes', listOption(1), [10_000, 100_000, 1_000_000])
   .option('--scale-rates <list>', 'scale study: background writes per second', listOption(1), [100, 1000, 5000])
   .option('--rate-seconds <s>', 'scale study: seconds at each write rate', intOption(1, 600), 5)

@@ -48,7 +48,7 @@ export interface WriterConfig {
   readonly fallback: WriterFallbackMode;
   /** Container that runs the primary, for `docker-exec`. Env `WRITER_DOCKER_CONTAINER`; default `postgres-primary`. */
   readonly dockerContainer: string;
-  /** The psql executable. Env `WRITER_PSQL`; default `psql` on PATH, else the newest Debian one. */
+  /** The psql executable. Env `WRITER_PSQL`; default the newest Debian one (/usr/lib/postgresql/<major>/bin), else `psql` on PATH. */
   readonly psqlPath: string | undefined;
   /**
    * Host (or Unix socket folder) the local psql fallback connects to. Env `WRITER_PSQL_HOST`; default the local
@@ -57,7 +57,7 @@ export interface WriterConfig {
   readonly psqlHost: string;
   /** Port for the psql fallback. Env `WRITER_PSQL_PORT`; default the primary's port. */
   readonly psqlPort: number;
-  /** Connect timeout of the primary's Prisma pool, in ms. Env `WRITER_CONNECT_TIMEOUT_MS`; default 3000. */
+  /** Connect timeout of each node's pool (primary and replicas), in ms. Env `WRITER_CONNECT_TIMEOUT_MS`; default 3000. */
   readonly connectTimeoutMs: number;
 }
 
