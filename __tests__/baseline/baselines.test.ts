@@ -1,10 +1,16 @@
 // pgbench and raw pg baselines on the real cluster: the standby run really hits the standby (its own
 // xact_commit grows by at least the transactions reported), the insert really inserts on the primary.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { queryOnce } from '../../src/db/pg-client';
 import { runPgbench } from '../../src/baseline/run-pgbench';
 import { runRawPg } from '../../src/baseline/run-raw-pg';
-import { findPgbench } from '../../src/baseline/find-pgbench';
+import { pgbenchOrFailure } from '../../src/baseline/run-pgbench';
+import { runPgbenchSpread, splitClients } from '../../src/baseline/run-pgbench-spread';
+import { runPgbenchBaselines } from '../../src/bench/bench-baselines';
+import { DEBIAN_PG_LIB, PGBENCH_INSTALL_HINT, findPgbench } from '../../src/baseline/find-pgbench';
 
 const config = loadConfig();
 const standbyUrl = config.replicaUrls[0]!;
@@ -43,13 +49,15 @@ const markerRows = async () =>
     )[0]!.n,
   );
 
-const havePgbench = findPgbench();
+/** Where findPgbench looks, decided before the tests are defined: jest cannot skip a test once it runs. */
+const havePgbench =
+  spawnSync('pgbench', ['--version']).status === 0 ||
+  (existsSync(DEBIAN_PG_LIB) &&
+    readdirSync(DEBIAN_PG_LIB).some((v) => existsSync(path.join(DEBIAN_PG_LIB, v, 'bin', 'pgbench'))));
+if (!havePgbench) console.warn(`pgbench baseline tests skipped: pgbench not installed; ${PGBENCH_INSTALL_HINT}.`);
+const withPgbench = havePgbench ? test : test.skip;
 
-test('pgbench: the findMany SQL on a standby for 1 s', async () => {
-  if (!(await havePgbench)) {
-    console.warn('pgbench not installed (apt-get install postgresql-client): pgbench baseline test skipped');
-    return;
-  }
+withPgbench('pgbench: the findMany SQL on a standby for 1 s', async () => {
   const [inRecovery] = await queryOnce<{ r: boolean }>(standbyUrl, 'SELECT pg_is_in_recovery() AS r');
   expect(inRecovery!.r).toBe(true);
   const before = await xactCommit(standbyUrl);
@@ -73,11 +81,7 @@ test('pgbench: the findMany SQL on a standby for 1 s', async () => {
   expect(result.argv).toEqual(expect.arrayContaining(['-n', '-c', '2', '-T', '1', '-r', '--log']));
 });
 
-test('pgbench: an insert on the primary, a fixed number of transactions', async () => {
-  if (!(await havePgbench)) {
-    console.warn('pgbench not installed (apt-get install postgresql-client): pgbench baseline test skipped');
-    return;
-  }
+withPgbench('pgbench: an insert on the primary, a fixed number of transactions', async () => {
   const before = await markerRows();
   const result = await runPgbench({
     url: config.primaryUrl,
@@ -102,6 +106,7 @@ test('pgbench missing: a typed "unavailable" with the reason, never a throw', as
   expect(explicit).toEqual({
     status: 'unavailable',
     tool: 'pgbench',
+    kind: 'not-installed',
     reason: expect.stringMatching(
       /pgbench not found at \/nowhere\/pgbench: install it with `apt-get install postgresql-client`/,
     ),
@@ -109,8 +114,7 @@ test('pgbench missing: a typed "unavailable" with the reason, never a throw', as
   expect(await findPgbench({ command: 'no-such-pgbench-here', debianLib: '/nowhere' })).toBeNull();
 });
 
-test('pgbench failing for real (bad SQL) is an error that says so', async () => {
-  if (!(await havePgbench)) return;
+withPgbench('pgbench failing for real (bad SQL) is an error that says so', async () => {
   await expect(
     runPgbench({ url: standbyUrl, sql: 'SELECT * FROM no_such_table', clients: 1, transactions: 1 }),
   ).rejects.toThrow(/pgbench against postgresql:\/\/rwsplit:\*\*\*@.* failed .*no_such_table/s);
@@ -140,4 +144,72 @@ test('raw pg: a parameterised insert on the primary', async () => {
   });
   expect(result.transactions).toBe(100);
   expect(await markerRows()).toBe(before + 100);
+});
+
+withPgbench('pgbench failing where it is installed is "failed" with its error, never "not installed"', async () => {
+  const outcome = await pgbenchOrFailure(() =>
+    runPgbench({ url: standbyUrl, sql: 'SELECT * FROM no_such_table', clients: 1, transactions: 1 }),
+  );
+  expect(outcome).toEqual({
+    status: 'unavailable',
+    tool: 'pgbench',
+    kind: 'failed',
+    reason: expect.stringMatching(/^pgbench failed: .*no_such_table/s),
+  });
+  if (outcome.status === 'unavailable') expect(outcome.reason).not.toContain(config.cluster.appPassword);
+});
+
+test('clients split over nodes as evenly as possible', () => {
+  expect(splitClients(4, 2)).toEqual([2, 2]);
+  expect(splitClients(5, 2)).toEqual([3, 2]);
+  expect(splitClients(1, 2)).toEqual([1]);
+  expect(splitClients(16, 3)).toEqual([6, 5, 5]);
+});
+
+withPgbench('pgbench split over every standby: each runs its share at the same time, figures combined', async () => {
+  const before = await Promise.all(config.replicaUrls.map(xactCommit));
+  const result = await runPgbenchSpread({ urls: config.replicaUrls, sql: FIND_MANY_SQL, clients: 4, seconds: 1 });
+  if (result.status !== 'ok') throw new Error(`pgbench unavailable: ${result.reason}`);
+  expect(result.parts).toHaveLength(config.replicaUrls.length);
+  expect(result.parts!.map((p) => p.clients)).toEqual(splitClients(4, config.replicaUrls.length));
+  expect(result.clients).toBe(4);
+  expect(result.transactions).toBe(result.parts!.reduce((s, p) => s + p.transactions, 0));
+  expect(result.opsPerSec).toBeCloseTo(
+    result.parts!.reduce((s, p) => s + p.opsPerSec, 0),
+    6,
+  );
+  // Every standby served its own share.
+  for (const [i, url] of config.replicaUrls.entries()) {
+    expect(result.parts![i]!.transactions).toBeGreaterThan(0);
+    expect(await xactCommitReaching(url, before[i]! + result.parts![i]!.transactions)).toBeGreaterThanOrEqual(
+      before[i]! + result.parts![i]!.transactions,
+    );
+  }
+  expect(result.target).not.toContain(config.cluster.appPassword);
+});
+
+withPgbench("the bench's pgbench read baseline runs on every standby, the write on the primary", async () => {
+  const baselines = await runPgbenchBaselines(config, { clients: 2, seconds: 1 });
+  if (baselines.read.status !== 'ok' || baselines.write.status !== 'ok') throw new Error('pgbench did not run');
+  expect(baselines.read.parts?.map((p) => p.clients)).toEqual(splitClients(2, config.replicaUrls.length));
+  expect(baselines.write.parts).toBeUndefined();
+  expect(baselines.write.clients).toBe(2);
+});
+
+test('raw pg over several nodes in turn, with per-query parameters', async () => {
+  const before = await Promise.all(config.replicaUrls.map(xactCommit));
+  const result = await runRawPg({
+    url: config.replicaUrls,
+    sql: 'SELECT $1::int AS i',
+    params: (i) => [i],
+    clients: 2,
+    iterations: 200,
+    warmup: 0,
+  });
+  expect(result.transactions).toBe(200);
+  expect(result.target.split(' + ')).toHaveLength(config.replicaUrls.length);
+  const share = 200 / config.replicaUrls.length;
+  for (const [i, url] of config.replicaUrls.entries()) {
+    expect(await xactCommitReaching(url, before[i]! + share)).toBeGreaterThanOrEqual(before[i]! + share);
+  }
 });

@@ -26,6 +26,20 @@ export function figureCells(html: string): Map<string, { value: number | null; t
   return cells;
 }
 
+/** Each section cell's text and data-value, keyed `section|column|row` (rows counted from 0). */
+export function sectionCells(html: string): Map<string, { value: string | undefined; text: string }> {
+  const cells = new Map<string, { value: string | undefined; text: string }>();
+  const rowCounts = new Map<string, number>();
+  for (const m of html.matchAll(/<td ([^>]*data-section="[^"]*"[^>]*)>([^<]*)<\/td>/g)) {
+    const attrs = Object.fromEntries([...m[1]!.matchAll(/([a-z-]+)="([^"]*)"/g)].map((a) => [a[1]!, unescape(a[2]!)]));
+    const key = `${attrs['data-section']}|${attrs['data-column']}`;
+    const row = rowCounts.get(key) ?? 0;
+    rowCounts.set(key, row + 1);
+    cells.set(`${key}|${row}`, { value: attrs['data-value'], text: unescape(m[2]!) });
+  }
+  return cells;
+}
+
 /** The svg elements' data-chart values, in order. */
 export function chartKinds(html: string): string[] {
   return [...html.matchAll(/<svg\b[^>]*data-chart="([^"]*)"/g)].map((m) => m[1]!);

@@ -3,7 +3,7 @@
 import { renderReportHtml } from '../../src/report/render-report-html';
 import type { ReportData, ReportSection } from '../../src/report/report-data';
 import { svgLineChart } from '../../src/report/svg-line-chart';
-import { chartKinds, elements, unescape } from './read-html';
+import { chartKinds, elements, sectionCells } from './read-html';
 import { sampleReportData } from './sample-report-data';
 
 const scaling: ReportSection = {
@@ -30,20 +30,6 @@ const scaling: ReportSection = {
     ],
   },
 };
-
-/** Each section cell's text and data-value, keyed `section|column|row`. */
-function sectionCells(html: string): Map<string, { value: string | undefined; text: string }> {
-  const cells = new Map<string, { value: string | undefined; text: string }>();
-  const rowCounts = new Map<string, number>();
-  for (const m of html.matchAll(/<td ([^>]*data-section="[^"]*"[^>]*)>([^<]*)<\/td>/g)) {
-    const attrs = Object.fromEntries([...m[1]!.matchAll(/([a-z-]+)="([^"]*)"/g)].map((a) => [a[1]!, unescape(a[2]!)]));
-    const key = `${attrs['data-section']}|${attrs['data-column']}`;
-    const row = rowCounts.get(key) ?? 0;
-    rowCounts.set(key, row + 1);
-    cells.set(`${key}|${row}`, { value: attrs['data-value'], text: unescape(m[2]!) });
-  }
-  return cells;
-}
 
 test('a section renders as a table whose cells carry their values, and as a line chart', () => {
   const html = renderReportHtml(sampleReportData({ sections: [scaling] }));

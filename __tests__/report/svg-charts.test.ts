@@ -1,6 +1,6 @@
 // The chart functions and their helpers, on their own.
 import type { PgbenchOutcome, RawPgResult } from '../../src/baseline/baseline-result';
-import { reportBaselines } from '../../src/report/report-baselines';
+import { PGBENCH_NOT_RUN, reportBaselines } from '../../src/report/report-baselines';
 import { svgBarChart } from '../../src/report/svg-bar-chart';
 import { decadeTicks, escapeXml, formatNumber, formatTick, niceTicks } from '../../src/report/svg-common';
 import { svgLineChart } from '../../src/report/svg-line-chart';
@@ -96,17 +96,74 @@ test('reportBaselines maps pgbench / raw pg results; a missing pgbench becomes t
   expect(reportBaselines([{ workload: 'read', pgbench, rawPg }])).toEqual({
     pgbench: {
       available: true,
-      runs: [{ tool: 'pgbench', workload: 'read', clients: 4, opsPerSec: 10, meanMs: 1, p50Ms: 1, p95Ms: 2, p99Ms: 3 }],
+      runs: [
+        {
+          tool: 'pgbench',
+          workload: 'read',
+          clients: 4,
+          opsPerSec: 10,
+          meanMs: 1,
+          p50Ms: 1,
+          p95Ms: 2,
+          p99Ms: 3,
+          ranOn: 'x',
+        },
+      ],
     },
-    rawPg: [{ tool: 'raw-pg', workload: 'read', clients: 4, opsPerSec: 10, meanMs: 1, p50Ms: 1, p95Ms: 2, p99Ms: 3 }],
+    rawPg: [
+      {
+        tool: 'raw-pg',
+        workload: 'read',
+        clients: 4,
+        opsPerSec: 10,
+        meanMs: 1,
+        p50Ms: 1,
+        p95Ms: 2,
+        p99Ms: 3,
+        ranOn: 'x',
+      },
+    ],
   });
   const missing = reportBaselines([
     {
       workload: 'read',
-      pgbench: { status: 'unavailable', tool: 'pgbench', reason: 'pgbench not installed: …' },
+      pgbench: { status: 'unavailable', tool: 'pgbench', kind: 'not-installed', reason: 'pgbench not installed: …' },
       rawPg,
     },
   ]);
-  expect(missing.pgbench).toEqual({ available: false, reason: 'pgbench not installed: …' });
+  expect(missing.pgbench).toEqual({ available: false, why: 'not-installed', reason: 'pgbench not installed: …' });
   expect(missing.rawPg).toHaveLength(1);
+
+  // Installed but failing is not "not installed": the reason is pgbench's own error.
+  const broken: PgbenchOutcome = {
+    status: 'unavailable',
+    tool: 'pgbench',
+    kind: 'failed',
+    reason: 'pgbench failed: x',
+  };
+  expect(reportBaselines([{ workload: 'read', pgbench: broken, rawPg }]).pgbench).toEqual({
+    available: false,
+    why: 'failed',
+    reason: 'read: pgbench failed: x',
+  });
+  // One workload failing while another ran: the runs stay, the failure is listed.
+  expect(
+    reportBaselines([
+      { workload: 'read', pgbench },
+      { workload: 'write', pgbench: broken },
+    ]).pgbench,
+  ).toEqual({
+    available: true,
+    runs: [expect.objectContaining({ workload: 'read' })],
+    failed: [{ workload: 'write', reason: 'pgbench failed: x' }],
+  });
+  // No pgbench outcome at all: not run, with the caller's reason or the default one.
+  expect(reportBaselines([{ workload: 'read', rawPg }]).pgbench).toEqual({
+    available: false,
+    why: 'not-run',
+    reason: PGBENCH_NOT_RUN,
+  });
+  expect(reportBaselines([{ workload: 'read', rawPg }], 'interrupted').pgbench).toMatchObject({
+    reason: 'interrupted',
+  });
 });

@@ -78,6 +78,7 @@ test('without pgbench: a clear note, no pgbench ratios or bars, raw pg still com
     baselines: {
       pgbench: {
         available: false,
+        why: 'not-installed',
         reason: 'pgbench not installed: install it with `apt-get install postgresql-client`',
       },
       rawPg: base.baselines!.rawPg,
@@ -89,6 +90,36 @@ test('without pgbench: a clear note, no pgbench ratios or bars, raw pg still com
   expect(cells.get('prisma-read|opsVsPgbench')).toEqual({ value: null, text: '—' });
   expect(cells.get('prisma-read|opsVsRawPg')?.value).toBe(4199.3 / 13595);
   expect(elements(html, 'rect').some((r) => r['data-series'] === 'pgbench')).toBe(false);
+  expectFiguresMatch(html, data);
+});
+
+test.each([
+  [
+    'failed',
+    'pgbench failed: connection refused',
+    /pgbench is installed but its run failed — no pgbench baseline\. pgbench failed: connection refused/,
+  ],
+  ['not-run', 'Baselines were turned off', /pgbench was not run — no pgbench baseline\. Baselines were turned off/],
+] as const)('pgbench %s: the note says so, never "not installed"', async (why, reason, note) => {
+  const data = sampleReportData({
+    baselines: { pgbench: { available: false, why, reason }, rawPg: sampleReportData().baselines!.rawPg },
+  });
+  const { html } = await written(data);
+  expect(html).toMatch(note);
+  expect(html).not.toContain('not installed');
+  expectFiguresMatch(html, data);
+});
+
+test('pgbench failed for one workload only: its runs stay, the note names the failed one', async () => {
+  const base = sampleReportData().baselines!;
+  const runs = base.pgbench.available ? base.pgbench.runs.filter((r) => r.workload === 'read') : [];
+  const data = sampleReportData({
+    baselines: { ...base, pgbench: { available: true, runs, failed: [{ workload: 'write', reason: 'boom' }] } },
+  });
+  const { html } = await written(data);
+  expect(html).toContain('its write run failed — no pgbench baseline for write. boom');
+  expect(figureCells(html).get('prisma-read|opsVsPgbench')?.value).toBe(4199.3 / 32762.4);
+  expect(figureCells(html).get('prisma-write|opsVsPgbench')?.text).toBe('—');
   expectFiguresMatch(html, data);
 });
 

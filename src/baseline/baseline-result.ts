@@ -37,13 +37,32 @@ export interface PgbenchResult extends BaselineFigures {
   readonly argv: readonly string[];
   /** Transactions pgbench reports as failed (0 unless the SQL fails sometimes). */
   readonly failed: number;
+  /**
+   * When the clients were split over several nodes (one pgbench per node, all at the same time): each node's
+   * share. The figures above are then the sum (ops/s, transactions) or the whole (latencies) of these runs.
+   */
+  readonly parts?: readonly PgbenchPart[];
 }
 
-/** pgbench is not installed (or not where it was said to be): the baseline is skipped, never an error. */
+/** One node's pgbench run within a run split over several nodes. */
+export interface PgbenchPart {
+  /** The node, password masked. */
+  readonly target: string;
+  readonly clients: number;
+  readonly transactions: number;
+  readonly opsPerSec: number;
+}
+
+/**
+ * No pgbench figures: pgbench is not installed (or not where it was said to be), or it is installed and its run
+ * failed. The baseline is skipped, never an error of the benchmark.
+ */
 export interface BaselineUnavailable {
   readonly status: 'unavailable';
   readonly tool: 'pgbench';
-  /** Why, and how to get it, e.g. "pgbench not installed: apt-get install postgresql-client". */
+  /** `not-installed`: no pgbench found. `failed`: pgbench ran and failed (the reason quotes its error). */
+  readonly kind: 'not-installed' | 'failed';
+  /** Why, and what to do, e.g. "pgbench not installed: apt-get install postgresql-client". */
   readonly reason: string;
 }
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { maskUrl, parsePostgresUrl } from '../config';
 import { summarize } from '../bench/percentiles';
-import type { PgbenchOutcome } from './baseline-result';
+import type { BaselineUnavailable, PgbenchOutcome, PgbenchResult } from './baseline-result';
 import { PGBENCH_INSTALL_HINT, findPgbench } from './find-pgbench';
 import { parsePgbenchLog, parsePgbenchSummary } from './parse-pgbench';
 
@@ -28,6 +28,11 @@ interface PgbenchCommon {
   readonly protocol?: PgbenchProtocol;
   /** The pgbench executable. Default: `pgbench` on PATH, else the newest /usr/lib/postgresql/<v>/bin/pgbench. */
   readonly pgbench?: string;
+  /**
+   * Script variables (`-D name=value`), e.g. `{ lo: 1, hi: 5000 }` for `\set id random(:lo, :hi)`: the script
+   * stays a constant and the values come separately.
+   */
+  readonly variables?: Readonly<Record<string, number>>;
 }
 
 /** Run for `seconds` (`-T`), or `transactions` per client (`-t`, as pgbench counts them). */
@@ -59,13 +64,38 @@ function positiveInt(value: number, what: string): void {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what} must be a whole number >= 1, got ${value}.`);
 }
 
+/** A pgbench run with every transaction's latency (from its log), so runs on several nodes can be combined. */
+export interface PgbenchRun {
+  readonly result: PgbenchResult;
+  readonly latenciesMs: readonly number[];
+}
+
 /**
  * Runs pgbench and returns tps, mean latency and percentiles (from its per-transaction log).
- * Returns `{ status: 'unavailable', reason }` when pgbench is missing; throws (with pgbench's message) when
- * pgbench runs and fails, e.g. on bad SQL or a node that refuses connections.
+ * Returns `{ status: 'unavailable', kind: 'not-installed', reason }` when pgbench is missing; throws (with
+ * pgbench's message) when pgbench runs and fails, e.g. on bad SQL or a node that refuses connections.
  * @example await runPgbench({ url: config.replicaUrls[0], sql: 'SELECT 1', clients: 8, seconds: 10 })
  */
 export async function runPgbench(options: PgbenchOptions): Promise<PgbenchOutcome> {
+  const run = await runPgbenchWithLatencies(options);
+  return 'result' in run ? run.result : run;
+}
+
+/**
+ * Runs `run` (runPgbench or runPgbenchSpread) and turns a failure into `{ status: 'unavailable', kind: 'failed' }`
+ * with pgbench's error as the reason: a benchmark goes on without that baseline and its report says why.
+ */
+export async function pgbenchOrFailure(run: () => Promise<PgbenchOutcome>): Promise<PgbenchOutcome> {
+  try {
+    return await run();
+  } catch (err) {
+    const reason = `pgbench failed: ${err instanceof Error ? err.message : String(err)}`;
+    return { status: 'unavailable', tool: 'pgbench', kind: 'failed', reason: maskUrl(reason) };
+  }
+}
+
+/** runPgbench, also returning every transaction's latency. */
+export async function runPgbenchWithLatencies(options: PgbenchOptions): Promise<PgbenchRun | BaselineUnavailable> {
   positiveInt(options.clients, 'clients');
   if (options.seconds !== undefined) positiveInt(options.seconds, 'seconds');
   if (options.transactions !== undefined) positiveInt(options.transactions, 'transactions');
@@ -75,7 +105,7 @@ export async function runPgbench(options: PgbenchOptions): Promise<PgbenchOutcom
     const reason = options.pgbench
       ? `pgbench not found at ${options.pgbench}: ${PGBENCH_INSTALL_HINT}`
       : `pgbench not installed: ${PGBENCH_INSTALL_HINT}`;
-    return { status: 'unavailable', tool: 'pgbench', reason };
+    return { status: 'unavailable', tool: 'pgbench', kind: 'not-installed', reason };
   }
 
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rwsplit-pgbench-'));
@@ -97,6 +127,7 @@ export async function runPgbench(options: PgbenchOptions): Promise<PgbenchOutcom
       ...(options.seconds !== undefined ? ['-T', String(options.seconds)] : ['-t', String(options.transactions)]),
       '-M',
       options.protocol ?? 'extended',
+      ...Object.entries(options.variables ?? {}).flatMap(([name, value]) => ['-D', `${name}=${value}`]),
       '-r',
       '--log',
       `--log-prefix=${path.join(dir, 'txlog')}`,
@@ -123,7 +154,7 @@ export async function runPgbench(options: PgbenchOptions): Promise<PgbenchOutcom
       if (file.startsWith('txlog')) latencies.push(...parsePgbenchLog(await fs.readFile(path.join(dir, file), 'utf8')));
     }
     const stats = latencies.length > 0 ? summarize(latencies) : null;
-    return {
+    const result: PgbenchResult = {
       status: 'ok',
       tool: 'pgbench',
       target: maskUrl(options.url),
@@ -141,6 +172,7 @@ export async function runPgbench(options: PgbenchOptions): Promise<PgbenchOutcom
       p95Ms: stats?.p95Ms ?? null,
       p99Ms: stats?.p99Ms ?? null,
     };
+    return { result, latenciesMs: latencies };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

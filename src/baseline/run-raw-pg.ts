@@ -7,11 +7,15 @@ import { summarize } from '../bench/percentiles';
 import type { RawPgResult } from './baseline-result';
 
 export interface RawPgOptions {
-  /** The node to run against. */
-  readonly url: string;
+  /**
+   * The node to run against, or several used in turn (query i on node i mod n, one Pool of `clients` each), as
+   * the read paths spread their reads over the standbys.
+   */
+  readonly url: string | readonly string[];
   /** One SQL statement, with `$1`… placeholders for `params`. */
   readonly sql: string;
-  readonly params?: readonly unknown[];
+  /** The bind values, the same for every query or per query (`i` counts from 0, warm-up included). */
+  readonly params?: readonly unknown[] | ((i: number) => readonly unknown[]);
   /** Pool size and parallel workers. */
   readonly clients: number;
   /** Measured queries in total (spread over the workers). */
@@ -33,21 +37,32 @@ export async function runRawPg(options: RawPgOptions): Promise<RawPgResult> {
     if (!Number.isInteger(value) || value < 1)
       throw new RangeError(`${what} must be a whole number >= 1, got ${value}.`);
   }
-  const pool = new pg.Pool({ connectionString: options.url, max: options.clients, application_name: 'rwsplit-raw-pg' });
-  // A connection the server drops while idle emits 'error' on the pool; the next query reports it.
-  pool.on('error', () => undefined);
-  const params = options.params ? [...options.params] : undefined;
+  const urls = typeof options.url === 'string' ? [options.url] : options.url;
+  if (urls.length === 0) throw new RangeError('runRawPg needs at least one node URL.');
+  const target = urls.map(maskUrl).join(' + ');
+  const pools = urls.map((url) => {
+    const pool = new pg.Pool({ connectionString: url, max: options.clients, application_name: 'rwsplit-raw-pg' });
+    // A connection the server drops while idle emits 'error' on the pool; the next query reports it.
+    pool.on('error', () => undefined);
+    return pool;
+  });
+  const given = options.params;
+  const paramsOf = (i: number): unknown[] | undefined =>
+    given === undefined ? undefined : typeof given === 'function' ? [...given(i)] : [...given];
   try {
-    const { samplesMs, wallMs } = await measureLatency(() => pool.query(options.sql, params), {
-      iterations: options.iterations,
-      concurrency: options.clients,
-      warmup: options.warmup ?? options.clients,
-    });
+    const { samplesMs, wallMs } = await measureLatency(
+      (i) => pools[i % pools.length]!.query(options.sql, paramsOf(i)),
+      {
+        iterations: options.iterations,
+        concurrency: options.clients,
+        warmup: options.warmup ?? options.clients,
+      },
+    );
     const stats = summarize(samplesMs);
     return {
       status: 'ok',
       tool: 'raw-pg',
-      target: maskUrl(options.url),
+      target,
       clients: options.clients,
       transactions: stats.samples,
       durationMs: wallMs,
@@ -58,13 +73,10 @@ export async function runRawPg(options: RawPgOptions): Promise<RawPgResult> {
       p99Ms: stats.p99Ms,
     };
   } catch (cause) {
-    throw new Error(
-      `Raw pg baseline against ${maskUrl(options.url)} failed. Check that the node is up and the SQL runs.`,
-      {
-        cause,
-      },
-    );
+    throw new Error(`Raw pg baseline against ${target} failed. Check that the node is up and the SQL runs.`, {
+      cause,
+    });
   } finally {
-    await pool.end();
+    await Promise.all(pools.map((p) => p.end()));
   }
 }

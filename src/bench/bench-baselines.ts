@@ -1,7 +1,8 @@
-// The baselines of a bench run: pgbench on the same SQL at the same concurrency (when installed), and the raw-pg
-// paths of the rounds restated as raw-pg baselines.
-import type { PgbenchOutcome, RawPgResult } from '../baseline/baseline-result';
-import { runPgbench } from '../baseline/run-pgbench';
+// The baselines of a bench run: pgbench on the same SQL at the same concurrency (when installed), reads over every
+// standby, and the raw-pg paths of the rounds restated as raw-pg baselines.
+import type { RawPgResult } from '../baseline/baseline-result';
+import { pgbenchOrFailure, runPgbench } from '../baseline/run-pgbench';
+import { runPgbenchSpread } from '../baseline/run-pgbench-spread';
 import { maskUrl, type Config } from '../config';
 import { LATEST_ROWS_SQL, PGBENCH_WRITE_SQL } from './bench-paths';
 import type { BenchBaselines, BenchPathResult } from './bench-report';
@@ -28,37 +29,28 @@ async function ticking<T>(seconds: number, onTick: ((ms: number) => void) | unde
   }
 }
 
-/** pgbench failing where it is installed is reported like a missing one, with its error: the bench goes on. */
-async function pgbenchOrReason(run: () => Promise<PgbenchOutcome>): Promise<PgbenchOutcome> {
-  try {
-    return await run();
-  } catch (err) {
-    const reason = `pgbench failed: ${err instanceof Error ? err.message : String(err)}`;
-    return { status: 'unavailable', tool: 'pgbench', reason: maskUrl(reason) };
-  }
-}
-
 /**
- * pgbench with the read SQL on standby1 and the write SQL on the primary, `clients` clients each. A missing
- * pgbench comes back as `unavailable` with the reason and how to install it; it never fails the bench.
+ * pgbench with the read SQL on every standby (the clients split over them, all at the same time, as the read
+ * paths spread their reads) and the write SQL on the primary, `clients` clients in all for each. A missing
+ * pgbench comes back as `unavailable` (kind `not-installed`) with how to install it, a failing one as
+ * `unavailable` (kind `failed`) with its error; neither fails the bench.
  */
 export async function runPgbenchBaselines(config: Config, options: PgbenchBaselineOptions): Promise<BenchBaselines> {
-  const standby = config.replicaUrls[0];
-  if (standby === undefined) throw new Error('No standby configured: set REPLICA_URLS.');
+  if (config.replicaUrls.length === 0) throw new Error('No standby configured: set REPLICA_URLS.');
   const common = {
     clients: options.clients,
     seconds: options.seconds,
     ...(options.pgbench ? { pgbench: options.pgbench } : {}),
   };
   const read = await ticking(options.seconds, options.onTick, () =>
-    pgbenchOrReason(() => runPgbench({ ...common, url: standby, sql: LATEST_ROWS_SQL })),
+    pgbenchOrFailure(() => runPgbenchSpread({ ...common, urls: config.replicaUrls, sql: LATEST_ROWS_SQL })),
   );
   // Without pgbench the write run would only repeat the same reason: skip it (and its wait).
   const write =
-    read.status === 'unavailable' && !read.reason.startsWith('pgbench failed')
+    read.status === 'unavailable' && read.kind === 'not-installed'
       ? read
       : await ticking(options.seconds, options.onTick, () =>
-          pgbenchOrReason(() => runPgbench({ ...common, url: config.primaryUrl, sql: PGBENCH_WRITE_SQL })),
+          pgbenchOrFailure(() => runPgbench({ ...common, url: config.primaryUrl, sql: PGBENCH_WRITE_SQL })),
         );
   return { read, write };
 }

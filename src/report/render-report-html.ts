@@ -63,6 +63,7 @@ function baselinesTable(data: ReportData): string {
     ...data.baselines.rawPg,
   ];
   if (runs.length === 0) return '';
+  const ranOn = runs.some((b) => b.ranOn !== undefined);
   const rows = runs.map((b) => {
     const key = `${b.tool}:${b.workload}`;
     return (
@@ -73,13 +74,15 @@ function baselinesTable(data: ReportData): string {
       cell(key, 'p99Ms', b.p99Ms) +
       cell(key, 'meanMs', b.meanMs) +
       cell(key, 'opsPerSec', b.opsPerSec) +
+      (ranOn ? `<td data-baseline-ran-on="${escapeXml(key)}">${escapeXml(b.ranOn ?? '—')}</td>` : '') +
       '</tr>'
     );
   });
   return (
     '<h2>Baselines: the same SQL through pgbench and raw pg</h2><table class="baselines">' +
     '<tr><th>tool</th><th>workload</th><th class="num">clients</th><th class="num">p50 ms</th><th class="num">p95 ms</th>' +
-    `<th class="num">p99 ms</th><th class="num">mean ms</th><th class="num">ops/s</th></tr>${rows.join('')}</table>`
+    '<th class="num">p99 ms</th><th class="num">mean ms</th><th class="num">ops/s</th>' +
+    `${ranOn ? '<th>ran on</th>' : ''}</tr>${rows.join('')}</table>`
   );
 }
 

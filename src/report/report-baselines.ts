@@ -18,22 +18,39 @@ const figures = (workload: string, r: (PgbenchOutcome & { status: 'ok' }) | RawP
   p50Ms: r.p50Ms,
   p95Ms: r.p95Ms,
   p99Ms: r.p99Ms,
+  ranOn: r.tool === 'pgbench' && r.parts ? `${r.target}, at the same time` : r.target,
 });
 
+/** The reason given when no workload ran pgbench, unless the caller says why. */
+export const PGBENCH_NOT_RUN = 'Baselines were turned off for this run (e.g. --baseline-seconds 0).';
+
 /**
- * Builds `ReportData.baselines`. pgbench counts as unavailable (with the first reason given) when any workload's
- * pgbench run was unavailable or none was run.
+ * Builds `ReportData.baselines`. pgbench counts as not installed when a run found no pgbench; as failed when
+ * every run failed (or failed for some workloads, listed in `failed`, while others ran); as not run when no
+ * workload has a pgbench outcome (`notRunReason` says why, default PGBENCH_NOT_RUN).
  */
-export function reportBaselines(workloads: readonly WorkloadBaselines[]): ReportBaselines {
-  const unavailable = workloads.find((w) => w.pgbench?.status === 'unavailable')?.pgbench;
-  const runs = workloads.flatMap((w) => (w.pgbench?.status === 'ok' ? [figures(w.workload, w.pgbench)] : []));
+export function reportBaselines(
+  workloads: readonly WorkloadBaselines[],
+  notRunReason = PGBENCH_NOT_RUN,
+): ReportBaselines {
+  const outcomes = workloads.flatMap((w) => (w.pgbench ? [{ workload: w.workload, outcome: w.pgbench }] : []));
+  const runs = outcomes.flatMap((o) => (o.outcome.status === 'ok' ? [figures(o.workload, o.outcome)] : []));
+  const failed = outcomes.flatMap((o) =>
+    o.outcome.status === 'unavailable' && o.outcome.kind === 'failed'
+      ? [{ workload: o.workload, reason: o.outcome.reason }]
+      : [],
+  );
+  const notInstalled = outcomes.find((o) => o.outcome.status === 'unavailable' && o.outcome.kind === 'not-installed');
+  const pgbench: ReportBaselines['pgbench'] =
+    notInstalled?.outcome.status === 'unavailable'
+      ? { available: false, why: 'not-installed', reason: notInstalled.outcome.reason }
+      : runs.length > 0
+        ? { available: true, runs, ...(failed.length > 0 ? { failed } : {}) }
+        : failed.length > 0
+          ? { available: false, why: 'failed', reason: failed.map((f) => `${f.workload}: ${f.reason}`).join(' ') }
+          : { available: false, why: 'not-run', reason: notRunReason };
   return {
-    pgbench:
-      unavailable?.status === 'unavailable'
-        ? { available: false, reason: unavailable.reason }
-        : runs.length === 0
-          ? { available: false, reason: 'pgbench was not run.' }
-          : { available: true, runs },
+    pgbench,
     rawPg: workloads.flatMap((w) => (w.rawPg ? [figures(w.workload, w.rawPg)] : [])),
   };
 }

@@ -41,13 +41,26 @@ export interface ReportBaseline {
   readonly p50Ms: number | null;
   readonly p95Ms: number | null;
   readonly p99Ms: number | null;
+  /** Where and how it ran, e.g. `standby1 (2 clients) + standby2 (2 clients), at the same time`. Optional. */
+  readonly ranOn?: string;
 }
 
+/** Why there are no pgbench figures: not installed, installed but its run failed, or not run at all. */
+export type PgbenchMissing = 'not-installed' | 'failed' | 'not-run';
+
 export interface ReportBaselines {
-  /** pgbench's runs, or why there are none (the report then says "pgbench not installed — no baseline"). */
+  /**
+   * pgbench's runs (and the workloads whose run failed), or why there are none: the report then says "pgbench not
+   * installed", "pgbench failed" or "pgbench was not run", with the reason.
+   */
   readonly pgbench:
-    | { readonly available: true; readonly runs: readonly ReportBaseline[] }
-    | { readonly available: false; readonly reason: string };
+    | {
+        readonly available: true;
+        readonly runs: readonly ReportBaseline[];
+        /** Workloads whose pgbench run failed while others ran. Optional. */
+        readonly failed?: readonly { readonly workload: string; readonly reason: string }[];
+      }
+    | { readonly available: false; readonly why: PgbenchMissing; readonly reason: string };
   /** Raw `pg` runs (always available: pg is a dependency). */
   readonly rawPg: readonly ReportBaseline[];
 }

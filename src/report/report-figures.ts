@@ -37,9 +37,25 @@ export function pathRatios(data: ReportData, path: ReportPath): PathRatios {
   };
 }
 
-/** The sentence the report shows about baselines, or null when pgbench ran. */
+/** The words for each reason pgbench has no figures: not installed, failed, or not run. */
+export const PGBENCH_MISSING_NOTE = {
+  'not-installed': 'pgbench not installed — no baseline.',
+  failed: 'pgbench is installed but its run failed — no pgbench baseline.',
+  'not-run': 'pgbench was not run — no pgbench baseline.',
+} as const;
+
+/** The sentence the report shows about baselines, or null when pgbench ran for every workload. */
 export function baselineNote(data: ReportData): string | null {
   if (!data.baselines) return 'No baselines were run for this report (no pgbench or raw pg comparison).';
-  if (!data.baselines.pgbench.available) return `pgbench not installed — no baseline. ${data.baselines.pgbench.reason}`;
+  const pgbench = data.baselines.pgbench;
+  if (!pgbench.available) return `${PGBENCH_MISSING_NOTE[pgbench.why]} ${pgbench.reason}`;
+  if (pgbench.failed?.length) {
+    return pgbench.failed
+      .map(
+        (f) =>
+          `pgbench is installed but its ${f.workload} run failed — no pgbench baseline for ${f.workload}. ${f.reason}`,
+      )
+      .join(' ');
+  }
   return null;
 }
