@@ -19,3 +19,11 @@ export const ROUTING_DEFAULTS = Object.freeze({
   /** Connect timeout of every pool, in ms. */
   connectTimeoutMs: 3000,
 });
+
+/**
+ * The timeout of each health-check, caught-up and primary-position query when `checkTimeoutMs` is not given: the
+ * connect timeout, so a node that accepts connections but never answers is detected as fast as one that is down.
+ */
+export function defaultCheckTimeoutMs(connectTimeoutMs: number): number {
+  return connectTimeoutMs;
+}

@@ -25,6 +25,12 @@ export type RwsplitEvent =
       lagBytes: number | null;
       replayLsn: string | null;
     }
+  /**
+   * A configured replica answered `pg_is_in_recovery() = false`: it is a primary (the primary under another
+   * address, e.g. localhost vs 127.0.0.1, or a promoted standby). It stays out of rotation; emitted once each
+   * time a replica is first seen in that state. Fix `replicaUrls`.
+   */
+  | { event: 'replica_is_primary'; node: string }
   /** A read went to the primary because no replica qualified. */
   | { event: 'primary_fallback_read'; reason: 'no_eligible_replica' | 'not_caught_up' }
   /** A write went around Prisma through psql. */

@@ -27,6 +27,8 @@ export class HealthChecker {
   readonly #onEvent: EventListener;
   readonly #scheduler: Scheduler;
   readonly #timers = new Map<ReplicaHost, unknown>();
+  /** Hosts whose last check found a primary (warned about once until they are seen in recovery again). */
+  readonly #warnedPrimary = new Set<ReplicaHost>();
   #running = false;
 
   constructor(
@@ -41,6 +43,12 @@ export class HealthChecker {
     this.#intervalMs = intervalMs;
     this.#onEvent = onEvent;
     this.#scheduler = scheduler;
+  }
+
+  /** The delay before a host's next check: uniform in [min, max] ms (integers), from the scheduler's random(). */
+  nextDelayMs(): number {
+    const [min, max] = this.#intervalMs;
+    return min + Math.min(max - min, Math.floor(this.#scheduler.random() * (max - min + 1)));
   }
 
   /** Checks every host once now, then keeps checking each at a random interval in [min, max]. */
@@ -68,14 +76,15 @@ export class HealthChecker {
 
   #schedule(host: ReplicaHost): void {
     if (!this.#running) return;
-    const [min, max] = this.#intervalMs;
-    const delay = min + Math.floor(this.#scheduler.random() * (max - min + 1));
     const handle = this.#scheduler.setTimeout(() => {
+      // Every query here is bounded (connect and query timeouts), so the next check is always scheduled, and a
+      // failing check (or a throwing listener) never stops the checks.
       void this.#position
         .tryLsn()
         .then((lsn) => this.#checkOne(host, lsn))
+        .catch(() => undefined)
         .finally(() => this.#schedule(host));
-    }, delay);
+    }, this.nextDelayMs());
     handle.unref?.();
     this.#timers.set(host, handle);
   }
@@ -105,6 +114,14 @@ export class HealthChecker {
       });
     } else if (!wasEligible && reason === null) {
       this.#onEvent({ event: 'replica_admitted', node: host.name });
+    }
+    if (health.reachable && !health.inRecovery) {
+      if (!this.#warnedPrimary.has(host)) {
+        this.#warnedPrimary.add(host);
+        this.#onEvent({ event: 'replica_is_primary', node: host.name });
+      }
+    } else if (health.reachable) {
+      this.#warnedPrimary.delete(host);
     }
   }
 }

@@ -42,7 +42,11 @@ export class HostList {
 
   /** The next eligible host, or undefined when none qualifies. */
   next(exclude?: ReplicaHost): ReplicaHost | undefined {
-    const eligible = this.eligible(exclude);
-    return eligible.length === 0 ? undefined : this.#strategy(eligible);
+    return this.choose(this.eligible(exclude));
+  }
+
+  /** Applies the strategy to `candidates` (e.g. the eligible hosts that have caught up); undefined when empty. */
+  choose(candidates: readonly ReplicaHost[]): ReplicaHost | undefined {
+    return candidates.length === 0 ? undefined : this.#strategy(candidates);
   }
 }

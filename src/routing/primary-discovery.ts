@@ -9,10 +9,19 @@ import type { NodeAddress, PrimaryTarget } from './primary-target';
 /** Raised while two or more nodes claim to be primary; writes are refused until only one does. */
 export class SplitBrainError extends Error {
   override readonly name = 'SplitBrainError';
-  constructor(readonly primaries: readonly string[]) {
+  /**
+   * @param primaries the nodes that claim to be primary.
+   * @param options `cause`: the write error that started the probe; `failedOn`: the node that write failed on.
+   */
+  constructor(
+    readonly primaries: readonly string[],
+    options: { cause?: unknown; failedOn?: string } = {},
+  ) {
     super(
-      `Split brain: ${primaries.join(' and ')} all claim to be primary (pg_is_in_recovery() = false). ` +
+      `${options.failedOn ? `Write failed on ${options.failedOn}. ` : ''}` +
+        `Split brain: ${primaries.join(' and ')} all claim to be primary (pg_is_in_recovery() = false). ` +
         'Writes are refused until only one does: demote or stop the stale primary.',
+      options.cause === undefined ? undefined : { cause: options.cause },
     );
   }
 }

@@ -13,12 +13,20 @@ export class PrimaryPosition {
   readonly #pool: pg.Pool;
   #poolUrl: string;
 
-  constructor(target: PrimaryTarget, connectTimeoutMs: number) {
+  /**
+   * @param connectTimeoutMs connect timeout of the position pool, in ms.
+   * @param queryTimeoutMs how long a position query may go unanswered (a primary that accepted the connection and
+   *   then hangs) before it fails, in ms. Default: `connectTimeoutMs`.
+   */
+  constructor(target: PrimaryTarget, connectTimeoutMs: number, queryTimeoutMs: number = connectTimeoutMs) {
     this.#target = target;
     this.#poolUrl = target.current.url;
     this.#pool = new pg.Pool({
       max: POSITION_POOL_SIZE,
       connectionTimeoutMillis: connectTimeoutMs,
+      // Without it a hung primary would hang every health check (and so their rescheduling) with it.
+      query_timeout: queryTimeoutMs,
+      statement_timeout: queryTimeoutMs,
       idleTimeoutMillis: 30_000,
       Client: target.clientClass(),
     });

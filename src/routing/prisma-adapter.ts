@@ -4,7 +4,10 @@
 //    extension dispatches a model read as `replica[model][operation](args)` (and `$replica()` returns the
 //    replica itself); the proxy turns each of those calls into `router.read(...)`, which picks the eligible node.
 //    That keeps the official extension as the dispatch layer without forking it.
-// 2. `inTransaction(params)` reads `__internalParams.transaction`, which Prisma passes to `$allOperations` but does
+// 2. `followTransactions(client, onError)` wraps the routed client so an error thrown by `$transaction` itself
+//    (a connection refused while opening it, a connection lost at COMMIT) reaches failover discovery: Prisma's
+//    query extensions only see the statements inside a transaction, never its start or its commit.
+// 3. `inTransaction(params)` reads `__internalParams.transaction`, which Prisma passes to `$allOperations` but does
 //    not type; the official extension reads it the same way.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import type { PrismaClient } from '../db/node-client';
@@ -47,6 +50,61 @@ export function routingReplica(router: Router): PrismaClient {
     },
   );
   return replica as PrismaClient;
+}
+
+/** What `followTransactions` knows about a failed `$transaction` call. */
+export interface TransactionAttempt {
+  /** An interactive transaction (a callback), as opposed to a batch (an array of queries). */
+  readonly interactive: boolean;
+  /** The callback was entered: statements may have run. Always true for a batch. */
+  readonly entered: boolean;
+  /** This attempt is already the retry. */
+  readonly retried: boolean;
+}
+
+/**
+ * Decides what to do when `$transaction` fails: resolve 'retry' to run it once more (only an interactive
+ * transaction whose callback never ran), or throw the error to surface.
+ */
+export type TransactionErrorHandler = (err: unknown, attempt: TransactionAttempt) => Promise<'retry'>;
+
+/**
+ * `client` with `$transaction` wrapped: a failure goes to `onError`, which may ask for one retry. Every other
+ * property is the client's own (functions bound to it, so `this` is what Prisma expects).
+ */
+export function followTransactions<C extends object>(client: C, onError: TransactionErrorHandler): C {
+  const bound = new Map<PropertyKey, unknown>();
+  const transaction = async (arg: any, options?: any) => {
+    const original = (client as any).$transaction;
+    for (let retried = false; ; retried = true) {
+      let entered = typeof arg !== 'function';
+      const input =
+        typeof arg === 'function'
+          ? (tx: unknown) => {
+              entered = true;
+              return arg(tx);
+            }
+          : arg;
+      try {
+        return await original.call(client, input, options);
+      } catch (err) {
+        await onError(err, { interactive: typeof arg === 'function', entered, retried });
+      }
+    }
+  };
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === '$transaction') return transaction;
+      const value = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      let fn = bound.get(prop);
+      if (fn === undefined) {
+        fn = value.bind(target);
+        bound.set(prop, fn);
+      }
+      return fn;
+    },
+  });
 }
 
 /** True when an `$allOperations` call runs inside a transaction (batch or interactive). */

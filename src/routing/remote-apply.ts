@@ -1,11 +1,29 @@
 // Synchronous apply for chosen writes: the transaction sets `synchronous_commit = remote_apply` locally, so when
-// it returns every synchronous standby already shows the write. Refuses clearly when no synchronous standby is
-// configured or connected, instead of returning early (or hanging forever).
+// it returns the standbys the commit waited for already show the write (all of the required synchronous standbys
+// under FIRST n; under ANY n only a quorum of n of them). Refuses clearly when no synchronous standby is
+// configured, or fewer are connected than the setting requires, instead of returning early (or hanging).
 
-/** The primary's synchronous standby setting and how many such standbys stream now. */
+/**
+ * The primary's synchronous standby setting and how many standbys it could wait for now: those streaming that
+ * the setting names (sync_state 'sync' or 'potential' under FIRST n, 'quorum' under ANY n).
+ */
 export const SYNC_STANDBY_STATE = `
   SELECT current_setting('synchronous_standby_names') AS names,
-         (SELECT count(*) FROM pg_stat_replication WHERE sync_state IN ('sync', 'quorum'))::int AS connected`;
+         (SELECT count(*) FROM pg_stat_replication
+           WHERE state = 'streaming' AND sync_state IN ('sync', 'potential', 'quorum'))::int AS connected`;
+
+/** `FIRST n (…)`, `ANY n (…)` or `n (…)`: the number of standbys a commit waits for. */
+const NUMBERED_SYNC_NAMES = /^\s*(?:(?:FIRST|ANY)\s+)?(\d+)\s*\(/i;
+
+/**
+ * How many synchronous standbys a commit waits for under `synchronous_standby_names`: n for `FIRST n (…)`,
+ * `ANY n (…)` and `n (…)`; 1 for a plain list (or `*`); 0 when the setting is empty.
+ */
+export function requiredSyncStandbys(names: string): number {
+  if (!names.trim()) return 0;
+  const numbered = NUMBERED_SYNC_NAMES.exec(names);
+  return numbered ? Number(numbered[1]) : 1;
+}
 
 /** Raised when remote_apply could not give its guarantee. */
 export class NoSynchronousStandbyError extends Error {
@@ -22,7 +40,11 @@ interface TransactionalClient<Tx extends TxClient> {
 }
 
 /**
- * Runs `fn` in a transaction on the primary that commits with `synchronous_commit = remote_apply`.
+ * Runs `fn` in a transaction on the primary that commits with `synchronous_commit = remote_apply`. When it
+ * returns, the synchronous standbys the commit waited for have applied it: every required one under `FIRST n`,
+ * only a quorum of n under `ANY n` (the others may still lag). A required standby that is connected but not
+ * replaying (e.g. replay paused) makes the commit wait until it replays.
+ * @throws NoSynchronousStandbyError when no synchronous standby is configured, or fewer are connected than required.
  * @example await withRemoteApply(rw.client, (tx) => tx.testReplication.create({ data: { data: 'x' } }));
  */
 export async function withRemoteApply<Tx extends TxClient, R>(
@@ -39,10 +61,12 @@ export async function withRemoteApply<Tx extends TxClient, R>(
         '(RWSPLIT_SYNC_STANDBYS=n for the local cluster) or drop remote apply for this write.',
     );
   }
-  if (connected === 0) {
+  const required = requiredSyncStandbys(names);
+  if (connected < required) {
     throw new NoSynchronousStandbyError(
-      `remote_apply was asked for, but none of the synchronous standbys (${names}) is connected: the commit would ` +
-        'wait until one is. Bring a synchronous standby back first.',
+      `remote_apply was asked for, but synchronous_standby_names = '${names}' needs ${required} synchronous ` +
+        `standby(s) and only ${connected} is/are connected: the commit would wait until enough are. Bring a ` +
+        'synchronous standby back first, or lower the number the setting asks for.',
     );
   }
   return client.$transaction(async (tx) => {

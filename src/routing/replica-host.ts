@@ -1,6 +1,7 @@
 // One replica as the router sees it: its PrismaClient, its health (reachable, in recovery, lag) and whether it
 // may serve reads now. Health comes from checks on the host's own small pg pool, never from the request path.
 import pg from 'pg';
+import { isConnectionError } from '../db/errors';
 import type { PrismaClient } from '../db/node-client';
 import { hasReached, type LsnText } from '../replication/lsn';
 import { REPLAYED_UP_TO } from '../replication/queries';
@@ -58,6 +59,24 @@ export function ineligibility(health: HostHealth, limits: LagThresholds): Ejecti
   return timeOk || bytesOk ? null : 'lagging';
 }
 
+/** pg's message when a query got no answer within `query_timeout` (the server hangs, e.g. SIGSTOPped). */
+const QUERY_TIMEOUT_MESSAGE = /Query read timeout/;
+
+/** True when `err` says the node cannot be reached or does not answer: a reason to take it out of rotation. */
+export function isUnreachable(err: unknown): boolean {
+  return isConnectionError(err) || (err instanceof Error && QUERY_TIMEOUT_MESSAGE.test(err.message));
+}
+
+export interface ReplicaHostOptions {
+  /** Connect timeout of the host's check pool, in ms. Default 2000. */
+  readonly connectTimeoutMs?: number;
+  /**
+   * How long a health-check or caught-up query may go unanswered before the host counts as unreachable, in ms
+   * (client-side `query_timeout`, plus the same `statement_timeout` on the server). Default: `connectTimeoutMs`.
+   */
+  readonly checkTimeoutMs?: number;
+}
+
 export class ReplicaHost {
   readonly name: string;
   readonly url: string;
@@ -67,15 +86,21 @@ export class ReplicaHost {
   /** Set by a connection error on a read; cleared by the next passing check. */
   #ejected: EjectionReason | null = null;
 
-  constructor(name: string, url: string, client: PrismaClient, connectTimeoutMs = 2000) {
+  constructor(name: string, url: string, client: PrismaClient, options: ReplicaHostOptions = {}) {
     this.name = name;
     this.url = url;
     this.client = client;
+    const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
+    const checkTimeoutMs = options.checkTimeoutMs ?? connectTimeoutMs;
     // A few connections: besides periodic checks, read-your-writes reads ask "caught up yet?" concurrently.
+    // query_timeout bounds a server that accepted the connection and then hangs (the check would otherwise
+    // never return, and the host would stay eligible); a timed-out connection is discarded by the pool.
     this.#pool = new pg.Pool({
       connectionString: url,
       max: 4,
       connectionTimeoutMillis: connectTimeoutMs,
+      query_timeout: checkTimeoutMs,
+      statement_timeout: checkTimeoutMs,
       idleTimeoutMillis: 10_000,
     });
     // A dropped idle health connection is reported by the next check, not here.
@@ -126,18 +151,28 @@ export class ReplicaHost {
     return this.#health;
   }
 
+  /** True when the last check already shows this replica has replayed up to `lsn` (no query). */
+  knownToHaveReached(lsn: LsnText): boolean {
+    const known = this.#health.replayLsn;
+    return known !== null && hasReached(known, lsn);
+  }
+
   /**
    * Has this replica replayed up to `lsn`? Answers from the last check when that already shows it, else asks
-   * the replica (one cheap query).
+   * the replica (one cheap query). A connection error or an unanswered query ejects the host and rejects with
+   * that error (the caller reports the ejection); any other error answers false.
    */
   async hasCaughtUp(lsn: LsnText): Promise<boolean> {
-    const known = this.#health.replayLsn;
-    if (known !== null && hasReached(known, lsn)) return true;
+    if (this.knownToHaveReached(lsn)) return true;
     try {
       const { rows } = await this.#pool.query<{ caught_up: boolean | null }>(REPLAYED_UP_TO, [lsn]);
       return rows[0]?.caught_up === true;
-    } catch {
-      return false;
+    } catch (err) {
+      if (!isUnreachable(err)) return false;
+      this.eject('connection_error');
+      throw new Error(`Replica ${this.name} did not answer whether it has replayed ${lsn}; it is out of rotation.`, {
+        cause: err,
+      });
     }
   }
 

@@ -4,18 +4,18 @@ import { readReplicas } from '@prisma/extension-read-replicas';
 import { z } from 'zod';
 import { type Config, ConfigError, type ConsistencyMode, maskUrl, parsePostgresUrl } from '../config';
 import { createNodeClient, type PrismaClient } from '../db/node-client';
-import { ROUTING_DEFAULTS as D } from './defaults';
+import { defaultCheckTimeoutMs, ROUTING_DEFAULTS as D } from './defaults';
 import { type EventListener, fanOut, silent } from './events';
 import { HealthChecker, type Scheduler } from './health-checker';
 import { HostList, roundRobin, type SelectionStrategy } from './host-list';
-import { routingReplica } from './prisma-adapter';
+import { followTransactions, routingReplica } from './prisma-adapter';
 import { PrimaryDiscovery } from './primary-discovery';
 import { PrimaryPosition } from './primary-position';
 import { nodeAddress, PrimaryTarget } from './primary-target';
 import { ReplicaHost } from './replica-host';
 import { Router } from './router';
 import { currentSession, runInSession, Session, type SessionOptions, sessionToken } from './session';
-import { writeTracking } from './write-tracking';
+import { transactionFailover, writeTracking } from './write-tracking';
 
 export interface RwsplitOptions {
   /** The primary's URL. Required. @example 'postgresql://app:pw@db-primary:5432/app' */
@@ -42,9 +42,19 @@ export interface RwsplitOptions {
   readonly poolSize?: number;
   /** Connect timeout for every pool, in ms. Default 3000. */
   readonly connectTimeoutMs?: number;
+  /**
+   * How long a health-check, caught-up or primary-position query may go unanswered, in ms; a replica whose check
+   * times out (e.g. a hung server that still accepts connections) counts as unreachable. Default: `connectTimeoutMs`.
+   */
+  readonly checkTimeoutMs?: number;
   /** Timers and randomness for health checks (tests inject their own). Default: real timers. */
   readonly scheduler?: Scheduler;
 }
+
+/** The consistency modes, for the `consistency` option and `session({ mode })` alike. */
+export const consistencySchema = z.enum(['eventual', 'read-your-writes', 'primary'], {
+  error: 'consistency must be one of eventual, read-your-writes, primary',
+});
 
 const optionsSchema = z.object({
   maxLagMs: z.number().int().min(0, 'maxLagMs must be ≥ 0').default(D.maxLagMs),
@@ -54,15 +64,24 @@ const optionsSchema = z.object({
     .refine(([min, max]) => max >= min, 'checkIntervalMs must be [min, max] with min ≤ max')
     .default([...D.checkIntervalMs]),
   fallbackToPrimary: z.boolean().default(D.fallbackToPrimary),
-  consistency: z
-    .enum(['eventual', 'read-your-writes', 'primary'], {
-      error: 'consistency must be one of eventual, read-your-writes, primary',
-    })
-    .default(D.consistency),
+  consistency: consistencySchema.default(D.consistency),
   readYourWritesWaitMs: z.number().int().min(0, 'readYourWritesWaitMs must be ≥ 0').default(D.readYourWritesWaitMs),
   poolSize: z.number().int().min(1).default(D.poolSize),
   connectTimeoutMs: z.number().int().min(1).default(D.connectTimeoutMs),
+  checkTimeoutMs: z.number().int().min(1, 'checkTimeoutMs must be ≥ 1').optional(),
 });
+
+/** A session's mode, validated like the `consistency` option (an unknown mode is refused, never ignored). */
+function sessionMode(mode: unknown, fallback: ConsistencyMode): ConsistencyMode {
+  if (mode === undefined) return fallback;
+  const parsed = consistencySchema.safeParse(mode);
+  if (!parsed.success) {
+    throw new ConfigError(
+      `session option mode: ${parsed.error.issues[0]?.message ?? 'invalid'} (got ${JSON.stringify(mode)}).`,
+    );
+  }
+  return parsed.data;
+}
 
 function validate(options: RwsplitOptions) {
   const parsed = optionsSchema.safeParse(options);
@@ -90,16 +109,18 @@ function build(options: RwsplitOptions) {
   const replicaUrls = [...(options.replicaUrls ?? [])];
   const target = new PrimaryTarget(nodeAddress(options.primaryUrl));
   const nodeOptions = { poolSize: opts.poolSize, connectTimeoutMs: opts.connectTimeoutMs };
+  const checkTimeoutMs = opts.checkTimeoutMs ?? defaultCheckTimeoutMs(opts.connectTimeoutMs);
   const primary = createNodeClient(options.primaryUrl, { ...nodeOptions, clientClass: target.clientClass() });
+  const hostOptions = { connectTimeoutMs: opts.connectTimeoutMs, checkTimeoutMs };
   const hosts = new HostList(
     replicaUrls.map(
-      (url) => new ReplicaHost(nodeAddress(url).name, url, createNodeClient(url, nodeOptions), opts.connectTimeoutMs),
+      (url) => new ReplicaHost(nodeAddress(url).name, url, createNodeClient(url, nodeOptions), hostOptions),
     ),
     { maxLagMs: opts.maxLagMs, maxLagBytes: opts.maxLagBytes },
     options.strategy ?? roundRobin(),
   );
   const discovery = new PrimaryDiscovery([target.current, ...replicaUrls.map(nodeAddress)], target, onEvent);
-  const position = new PrimaryPosition(target, opts.connectTimeoutMs);
+  const position = new PrimaryPosition(target, opts.connectTimeoutMs, checkTimeoutMs);
   const health = new HealthChecker(hosts, position, opts.checkIntervalMs, onEvent, options.scheduler);
   const router = new Router(
     hosts,
@@ -107,9 +128,12 @@ function build(options: RwsplitOptions) {
     opts,
     onEvent,
   );
-  const client = primary
-    .$extends(writeTracking(target, discovery, onEvent))
-    .$extends(readReplicas({ replicas: [routingReplica(router)] }));
+  const client = followTransactions(
+    primary
+      .$extends(writeTracking(target, discovery, onEvent))
+      .$extends(readReplicas({ replicas: [routingReplica(router)] })),
+    transactionFailover(target, discovery),
+  );
   return { client, primary, hosts, health, position, discovery, target, opts };
 }
 
@@ -161,7 +185,7 @@ export async function createRwsplit(options: RwsplitOptions): Promise<Rwsplit> {
   return {
     client,
     session: async (fn, sessionOptions = {}) =>
-      runInSession(new Session(sessionOptions.mode ?? opts.consistency, sessionOptions.token), fn),
+      runInSession(new Session(sessionMode(sessionOptions.mode, opts.consistency), sessionOptions.token), fn),
     token: async () => {
       const session = currentSession();
       if (!session) return null;

@@ -52,7 +52,11 @@ export class Router {
     return session ? session.mode : this.#options.consistency === 'primary' ? 'primary' : 'eventual';
   }
 
-  /** Runs a read on the chosen node; a connection error ejects that replica and retries once elsewhere. */
+  /**
+   * Runs a read on the chosen node. A connection error on a replica ejects it and the read is retried exactly
+   * once, on another eligible replica (or the primary when none is left); if the retry's replica fails to connect
+   * too, it is ejected as well and that error is surfaced.
+   */
   async read<T>(operation: string, run: (client: PrismaClient) => Promise<T>): Promise<T> {
     const session = currentSession();
     const required = await this.#requiredLsn(session);
@@ -63,7 +67,12 @@ export class Router {
       if (!first.host || !isConnectionError(err)) throw err;
       this.#eject(first.host);
       const second = await this.#choose(session, required, first.host);
-      return this.#timed(second, operation, run);
+      try {
+        return await this.#timed(second, operation, run);
+      } catch (retryError) {
+        if (second.host && isConnectionError(retryError)) this.#eject(second.host);
+        throw retryError;
+      }
     }
   }
 
@@ -84,13 +93,28 @@ export class Router {
     for (;;) {
       const eligible = this.#hosts.eligible(exclude);
       if (eligible.length === 0) return this.#fallback('no_eligible_replica');
-      for (let i = 0; i < eligible.length; i++) {
-        const host = this.#hosts.next(exclude);
-        if (host && (await host.hasCaughtUp(required))) return this.#replicaTarget(host);
-      }
+      // The strategy picks among the replicas that have caught up, asked in parallel (those whose last check
+      // already shows the position answer without a query).
+      const host = this.#hosts.choose(await this.#caughtUp(eligible, required));
+      if (host) return this.#replicaTarget(host);
       if (Date.now() >= deadline) return this.#fallback('not_caught_up');
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
+  }
+
+  /** The hosts among `eligible` that have replayed `lsn`; one that cannot be reached is ejected and left out. */
+  async #caughtUp(eligible: readonly ReplicaHost[], lsn: string): Promise<ReplicaHost[]> {
+    const known = eligible.filter((h) => h.knownToHaveReached(lsn));
+    if (known.length === eligible.length) return known;
+    const answers = await Promise.all(
+      eligible.map((host) =>
+        host.hasCaughtUp(lsn).catch(() => {
+          this.#eject(host);
+          return false;
+        }),
+      ),
+    );
+    return eligible.filter((_, i) => answers[i]);
   }
 
   #fallback(reason: 'no_eligible_replica' | 'not_caught_up'): Target {

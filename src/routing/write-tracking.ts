@@ -4,8 +4,8 @@
 import { isConnectionError, isConnectionRefused, isReadOnlyTransaction } from '../db/errors';
 import { Prisma } from '../generated/prisma/client';
 import type { EventListener } from './events';
-import { inTransaction } from './prisma-adapter';
-import type { PrimaryDiscovery } from './primary-discovery';
+import { inTransaction, type TransactionErrorHandler } from './prisma-adapter';
+import { NoPrimaryError, SplitBrainError, type PrimaryDiscovery } from './primary-discovery';
 import type { PrimaryTarget } from './primary-target';
 import { currentSession } from './session';
 
@@ -26,6 +26,44 @@ export const READ_OPERATIONS: ReadonlySet<string> = new Set([
 /** The write may or may not have been applied: the connection broke after the statement was sent. */
 export class WriteOutcomeUnknownError extends Error {
   override readonly name = 'WriteOutcomeUnknownError';
+}
+
+/** Errors that make the router look for the primary: the connection failed, or the node has become read-only. */
+export function triggersDiscovery(err: unknown): boolean {
+  return isConnectionError(err) || isReadOnlyTransaction(err);
+}
+
+/**
+ * Runs failover discovery after `err` hit a write on `before`. When no single primary can be found, the
+ * discovery's own typed error (SplitBrainError, NoPrimaryError) is raised, with the write's error as its cause
+ * and both messages in its text.
+ */
+export async function discoverAfterWriteError(
+  discovery: PrimaryDiscovery,
+  before: string,
+  err: unknown,
+): Promise<void> {
+  try {
+    await discovery.discover();
+  } catch (discoveryError) {
+    if (discoveryError instanceof SplitBrainError) {
+      throw new SplitBrainError(discoveryError.primaries, { cause: err, failedOn: before });
+    }
+    const message = discoveryError instanceof Error ? discoveryError.message : String(discoveryError);
+    throw new NoPrimaryError(`Write failed on ${before} and no primary could be found: ${message}`, {
+      cause: err,
+    });
+  }
+}
+
+/** Tells a caller that a transaction statement did not run and the transaction can be repeated as a whole. */
+function notRunInTransaction(err: unknown, before: string, now: string): Error {
+  const what = isReadOnlyTransaction(err) ? 'was refused as read-only' : 'could not connect';
+  return new Error(
+    `A statement in a transaction on ${before} ${what}; the transaction did not commit. Writes now go to ${now}: ` +
+      'run the whole transaction again.',
+    { cause: err },
+  );
 }
 
 export function writeTracking(target: PrimaryTarget, discovery: PrimaryDiscovery, onEvent: EventListener) {
@@ -54,17 +92,24 @@ export function writeTracking(target: PrimaryTarget, discovery: PrimaryDiscovery
         try {
           return await run();
         } catch (err) {
-          if (tx || !(isConnectionError(err) || isReadOnlyTransaction(err))) throw err;
+          if (!triggersDiscovery(err)) throw err;
           const notRun = isConnectionRefused(err) || isReadOnlyTransaction(err);
           const before = target.current.name;
-          await discovery.discover().catch((discoveryError: unknown) => {
-            throw new Error(
-              `Write failed on ${before} and no primary could be found: ${(discoveryError as Error).message}`,
-              {
-                cause: discoveryError,
-              },
+          await discoverAfterWriteError(discovery, before, err);
+          if (tx) {
+            // Never retried inside a transaction: its earlier statements went with the failed connection (or
+            // the node refused it). Writes are re-pointed, so the caller's next transaction reaches the new primary.
+            if (isReadOnlyTransaction(err)) throw markHandled(err);
+            if (notRun) throw markHandled(notRunInTransaction(err, before, target.current.name));
+            throw markHandled(
+              new WriteOutcomeUnknownError(
+                `The connection to ${before} broke inside a transaction after the ${operation} was sent: the ` +
+                  `transaction may or may not have committed. Writes now go to ${target.current.name}. Check ` +
+                  'whether its writes are there before running it again.',
+                { cause: err },
+              ),
             );
-          });
+          }
           if (!notRun) {
             throw new WriteOutcomeUnknownError(
               `The connection to ${before} broke after the ${operation} was sent: it may or may not have been applied. ` +
@@ -77,4 +122,40 @@ export function writeTracking(target: PrimaryTarget, discovery: PrimaryDiscovery
       },
     },
   });
+}
+
+/** Errors already handled (discovery run, message written) inside a transaction, so `$transaction` passes them on. */
+const handled = new WeakSet<object>();
+
+function markHandled<E>(err: E): E {
+  if (typeof err === 'object' && err !== null) handled.add(err);
+  return err;
+}
+
+/** True when `err` was already handled by write tracking inside a transaction. */
+export function isHandledWriteError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && handled.has(err);
+}
+
+/**
+ * Failover for `$transaction` itself (its start and its commit, which query extensions never see). Discovery runs
+ * for a connection or read-only error, so the next transaction reaches the new primary. The transaction is run
+ * again only when its callback never ran and the connection was refused (nothing was sent), and only once; a
+ * read-only refusal is surfaced as is; a connection lost once statements may have run is
+ * `WriteOutcomeUnknownError`. Errors already handled by a statement inside the transaction pass through.
+ */
+export function transactionFailover(target: PrimaryTarget, discovery: PrimaryDiscovery): TransactionErrorHandler {
+  return async (err, attempt) => {
+    if (isHandledWriteError(err) || !triggersDiscovery(err)) throw err;
+    const before = target.current.name;
+    await discoverAfterWriteError(discovery, before, err);
+    const refused = isConnectionRefused(err);
+    if (attempt.interactive && !attempt.entered && refused && !attempt.retried) return 'retry';
+    if (isReadOnlyTransaction(err) || (refused && !attempt.entered)) throw err;
+    throw new WriteOutcomeUnknownError(
+      `The connection to ${before} broke during a transaction: it may or may not have committed. Writes now go to ` +
+        `${target.current.name}. Check whether its writes are there before running it again.`,
+      { cause: err },
+    );
+  };
 }
