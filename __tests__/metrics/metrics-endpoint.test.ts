@@ -6,6 +6,7 @@ import { createNodeClient, type PrismaClient } from '../../src/db/node-client';
 import { createMetrics } from '../../src/metrics/create-metrics';
 import { type MetricsServer, startMetricsServer } from '../../src/metrics/metrics-handler';
 import { SERVER_IDENTITY } from '../../src/replication/queries';
+import { addressOf } from '../../src/replication/configured-nodes';
 import type { EventListener } from '../../src/routing/events';
 import { parseExposition, valueOf } from './parse-exposition';
 
@@ -18,10 +19,10 @@ let primary: PrismaClient;
 let server: MetricsServer;
 const metrics = createMetrics();
 
-/** Who answered, by the server's own word. */
+/** Who answered, by the server's own word, named as the router names nodes (`host:port`). */
 async function identity(client: PrismaClient): Promise<{ node: string; role: 'primary' | 'replica' }> {
-  const [row] = await client.$queryRawUnsafe<{ name: string; in_recovery: boolean }[]>(SERVER_IDENTITY);
-  return { node: row!.name, role: row!.in_recovery ? 'replica' : 'primary' };
+  const [row] = await client.$queryRawUnsafe<{ port: number; in_recovery: boolean }[]>(SERVER_IDENTITY);
+  return { node: `127.0.0.1:${row!.port}`, role: row!.in_recovery ? 'replica' : 'primary' };
 }
 
 /** Runs `fn` as a routed operation would, and reports it as the router does. */
@@ -59,8 +60,8 @@ afterAll(async () => {
 test('queries_total and the duration histogram count exactly the reads and writes sent', async () => {
   const reader = await identity(standby);
   const writer = await identity(primary);
-  expect(reader).toEqual({ node: 'standby1', role: 'replica' });
-  expect(writer).toEqual({ node: 'primary', role: 'primary' });
+  expect(reader).toEqual({ node: addressOf(config.replicaUrls[0]!), role: 'replica' });
+  expect(writer).toEqual({ node: addressOf(config.primaryUrl), role: 'primary' });
 
   for (let i = 0; i < READS; i++) {
     await routed(metrics.listener, reader, 'findMany', () =>
@@ -82,19 +83,18 @@ test('queries_total and the duration histogram count exactly the reads and write
 
   expect(exp.types.get('rwsplit_queries_total')).toBe('counter');
   expect(exp.types.get('rwsplit_query_duration_seconds')).toBe('histogram');
-  expect(valueOf(exp, 'rwsplit_queries_total', { node: 'standby1', role: 'replica', operation: 'findMany' })).toBe(
-    READS,
-  );
-  expect(valueOf(exp, 'rwsplit_queries_total', { node: 'primary', role: 'primary', operation: 'create' })).toBe(WRITES);
-  expect(valueOf(exp, 'rwsplit_query_errors_total', { node: 'standby1', role: 'replica' })).toBe(1);
-  expect(valueOf(exp, 'rwsplit_query_errors_total', { node: 'primary', role: 'primary' })).toBeUndefined();
+  expect(valueOf(exp, 'rwsplit_queries_total', { ...reader, operation: 'findMany' })).toBe(READS);
+  expect(valueOf(exp, 'rwsplit_queries_total', { ...writer, operation: 'create' })).toBe(WRITES);
+  expect(valueOf(exp, 'rwsplit_query_errors_total', reader)).toBe(1);
+  expect(valueOf(exp, 'rwsplit_query_errors_total', writer)).toBeUndefined();
 
-  expect(valueOf(exp, 'rwsplit_query_duration_seconds_count', { role: 'replica' })).toBe(READS + 1);
-  expect(valueOf(exp, 'rwsplit_query_duration_seconds_count', { role: 'primary' })).toBe(WRITES);
-  expect(valueOf(exp, 'rwsplit_query_duration_seconds_sum', { role: 'replica' })).toBeGreaterThan(0);
+  // The histogram is per node and role.
+  expect(valueOf(exp, 'rwsplit_query_duration_seconds_count', reader)).toBe(READS + 1);
+  expect(valueOf(exp, 'rwsplit_query_duration_seconds_count', writer)).toBe(WRITES);
+  expect(valueOf(exp, 'rwsplit_query_duration_seconds_sum', reader)).toBeGreaterThan(0);
   // Buckets are cumulative and end at the count.
   const buckets = exp.samples.filter(
-    (s) => s.name === 'rwsplit_query_duration_seconds_bucket' && s.labels.role === 'replica',
+    (s) => s.name === 'rwsplit_query_duration_seconds_bucket' && s.labels.node === reader.node,
   );
   expect(buckets.length).toBeGreaterThan(5);
   expect(buckets.map((b) => b.labels.le)).toContain('0.001');

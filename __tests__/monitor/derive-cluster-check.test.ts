@@ -5,31 +5,45 @@ import type { NodeProbe } from '../../src/monitor/node-probe';
 const limits = { maxLagMs: 1000, maxLagBytes: 1_000_000 };
 type Probe = NodeProbe & { expectedRole: 'primary' | 'standby' };
 
-const up = (name: string, over: Partial<Probe>): Probe => ({
-  name,
-  expectedRole: 'standby',
-  reachable: true,
-  error: null,
-  inRecovery: true,
-  lsn: null,
-  receiveLsn: null,
-  replayPaused: false,
-  secondsSinceLastReplay: null,
-  receiverStatus: 'streaming',
-  xactCommit: 10,
-  tupReturned: 100,
-  ...over,
-});
+/** A probe as probeNode returns it, from the few figures a test cares about. */
+interface Figures {
+  expectedRole?: 'primary' | 'standby';
+  inRecovery?: boolean;
+  lsn?: string | null;
+  receiveLsn?: string | null;
+  replayPaused?: boolean;
+  secondsSinceLastReplay?: number | null;
+  receiverStatus?: string | null;
+}
+
+const up = (name: string, f: Figures): Probe => {
+  const inRecovery = f.inRecovery ?? true;
+  return {
+    name,
+    address: `127.0.0.1:${name.length}`,
+    expectedRole: f.expectedRole ?? 'standby',
+    reachable: true,
+    error: null,
+    standby: {
+      inRecovery,
+      receiveLsn: inRecovery ? (f.receiveLsn ?? null) : null,
+      replayLsn: inRecovery ? (f.lsn ?? null) : null,
+      lastReplayAt: null,
+      replayPaused: f.replayPaused ?? false,
+      secondsSinceLastReplay: f.secondsSinceLastReplay ?? null,
+    },
+    wal: inRecovery || !f.lsn ? null : { lsn: f.lsn, walFile: '000000010000000000000001' },
+    activity: { receiverStatus: f.receiverStatus === undefined ? 'streaming' : f.receiverStatus, xactCommit: 10 },
+  };
+};
 const down = (name: string, expectedRole: 'primary' | 'standby'): Probe => ({
   ...up(name, {}),
   expectedRole,
   reachable: false,
   error: 'connect ECONNREFUSED',
-  inRecovery: null,
-  receiverStatus: null,
-  replayPaused: null,
-  xactCommit: null,
-  tupReturned: null,
+  standby: null,
+  wal: null,
+  activity: null,
 });
 const primary = up('primary', { expectedRole: 'primary', inRecovery: false, lsn: '1/00000100', receiverStatus: null });
 

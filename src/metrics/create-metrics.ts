@@ -33,7 +33,7 @@ export interface RwsplitMetrics {
   readonly metrics: {
     readonly queries: Counter<'node' | 'role' | 'operation'>;
     readonly queryErrors: Counter<'node' | 'role'>;
-    readonly queryDuration: Histogram<'role'>;
+    readonly queryDuration: Histogram<'node' | 'role'>;
     readonly lagSeconds: Gauge<'node'>;
     readonly lagBytes: Gauge<'node'>;
     readonly eligible: Gauge<'node'>;
@@ -69,8 +69,8 @@ export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
     }),
     queryDuration: new Histogram({
       name: 'rwsplit_query_duration_seconds',
-      help: 'Duration of routed Prisma operations, by the role of the node that served them.',
-      labelNames: ['role'] as const,
+      help: 'Duration of routed Prisma operations, by the node that served them and its role.',
+      labelNames: ['node', 'role'] as const,
       buckets: [...(options.durationBuckets ?? QUERY_DURATION_BUCKETS)],
       registers,
     }),
@@ -100,7 +100,9 @@ export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
     }),
     primaryFallbackReads: new Counter({
       name: 'rwsplit_primary_fallback_reads_total',
-      help: 'Reads sent to the primary because no replica qualified, by reason.',
+      help:
+        'Reads sent to the primary because no replica qualified, by reason (no_eligible_replica: none healthy and ' +
+        "fresh; not_caught_up: none had replayed the session's own writes).",
       labelNames: ['reason'] as const,
       registers,
     }),
@@ -121,15 +123,26 @@ export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
   for (const reason of PRIMARY_FALLBACK_REASONS) metrics.primaryFallbackReads.inc({ reason }, 0);
   for (const via of WRITER_FALLBACK_ROUTES) metrics.writerFallback.inc({ via }, 0);
 
-  // Children cached per label set: the 'query' path then costs two Map lookups and three increments.
-  const queryChildren = new Map<string, { count: Counter.Internal; duration: Histogram.Internal<'role'> }>();
+  // Children cached per label set: the 'query' path then costs one Map lookup and three increments. The histogram
+  // child (node, role) is shared by every operation on that node, so its series stay few: nodes × roles.
+  const durationChildren = new Map<string, Histogram.Internal<'node' | 'role'>>();
+  const queryChildren = new Map<string, { count: Counter.Internal; duration: Histogram.Internal<'node' | 'role'> }>();
+  const durationChild = (node: string, role: string) => {
+    const key = `${node}\u0000${role}`;
+    let child = durationChildren.get(key);
+    if (!child) {
+      child = metrics.queryDuration.labels({ node, role });
+      durationChildren.set(key, child);
+    }
+    return child;
+  };
   const queryChild = (node: string, role: string, operation: string) => {
     const key = `${node}\u0000${role}\u0000${operation}`;
     let child = queryChildren.get(key);
     if (!child) {
       child = {
         count: metrics.queries.labels({ node, role, operation }),
-        duration: metrics.queryDuration.labels({ role }),
+        duration: durationChild(node, role),
       };
       queryChildren.set(key, child);
     }

@@ -4,7 +4,7 @@ import type { RoutingConfig } from '../config';
 import type { EjectionReason } from '../routing/events';
 import { lsnDiff } from '../replication/lsn';
 import type { ConfiguredNode } from '../replication/configured-nodes';
-import { type NodeProbe, probeNode } from './node-probe';
+import { type NodeProbe, probeLsn, probeNode } from './node-probe';
 
 export type NodeRole = 'primary' | 'standby' | 'down';
 
@@ -14,6 +14,8 @@ export interface NodeState extends NodeProbe {
   readonly role: NodeRole;
   /** A short human word for the node: `read-write`, `streaming`, `replay paused`, `down` … */
   readonly state: string;
+  /** Primary: its current WAL LSN. Standby: its replay LSN. Null when unknown. */
+  readonly lsn: string | null;
   /** WAL bytes between the primary's current LSN and this standby's replay LSN; null when either is unknown. */
   readonly lagBytes: number | null;
   /**
@@ -40,7 +42,7 @@ export type LagLimits = Pick<RoutingConfig, 'maxLagMs' | 'maxLagBytes'>;
 
 /** The routing rule, as a pure function: why a standby is not eligible, or null when it is. */
 export function ineligibility(
-  probe: Pick<NodeProbe, 'reachable' | 'inRecovery'>,
+  probe: { readonly reachable: boolean; readonly inRecovery: boolean | null },
   lagMs: number | null,
   lagBytes: number | null,
   limits: LagLimits,
@@ -59,11 +61,13 @@ function bytesBetween(ahead: string | null, behind: string | null): number | nul
 }
 
 function stateWord(probe: NodeProbe): string {
-  if (!probe.reachable) return 'down';
-  if (!probe.inRecovery) return 'read-write';
-  if (probe.replayPaused) return 'replay paused';
-  return probe.receiverStatus ?? 'not streaming';
+  if (!probe.reachable || !probe.standby) return 'down';
+  if (!probe.standby.inRecovery) return 'read-write';
+  if (probe.standby.replayPaused) return 'replay paused';
+  return probe.activity?.receiverStatus ?? 'not streaming';
 }
+
+const inRecovery = (probe: NodeProbe): boolean | null => (probe.reachable ? (probe.standby?.inRecovery ?? null) : null);
 
 /** Derives roles, lag and eligibility from a round of probes. Pure, so tests can feed it made-up probes. */
 export function deriveClusterCheck(
@@ -72,31 +76,36 @@ export function deriveClusterCheck(
   limits: LagLimits,
 ): ClusterCheck {
   // The first node answering as read-write is the primary (the configured one comes first).
-  const primary = probes.find((p) => p.reachable && p.inRecovery === false) ?? null;
-  const primaryLsn = primary?.lsn ?? null;
+  const primary = probes.find((p) => inRecovery(p) === false) ?? null;
+  const primaryLsn = primary ? probeLsn(primary) : null;
   const nodes = probes.map((probe): NodeState => {
-    const role: NodeRole = !probe.reachable ? 'down' : probe.inRecovery ? 'standby' : 'primary';
+    const recovering = inRecovery(probe);
+    const role: NodeRole = recovering === null ? 'down' : recovering ? 'standby' : 'primary';
+    const lsn = probeLsn(probe);
     if (role === 'primary') {
       return {
         ...probe,
         role,
         state: stateWord(probe),
+        lsn,
         lagBytes: null,
         lagMs: null,
         eligible: null,
         ineligibleReason: null,
       };
     }
-    const lagBytes = bytesBetween(primaryLsn, probe.lsn);
-    const caughtUp = primaryLsn !== null ? lagBytes === 0 : bytesBetween(probe.receiveLsn, probe.lsn) === 0;
-    const lagMs = !probe.reachable ? null : caughtUp ? 0 : secondsToMs(probe.secondsSinceLastReplay);
-    const reason = ineligibility(probe, lagMs, lagBytes, limits);
+    const lagBytes = bytesBetween(primaryLsn, lsn);
+    const receiveLsn = probe.standby?.receiveLsn ?? null;
+    const caughtUp = primaryLsn !== null ? lagBytes === 0 : bytesBetween(receiveLsn, lsn) === 0;
+    const lagMs = role === 'down' ? null : caughtUp ? 0 : secondsToMs(probe.standby?.secondsSinceLastReplay ?? null);
+    const reason = ineligibility({ reachable: probe.reachable, inRecovery: recovering }, lagMs, lagBytes, limits);
     // A down node configured as primary is not a standby: it has no eligibility to report.
     const isStandby = role === 'standby' || probe.expectedRole === 'standby';
     return {
       ...probe,
       role,
       state: stateWord(probe),
+      lsn,
       lagBytes,
       lagMs,
       eligible: isStandby ? reason === null : null,
@@ -124,7 +133,7 @@ export async function checkCluster(
   const at = (options.now ?? Date.now)();
   const probes = await Promise.all(
     nodes.map(async (n) => ({
-      ...(await probeNode(n.name, n.url, options.timeoutMs)),
+      ...(await probeNode(n, options.timeoutMs)),
       expectedRole: n.expectedRole,
     })),
   );

@@ -1,12 +1,16 @@
-// The monitor: polls the nodes every interval, turns each round into a snapshot, and (in `run`) draws it.
-// Polling lives in checkCluster, drawing in renderMonitor; this file only sequences them.
+// The monitor: polls the nodes every interval, turns each round into a snapshot, and (in `run`) hands each one
+// to an output. Polling lives in checkCluster, drawing in render-monitor / monitor-output; this file sequences.
 import type { EventListener } from '../routing/events';
 import type { ClusterCheck, LagLimits } from './check-cluster';
-import { type MonitorSnapshot, buildSnapshot } from './monitor-snapshot';
+import { type IntervalReads, type MonitorSnapshot, buildSnapshot } from './monitor-snapshot';
 import type { ConfiguredNode } from '../replication/configured-nodes';
 import { createReadCounter } from './read-counter';
 import { DEFAULT_POLL_INTERVAL_MS, createReplicaPoller } from './replica-poller';
-import { renderMonitor } from './render-monitor';
+import { DEFAULT_PROBE_TIMEOUT_MS } from './node-probe';
+import { createReadsScraper } from '../metrics/scrape-reads';
+
+/** Waits `ms`, or less when `signal` aborts. Injectable so tests drive the loop without real time. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 export interface MonitorOptions {
   readonly nodes: readonly ConfiguredNode[];
@@ -15,76 +19,118 @@ export interface MonitorOptions {
   /** Refresh interval in ms. Default 1000. */
   readonly intervalMs?: number;
   /**
-   * Count reads from the router's 'query' events (wire `monitor.listener` into the router). Default false:
-   * standalone, the reads column shows each server's own xact_commit delta instead.
+   * Count reads from the router's 'query' events (wire `monitor.listener` into the router, in the application's
+   * process). Default false.
    */
   readonly countRoutedReads?: boolean;
-  /** Per-probe timeout in ms. */
+  /**
+   * Count reads by scraping the application's /metrics (rwsplit_queries_total) every interval: for a monitor in
+   * its own process. Not together with `countRoutedReads`.
+   */
+  readonly metricsUrl?: string;
+  /** Per-probe (and per-scrape) timeout in ms. */
   readonly timeoutMs?: number;
   /** Also forward the health-check events (replica_checked …) here, e.g. to metrics. */
   readonly listener?: EventListener;
   /** Clock, injectable for tests. Default `Date.now`. */
   readonly now?: () => number;
+  /** How the loop waits between samples, injectable for tests. Default: a timer that an abort cuts short. */
+  readonly sleep?: Sleep;
 }
 
 export interface Monitor {
-  /** Feed the router's events here when `countRoutedReads` is on. */
+  /** Feed the router's events here when `countRoutedReads` is on (a no-op otherwise). */
   readonly listener: EventListener;
   /** Checks every node now and returns the snapshot against the previous sample (rates are null the first time). */
   sample(): Promise<MonitorSnapshot>;
   /** Samples twice, one interval apart, so every rate is filled in: what `--once` prints. */
   snapshotOnce(): Promise<MonitorSnapshot>;
   /**
-   * Samples and draws every interval until `signal` aborts. `write` receives each rendered screen; in a terminal
-   * the script clears the screen before writing.
+   * Samples every interval and hands each snapshot to `output` (see monitor-output.ts for the screen and the JSON
+   * lines) until `signal` aborts; then returns, without waiting out the interval and without another output.
    */
-  run(write: (screen: string, snapshot: MonitorSnapshot) => void, signal: AbortSignal): Promise<void>;
+  run(output: (snapshot: MonitorSnapshot) => void, signal: AbortSignal): Promise<void>;
+}
+
+interface ReadsSource {
+  take(): Promise<IntervalReads>;
+}
+
+function readsSource(options: MonitorOptions): { source: ReadsSource | null; listener: EventListener } {
+  const none: EventListener = () => undefined;
+  if (options.countRoutedReads && options.metricsUrl !== undefined) {
+    throw new Error(
+      'createMonitor: choose one read source, countRoutedReads (in the application) or metricsUrl (another process).',
+    );
+  }
+  if (options.countRoutedReads) {
+    const counter = createReadCounter();
+    return {
+      listener: counter.listener,
+      source: {
+        take: () => Promise.resolve({ source: 'router-events', perAddress: counter.take(), error: null, url: null }),
+      },
+    };
+  }
+  if (options.metricsUrl !== undefined) {
+    const scraper = createReadsScraper(options.metricsUrl, options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS);
+    return {
+      listener: none,
+      source: {
+        take: async () => ({ source: 'metrics-scrape', url: scraper.url, ...(await scraper.take()) }),
+      },
+    };
+  }
+  return { listener: none, source: null };
 }
 
 export function createMonitor(options: MonitorOptions): Monitor {
   const intervalMs = options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  const reads = options.countRoutedReads ? createReadCounter() : null;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? abortableSleep;
+  const reads = readsSource(options);
   const poller = createReplicaPoller({
     nodes: options.nodes,
     limits: options.limits,
     listener: options.listener,
     timeoutMs: options.timeoutMs,
-    now: options.now,
+    now,
     emitTransitions: options.listener !== undefined,
   });
   let previous: ClusterCheck | null = null;
 
   const sample = async (): Promise<MonitorSnapshot> => {
-    const check = await poller.pollOnce();
     // Reads counted up to the end of this round belong to the interval since the previous round.
-    const routed = reads?.take();
+    const [check, routed] = await Promise.all([poller.pollOnce(), reads.source?.take()]);
     const snapshot = buildSnapshot(check, previous, options.limits, routed);
     previous = check;
     return snapshot;
   };
 
   return {
-    listener: reads ? reads.listener : () => undefined,
+    listener: reads.listener,
     sample,
     async snapshotOnce() {
       await sample();
       await sleep(intervalMs);
       return sample();
     },
-    async run(write, signal) {
+    async run(output, signal) {
       while (!signal.aborted) {
-        const started = Date.now();
+        const started = now();
         const snapshot = await sample();
         if (signal.aborted) break;
-        write(renderMonitor(snapshot, { footer: 'Ctrl-C to quit' }), snapshot);
-        await sleep(Math.max(0, intervalMs - (Date.now() - started)), signal);
+        output(snapshot);
+        await sleep(Math.max(0, intervalMs - (now() - started)), signal);
       }
     },
   };
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
+/** setTimeout that resolves early (and clears its timer) when `signal` aborts. */
+export const abortableSleep: Sleep = (ms, signal) =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
@@ -93,4 +139,3 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
-}

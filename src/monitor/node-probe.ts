@@ -1,10 +1,18 @@
 // One look at one node, on a short-lived connection of its own (never the request path's pools).
 // Everything runs in a single read-only transaction, so a probe adds a known number to the node's xact_commit
 // and the monitor can subtract its own traffic from the server's transaction counter.
+//
+// The figures are the project's typed snapshots (StandbyStatus, PrimaryWalPosition from src/replication), filled
+// from the same SQL constants readStandbyStatus / readPrimaryWalPosition run. Those functions each open a
+// connection of their own; calling them here would add connections and transactions to every refresh, so the
+// probe runs their queries inside its one transaction instead.
 import type pg from 'pg';
 import { maskUrl } from '../config';
 import { type PgTarget, withPg } from '../db/pg-client';
+import type { ConfiguredNode } from '../replication/configured-nodes';
+import type { PrimaryWalPosition } from '../replication/primary-wal-position';
 import { IS_IN_RECOVERY, PRIMARY_WAL_LSN, STANDBY_STATUS } from '../replication/queries';
+import type { StandbyStatus } from '../replication/standby-status';
 
 /**
  * The database's own counters plus the WAL receiver's state: transactions committed on this server (reads on a
@@ -12,7 +20,6 @@ import { IS_IN_RECOVERY, PRIMARY_WAL_LSN, STANDBY_STATUS } from '../replication/
  */
 export const NODE_ACTIVITY = `
   SELECT d.xact_commit::float8 AS xact_commit,
-         d.tup_returned::float8 AS tup_returned,
          (SELECT status FROM pg_stat_wal_receiver LIMIT 1) AS receiver_status
     FROM pg_stat_database d
    WHERE d.datname = current_database()`;
@@ -26,95 +33,102 @@ export const PROBE_TRANSACTIONS = 2;
 /** Default time a probe may take (connect, then each query), in ms: below the 1 s refresh. */
 export const DEFAULT_PROBE_TIMEOUT_MS = 800;
 
+/** The node's activity counters (pg_stat_database, pg_stat_wal_receiver). */
+export interface NodeActivity {
+  /** pg_stat_wal_receiver.status, e.g. `streaming`; null on a primary or when no receiver runs. */
+  readonly receiverStatus: string | null;
+  /** pg_stat_database.xact_commit of the current database. */
+  readonly xactCommit: number | null;
+}
+
 /** What one node said, or why it said nothing. */
 export interface NodeProbe {
+  /** The configured name (`primary`, `standby1` …). */
   readonly name: string;
+  /** `host:port`: the node's name in events and metrics. */
+  readonly address: string;
   readonly reachable: boolean;
   /** Why the node did not answer (URLs masked), else null. */
   readonly error: string | null;
-  readonly inRecovery: boolean | null;
-  /** Primary: pg_current_wal_lsn(). Standby: pg_last_wal_replay_lsn(). */
-  readonly lsn: string | null;
-  /** Standby: pg_last_wal_receive_lsn(); null on a primary. */
-  readonly receiveLsn: string | null;
-  readonly replayPaused: boolean | null;
-  /** Standby: seconds since the last replayed commit was committed on the primary (grows while idle). */
-  readonly secondsSinceLastReplay: number | null;
-  /** pg_stat_wal_receiver.status, e.g. `streaming`; null on a primary or when no receiver runs. */
-  readonly receiverStatus: string | null;
-  readonly xactCommit: number | null;
-  readonly tupReturned: number | null;
+  /** The node's standby status; `inRecovery: false` (and nulls) on a primary; null when unreachable. */
+  readonly standby: StandbyStatus | null;
+  /** The primary's WAL position; null on a standby or when unreachable. */
+  readonly wal: PrimaryWalPosition | null;
+  /** Null when unreachable. */
+  readonly activity: NodeActivity | null;
 }
 
-interface StandbyRow {
+/** Row of STANDBY_STATUS (snake_case as the SQL names it). */
+interface StandbyStatusRow {
+  in_recovery: boolean;
   receive_lsn: string | null;
   replay_lsn: string | null;
-  replay_paused: boolean | null;
+  last_replay_at: Date | null;
+  replay_paused: boolean;
   seconds_since_last_replay: number | null;
 }
 
-interface ActivityRow {
-  xact_commit: number | null;
-  tup_returned: number | null;
-  receiver_status: string | null;
-}
+/** On a primary, as readStandbyStatus reports it: the recovery functions are not called there. */
+const NOT_A_STANDBY: StandbyStatus = Object.freeze({
+  inRecovery: false,
+  receiveLsn: null,
+  replayLsn: null,
+  lastReplayAt: null,
+  replayPaused: false,
+  secondsSinceLastReplay: null,
+});
 
 function withTimeouts(target: PgTarget, timeoutMs: number): pg.ClientConfig {
   const config: pg.ClientConfig = typeof target === 'string' ? { connectionString: target } : { ...target };
   return { ...config, query_timeout: timeoutMs, application_name: 'rwsplit-monitor' };
 }
 
+async function readInTransaction(c: pg.Client): Promise<Pick<NodeProbe, 'standby' | 'wal' | 'activity'>> {
+  await c.query('BEGIN READ ONLY');
+  const inRecovery = (await c.query<{ in_recovery: boolean }>(IS_IN_RECOVERY)).rows[0]?.in_recovery === true;
+  let standby: StandbyStatus = NOT_A_STANDBY;
+  let wal: PrimaryWalPosition | null = null;
+  if (inRecovery) {
+    const row = (await c.query<StandbyStatusRow>(STANDBY_STATUS)).rows[0];
+    if (!row) throw new Error('The standby status query returned no row; check the server log of this node.');
+    standby = Object.freeze({
+      inRecovery: row.in_recovery,
+      receiveLsn: row.receive_lsn,
+      replayLsn: row.replay_lsn,
+      lastReplayAt: row.last_replay_at,
+      replayPaused: row.replay_paused,
+      secondsSinceLastReplay: row.seconds_since_last_replay,
+    });
+  } else {
+    const row = (await c.query<{ lsn: string; walfile: string }>(PRIMARY_WAL_LSN)).rows[0];
+    if (row) wal = Object.freeze({ lsn: row.lsn, walFile: row.walfile });
+  }
+  const activity = (await c.query<{ xact_commit: number | null; receiver_status: string | null }>(NODE_ACTIVITY))
+    .rows[0];
+  await c.query('COMMIT');
+  return {
+    standby,
+    wal,
+    activity: { receiverStatus: activity?.receiver_status ?? null, xactCommit: activity?.xact_commit ?? null },
+  };
+}
+
 /** Probes one node. Never throws: an unreachable node comes back as `reachable: false` with the reason. */
 export async function probeNode(
-  name: string,
-  target: PgTarget,
+  node: Pick<ConfiguredNode, 'name' | 'address' | 'url'>,
   timeoutMs = DEFAULT_PROBE_TIMEOUT_MS,
 ): Promise<NodeProbe> {
+  const { name, address } = node;
   try {
-    return await withPg(
-      withTimeouts(target, timeoutMs),
-      async (c) => {
-        await c.query('BEGIN READ ONLY');
-        const inRecovery = (await c.query<{ in_recovery: boolean }>(IS_IN_RECOVERY)).rows[0]?.in_recovery === true;
-        let lsn: string | null;
-        let standby: StandbyRow | undefined;
-        if (inRecovery) {
-          standby = (await c.query<StandbyRow>(STANDBY_STATUS)).rows[0];
-          lsn = standby?.replay_lsn ?? null;
-        } else {
-          lsn = (await c.query<{ lsn: string }>(PRIMARY_WAL_LSN)).rows[0]?.lsn ?? null;
-        }
-        const activity = (await c.query<ActivityRow>(NODE_ACTIVITY)).rows[0];
-        await c.query('COMMIT');
-        return {
-          name,
-          reachable: true,
-          error: null,
-          inRecovery,
-          lsn,
-          receiveLsn: standby?.receive_lsn ?? null,
-          replayPaused: standby?.replay_paused ?? null,
-          secondsSinceLastReplay: standby?.seconds_since_last_replay ?? null,
-          receiverStatus: activity?.receiver_status ?? null,
-          xactCommit: activity?.xact_commit ?? null,
-          tupReturned: activity?.tup_returned ?? null,
-        };
-      },
-      timeoutMs,
-    );
+    const figures = await withPg(withTimeouts(node.url, timeoutMs), readInTransaction, timeoutMs);
+    return { name, address, reachable: true, error: null, ...figures };
   } catch (err) {
-    return {
-      name,
-      reachable: false,
-      error: maskUrl(err instanceof Error ? err.message || err.name : String(err)),
-      inRecovery: null,
-      lsn: null,
-      receiveLsn: null,
-      replayPaused: null,
-      secondsSinceLastReplay: null,
-      receiverStatus: null,
-      xactCommit: null,
-      tupReturned: null,
-    };
+    const error = maskUrl(err instanceof Error ? err.message || err.name : String(err));
+    return { name, address, reachable: false, error, standby: null, wal: null, activity: null };
   }
+}
+
+/** The node's position: the primary's current WAL LSN, or a standby's replay LSN; null when unknown. */
+export function probeLsn(probe: NodeProbe): string | null {
+  return probe.wal?.lsn ?? probe.standby?.replayLsn ?? null;
 }

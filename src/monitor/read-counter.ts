@@ -1,36 +1,41 @@
-// Counts routed reads per node from 'query' events, for "reads routed to it in the last interval".
+// Counts the reads the router served per node from its `query` events. One counter serves both the monitor
+// ("reads routed to it in the last interval": take()) and the bench report ("reads per node": counts()).
 import type { EventListener } from '../routing/events';
+import { READ_OPERATIONS } from '../routing/write-tracking';
 
-/** Prisma model operations that only read. Everything else (create, update, $executeRaw …) counts as a write. */
-export const READ_OPERATIONS: ReadonlySet<string> = new Set([
-  'findMany',
-  'findUnique',
-  'findUniqueOrThrow',
-  'findFirst',
-  'findFirstOrThrow',
-  'count',
-  'aggregate',
-  'groupBy',
-]);
+/** Is this Prisma operation a read? The router's own list (routing/write-tracking), so the two never drift. */
+export function isReadOperation(operation: string): boolean {
+  return READ_OPERATIONS.has(operation);
+}
 
 export interface ReadCounter {
-  /** Subscribe this to the router's events (e.g. with `fanOut`). */
+  /** Pass to the router as (part of) its onEvent. Cheap: one Map update per read. */
   readonly listener: EventListener;
-  /** The reads counted per node since the previous `take()`, and resets the counts. */
+  /** Reads per node name (the event's `node`, i.e. `host:port`) since creation, in first-seen order. */
+  counts(): ReadonlyMap<string, number>;
+  /** All reads counted since creation. */
+  total(): number;
+  /** The reads counted per node since the previous `take()` (or creation), and starts a new interval. */
   take(): Map<string, number>;
 }
 
-/** A counter of read operations per node; failed reads count too (they were routed there). */
+/** A counter of `query` events for read operations (findMany, count, findRaw …); failed reads count too. */
 export function createReadCounter(): ReadCounter {
-  let counts = new Map<string, number>();
+  const counts = new Map<string, number>();
+  let interval = new Map<string, number>();
+  let total = 0;
   return {
-    listener: (event) => {
-      if (event.event !== 'query' || !READ_OPERATIONS.has(event.operation)) return;
-      counts.set(event.node, (counts.get(event.node) ?? 0) + 1);
+    listener: (e) => {
+      if (e.event !== 'query' || !READ_OPERATIONS.has(e.operation)) return;
+      counts.set(e.node, (counts.get(e.node) ?? 0) + 1);
+      interval.set(e.node, (interval.get(e.node) ?? 0) + 1);
+      total++;
     },
+    counts: () => counts,
+    total: () => total,
     take() {
-      const taken = counts;
-      counts = new Map();
+      const taken = interval;
+      interval = new Map();
       return taken;
     },
   };

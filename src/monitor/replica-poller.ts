@@ -1,6 +1,8 @@
 // A health-check loop over the configured nodes that reports through RwsplitEvents: 'replica_checked' for every
 // standby every round, plus 'replica_ejected' / 'replica_admitted' when a standby's eligibility flips.
-// `npm run metrics` feeds it into the Prometheus metrics; the monitor reads its checks.
+// `npm run metrics` feeds it into the Prometheus metrics; the monitor reads its checks. Events name each node by
+// its address (`host:port`), as the router does (see configured-nodes.ts), so metrics labels match wherever the
+// metrics are mounted.
 import type { EventListener } from '../routing/events';
 import { type ClusterCheck, type LagLimits, checkCluster } from './check-cluster';
 import type { ConfiguredNode } from '../replication/configured-nodes';
@@ -61,24 +63,24 @@ export function createReplicaPoller(options: ReplicaPollerOptions): ReplicaPolle
       safe(() =>
         listener({
           event: 'replica_checked',
-          node: node.name,
+          node: node.address,
           reachable: node.reachable,
-          inRecovery: node.inRecovery === true,
+          inRecovery: node.role === 'standby',
           eligible: node.eligible === true,
           lagMs: node.lagMs,
           lagBytes: node.lagBytes,
           replayLsn: node.role === 'standby' ? node.lsn : null,
         }),
       );
-      const before = wasEligible.get(node.name) ?? true;
-      wasEligible.set(node.name, node.eligible);
+      const before = wasEligible.get(node.address) ?? true;
+      wasEligible.set(node.address, node.eligible);
       if (!emitTransitions || before === node.eligible) continue;
-      if (node.eligible) safe(() => listener({ event: 'replica_admitted', node: node.name }));
+      if (node.eligible) safe(() => listener({ event: 'replica_admitted', node: node.address }));
       else
         safe(() =>
           listener({
             event: 'replica_ejected',
-            node: node.name,
+            node: node.address,
             reason: node.ineligibleReason ?? 'unreachable',
             lagMs: node.lagMs,
             lagBytes: node.lagBytes,

@@ -1,0 +1,97 @@
+// Reads per node from an application's /metrics endpoint: what `npm run monitor -- --metrics-url …` shows when
+// the router runs in another process. Sums `rwsplit_queries_total` over read operations per `node` label and
+// turns consecutive scrapes into per-interval deltas.
+import { isReadOperation } from '../monitor/read-counter';
+
+/** The counter scraped: routed Prisma operations by node, role and operation. */
+export const QUERIES_METRIC = 'rwsplit_queries_total';
+
+const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
+const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+const unescape = (v: string) => v.replace(/\\(["\\n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
+
+/** Read operations per `node` label in a Prometheus text exposition (counter totals since the app started). */
+export function readsPerNode(exposition: string): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const line of exposition.split('\n')) {
+    if (!line.startsWith(QUERIES_METRIC)) continue;
+    const m = SAMPLE.exec(line);
+    if (!m || m[1] !== QUERIES_METRIC) continue;
+    const labels = new Map<string, string>();
+    for (const l of (m[2] ?? '').matchAll(LABEL)) labels.set(l[1]!, unescape(l[2]!));
+    const node = labels.get('node');
+    const operation = labels.get('operation');
+    const value = Number(m[3]);
+    if (node === undefined || operation === undefined || !isReadOperation(operation) || !Number.isFinite(value)) {
+      continue;
+    }
+    totals.set(node, (totals.get(node) ?? 0) + value);
+  }
+  return totals;
+}
+
+/** GETs `url` and returns its read totals per node. Throws with the cause and what to check. */
+export async function scrapeReadsPerNode(url: string, timeoutMs: number): Promise<Map<string, number>> {
+  let text: string;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    text = await res.text();
+    if (!res.ok) throw new Error(`HTTP ${res.status}: ${text.slice(0, 200).trim()}`);
+  } catch (cause) {
+    const why = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : '';
+    throw new Error(
+      `Scraping ${url} failed${why ? ` (${why})` : ''}. Check that the application serves its metrics there ` +
+        '(metricsHandler / startMetricsServer) and that the URL ends in /metrics.',
+      { cause },
+    );
+  }
+  if (!text.includes(QUERIES_METRIC)) {
+    throw new Error(
+      `${url} has no ${QUERIES_METRIC}: is it rwsplit's endpoint, with metrics.listener passed to the router's onEvent?`,
+    );
+  }
+  return readsPerNode(text);
+}
+
+/** One interval's reads per node, or why they are unknown. */
+export interface ScrapedInterval {
+  /** Null on the first successful scrape (no baseline yet) and when the scrape failed. */
+  readonly perAddress: Map<string, number> | null;
+  readonly error: string | null;
+}
+
+export interface ReadsScraper {
+  readonly url: string;
+  /** Scrapes now; returns the reads since the previous successful scrape. Never throws. */
+  take(): Promise<ScrapedInterval>;
+}
+
+/**
+ * Scrapes `url` on each `take()` and returns per-node deltas. A counter that went down means the application
+ * restarted: its new total is the interval's reads. After a failed scrape the next one only sets a new baseline,
+ * so no interval is ever credited with more than its own reads.
+ */
+export function createReadsScraper(url: string, timeoutMs: number): ReadsScraper {
+  let previous: Map<string, number> | null = null;
+  return {
+    url,
+    async take() {
+      let totals: Map<string, number>;
+      try {
+        totals = await scrapeReadsPerNode(url, timeoutMs);
+      } catch (err) {
+        previous = null;
+        return { perAddress: null, error: err instanceof Error ? err.message : String(err) };
+      }
+      const before = previous;
+      previous = totals;
+      if (!before) return { perAddress: null, error: null };
+      const delta = new Map<string, number>();
+      for (const [node, total] of totals) {
+        const then = before.get(node) ?? 0;
+        delta.set(node, total >= then ? total - then : total);
+      }
+      return { perAddress: delta, error: null };
+    },
+  };
+}
