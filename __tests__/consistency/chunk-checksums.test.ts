@@ -1,5 +1,6 @@
 // The checksum SQL on a real server. Each test works on a session-local temp table named test_replication,
 // which hides the real one for that session only (pg_temp comes first on the search path).
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { differingChunks, readChunkChecksums, readTableBounds } from '../../src/consistency/chunk-checksums';
 import { loadConfig } from '../../src/config';
@@ -78,7 +79,7 @@ test('rows whose data looks like the serialisation cannot be confused with other
   await withPg(config.primaryUrl, async (c) => {
     const hash = async (rows: Row[]) => (await withRows(c, rows, () => readChunkChecksums(c, 0, 10, 10)))[0]!;
     const [epoch] = (await c.query<{ e: string }>('SELECT extract(epoch FROM $1::timestamptz)::text AS e', [T])).rows;
-    // Without the byte length before the data, both sets would serialise to the same text.
+    // Joined naively (`id:epoch:data`), both sets would serialise to the same text; each row's data is hashed alone.
     const a = await hash([
       [1, `a,2:${epoch!.e}:b`, T],
       [3, 'c', T],
@@ -89,6 +90,28 @@ test('rows whose data looks like the serialisation cannot be confused with other
     ]);
     expect(a.rows).toBe(b.rows);
     expect(a.hash).not.toBe(b.hash);
+  });
+});
+
+const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
+
+test('several 4 MB rows: each row is hashed on its own, so the chunk hashes ~60 bytes per row, not the data', async () => {
+  const big = (seed: string) => `${seed} ${'x😀\\,:'.repeat((4 << 20) / 8)}`;
+  const rows: Row[] = [1, 2, 3, 5, 8].map((id) => [id, big(`row ${id}`), T]);
+  await withPg(config.primaryUrl, async (c) => {
+    const [chunk] = await withRows(c, rows, () => readChunkChecksums(c, 0, 10, 10));
+    expect(chunk).toMatchObject({ lo: 0, hi: 10, rows: 5 });
+    // The documented serialisation, computed here: `id:epoch:md5(data)` joined by `,` in id order, then md5.
+    const [epoch] = (await c.query<{ e: string }>('SELECT extract(epoch FROM $1::timestamptz)::text AS e', [T])).rows;
+    const expected = md5(rows.map(([id, data]) => `${id}:${epoch!.e}:${md5(data)}`).join(','));
+    expect(chunk!.hash).toBe(expected);
+
+    // One byte changed at the very end of one large row changes the chunk's hash, and only that chunk's.
+    const changed = rows.map(([id, data, at]): Row => [id, id === 3 ? `${data.slice(0, -1)}y` : data, at]);
+    const after = await withRows(c, changed, () => readChunkChecksums(c, 0, 20, 10));
+    expect(after[0]!.rows).toBe(5);
+    expect(after[0]!.hash).not.toBe(expected);
+    expect(after[1]).toEqual({ lo: 10, hi: 20, rows: 0, hash: null });
   });
 });
 

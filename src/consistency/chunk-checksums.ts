@@ -7,7 +7,7 @@ export interface ChunkChecksum {
   readonly lo: number;
   readonly hi: number;
   readonly rows: number;
-  /** md5 of the chunk's rows, null for an empty chunk. */
+  /** md5 over the chunk's per-row hashes (see CHUNK_CHECKSUMS), null for an empty chunk. */
   readonly hash: string | null;
 }
 
