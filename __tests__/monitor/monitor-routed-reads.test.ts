@@ -137,3 +137,19 @@ test('a scrape that fails leaves reads unknown with the reason, then recovers wi
     await back.close();
   }
 });
+
+test('reads to addresses the monitor does not know are reported, not silently dropped', async () => {
+  const asLocalhost = (url: string) => url.replace('@127.0.0.1:', '@localhost:');
+  const elsewhere = configuredNodes({
+    primaryUrl: asLocalhost(config.primaryUrl),
+    replicaUrls: config.replicaUrls.map(asLocalhost),
+  });
+  expect(elsewhere.map((n) => n.address)).toEqual(nodes.map((n) => n.address.replace('127.0.0.1', 'localhost')));
+  const scraping = createMonitor({ nodes: elsewhere, limits: config.routing, metricsUrl: server.url });
+  await scraping.sample();
+  for (let i = 0; i < 4; i++) await rw.client.testReplication.findMany({ take: 1 });
+  const snap = await scraping.sample();
+  expect(snap.nodes.every((n) => n.reads === 0)).toBe(true);
+  expect(snap.otherReads.reduce((sum, o) => sum + o.reads, 0)).toBe(4);
+  for (const o of snap.otherReads) expect(nodeForAddress(nodes, o.address)).toBeDefined();
+});

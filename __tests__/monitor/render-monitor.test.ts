@@ -10,6 +10,7 @@ const snapshot: MonitorSnapshot = {
   readsSource: null,
   readsUrl: null,
   readsError: null,
+  otherReads: [],
   limits: { maxLagMs: 1000, maxLagBytes: 1048576 },
   nodes: [
     {
@@ -136,6 +137,10 @@ test('with a read source the last columns are routed reads, and the header says 
 
   const failed = renderMonitor({ ...withReads, readsError: 'Scraping x failed (ECONNREFUSED).' });
   expect(failed).toContain('reads unknown: Scraping x failed (ECONNREFUSED).');
+  expect(failed).not.toContain('not configured here');
+
+  const elsewhere = renderMonitor({ ...withReads, otherReads: [{ address: 'localhost:55621', reads: 9 }] });
+  expect(elsewhere).toContain('reads to nodes not configured here: localhost:55621 9. Give the monitor the same URLs');
 
   const routed = renderMonitor({
     ...snapshot,

@@ -74,6 +74,11 @@ export interface MonitorSnapshot {
   readonly readsUrl: string | null;
   /** Why this interval's reads are unknown although a source is set (e.g. the scrape failed), else null. */
   readonly readsError: string | null;
+  /**
+   * Reads the source reported for addresses that match no configured node (e.g. the application's URLs say
+   * `localhost` where the monitor's say `127.0.0.1`). Empty when every read matched a row.
+   */
+  readonly otherReads: readonly { readonly address: string; readonly reads: number }[];
   /** The eligibility rule: lag ≤ maxLagMs or lag bytes ≤ maxLagBytes. */
   readonly limits: LagLimits;
   readonly nodes: readonly MonitorNode[];
@@ -125,6 +130,11 @@ export function buildSnapshot(
     };
   });
 
+  const known = new Set(current.nodes.map((n) => n.address));
+  const otherReads = [...(perAddress ?? new Map<string, number>())]
+    .filter(([address, n]) => !known.has(address) && n > 0)
+    .map(([address, n]) => ({ address, reads: n }));
+
   return {
     at: new Date(current.at).toISOString(),
     intervalMs,
@@ -133,6 +143,7 @@ export function buildSnapshot(
     readsSource: reads?.source ?? null,
     readsUrl: reads?.url ?? null,
     readsError: reads?.error ?? null,
+    otherReads,
     limits: { maxLagMs: limits.maxLagMs, maxLagBytes: limits.maxLagBytes },
     nodes,
   };

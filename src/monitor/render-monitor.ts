@@ -93,6 +93,13 @@ export function renderMonitor(snapshot: MonitorSnapshot, options: RenderOptions 
   }
   lines.push(table.toString());
   if (snapshot.readsError) lines.push(`reads unknown: ${snapshot.readsError}`);
+  if (snapshot.otherReads.length > 0) {
+    const list = snapshot.otherReads.map((o) => `${o.address} ${o.reads}`).join(', ');
+    lines.push(
+      `reads to nodes not configured here: ${list}. Give the monitor the same URLs as the application ` +
+        '(DATABASE_URL, REPLICA_URLS): nodes are matched by host:port as written.',
+    );
+  }
   for (const n of snapshot.nodes) {
     if (n.error) lines.push(`${n.name}: ${n.error}`);
   }
