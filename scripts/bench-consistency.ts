@@ -1,5 +1,6 @@
 // npm run bench:consistency: write→read pairs per consistency mode under injected standby lag and a background
-// write load; prints the stale-read table, writes results/bench-consistency-<timestamp>/report.{json,html}.
+// write load, then the pair's SQL through pgbench and raw pg as baselines; prints the stale-read table with the
+// ratios to the baselines, writes results/bench-consistency-<timestamp>/report.{json,html}.
 // Ctrl-C stops starting pairs and restores the cluster (replay resumed, settings reset) before exiting.
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../src/config';
@@ -39,6 +40,19 @@ const program = new Command('bench:consistency')
     DEFAULTS.writeRate,
   )
   .option('--sample-ms <n>', 'lag sample interval', intOption(10), DEFAULTS.sampleEveryMs)
+  .option(
+    '--baseline-seconds <n>',
+    'seconds of each pgbench baseline run (read by id, insert; 0: no pgbench)',
+    intOption(0),
+    DEFAULTS.baselineSeconds,
+  )
+  .option(
+    '--baseline-ops <n>',
+    'queries of each raw pg baseline run (read by id, insert; 0: no raw pg)',
+    intOption(0),
+    DEFAULTS.baselineOps,
+  )
+  .option('--pgbench <path>', 'the pgbench executable (default: on PATH, else /usr/lib/postgresql/<v>/bin)')
   .option('--no-inject', 'inject no lag (no superuser needed; for servers this project does not manage)')
   .option('--out <dir>', 'results folder (default <project>/results)')
   .option('--markdown', 'also print the table as Markdown')
@@ -56,6 +70,9 @@ interface Options {
   delayMs: number;
   writeRate: number;
   sampleMs: number;
+  baselineSeconds: number;
+  baselineOps: number;
+  pgbench?: string;
   inject: boolean;
   out?: string;
   markdown?: boolean;
@@ -102,6 +119,9 @@ runMain(async () => {
         delayMs: opts.delayMs,
         writeRate: opts.writeRate,
         sampleEveryMs: opts.sampleMs,
+        baselineSeconds: opts.baselineSeconds,
+        baselineOps: opts.baselineOps,
+        ...(opts.pgbench ? { pgbench: opts.pgbench } : {}),
         inject: opts.inject,
       },
       {

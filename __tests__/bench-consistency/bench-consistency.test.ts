@@ -9,7 +9,8 @@ import path from 'node:path';
 import { loadConfig, PROJECT_ROOT, type Config } from '../../src/config';
 import { queryOnce } from '../../src/db/pg-client';
 import { PAUSE_REPLAY } from '../../src/bench-consistency/admin-sql';
-import { writeConsistencyReport } from '../../src/bench-consistency/consistency-report';
+import { consistencyReportData, writeConsistencyReport } from '../../src/bench-consistency/consistency-report';
+import { baselineNote } from '../../src/report/report-figures';
 import { PairTracker } from '../../src/bench-consistency/pair-tracker';
 import { LEDGER_FILE, RestoreLedger } from '../../src/bench-consistency/restore-ledger';
 import { createRwsplit } from '../../src/routing/routed-client';
@@ -82,7 +83,8 @@ test('each read is attributed to its own pair, however many run at once', async 
   }
 });
 
-const small = { pairs: 20, concurrency: 4, writeRate: 50, sampleEveryMs: 50 };
+// Baselines off unless a test is about them: each run would add seconds.
+const small = { pairs: 20, concurrency: 4, writeRate: 50, sampleEveryMs: 50, baselineSeconds: 0, baselineOps: 0 };
 
 test('replay paused on every standby: eventual reads go stale, read-your-writes reads never do', async () => {
   // Paused for the whole run (the second pause would come after a minute).
@@ -109,9 +111,11 @@ test('replay paused on every standby: eventual reads go stale, read-your-writes 
   await expectRestored();
 }, 60_000);
 
-test('recovery_min_apply_delay: remote_apply reads are fresh where eventual ones are stale; report written', async () => {
+test('recovery_min_apply_delay: remote_apply reads are fresh where eventual ones are stale; report written, with baselines', async () => {
   const result = await runConsistencyBench(config, {
     ...small,
+    baselineSeconds: 1,
+    baselineOps: 200,
     scenarios: ['delay'],
     delayMs: 300,
     modes: ['eventual', 'remote_apply', 'primary'],
@@ -141,9 +145,26 @@ test('recovery_min_apply_delay: remote_apply reads are fresh where eventual ones
       const html = await fs.readFile(path.join(dir, 'report.html'), 'utf8');
       expect(html).toContain('data-path="delay/remote_apply"');
       expect(html).toContain('data-chart="lag-ms"');
+      // Raw pg ran the pair's SQL at the pairs' concurrency; every path has a ratio to it.
+      expect(json.baselines.rawPg).toEqual([
+        expect.objectContaining({ tool: 'raw-pg', workload: 'read', clients: 4 }),
+        expect.objectContaining({ tool: 'raw-pg', workload: 'write', clients: 4 }),
+      ]);
+      expect(html).toMatch(/data-path="delay\/eventual" data-field="opsVsRawPg" data-value="[\d.e-]+"/);
+      expect(html).toContain('data-section="baseline-ratios"');
+    }
+    expect(result.baselines.rawPg?.read.transactions).toBe(200);
+    expect(result.baselines.rawPg?.write.transactions).toBe(200);
+    if (result.baselines.pgbench?.read.status === 'ok') {
+      // Split over both standbys, 2 clients each, at the same time.
+      expect(result.baselines.pgbench.read.parts?.map((p) => p.clients)).toEqual([2, 2]);
+      expect(result.baselines.pgbench.write).toMatchObject({ status: 'ok', clients: 4 });
+    } else {
+      // pgbench missing is reported, never a failure.
+      expect(result.baselines.pgbench?.read).toMatchObject({ status: 'unavailable', kind: 'not-installed' });
     }
     expect(path.basename(written.latestDir)).toBe('bench-consistency-latest');
-    expect(path.basename(written.dir)).toMatch(/^bench-consistency-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d$/);
+    expect(path.basename(written.dir)).toMatch(/^bench-consistency-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/);
   } finally {
     await fs.rm(out, { recursive: true, force: true });
   }
@@ -159,6 +180,11 @@ test('an aborted run stops early and still restores the cluster', async () => {
   expect(result.aborted).toBe(true);
   expect(result.modes[0]!.pairs).toBeGreaterThanOrEqual(30);
   expect(result.modes[0]!.pairs).toBeLessThan(100_000);
+  // No baselines after an interrupted run, and the report says why rather than "not installed".
+  expect(result.baselines).toMatchObject({ pgbench: null, rawPg: null, notRun: expect.stringMatching(/interrupted/) });
+  expect(baselineNote(consistencyReportData(result))).toMatch(
+    /^pgbench was not run — no pgbench baseline\. .*interrupted/,
+  );
   await expectRestored();
 }, 60_000);
 

@@ -40,6 +40,8 @@ function result(scenario: LagKind, mode: BenchMode, outcomes: PairOutcome[]): Mo
 test('defaults: 10,000 pairs, no lag then paused replay, all four modes', () => {
   const o = resolveOptions({});
   expect(o).toMatchObject({ pairs: 10_000, concurrency: 16, writeRate: 200, inject: true, poolSize: 18 });
+  // Baselines on by default, a few seconds in all.
+  expect(o).toMatchObject({ baselineSeconds: 2, baselineOps: 5000, pgbench: null });
   expect(o.modes).toEqual(['eventual', 'read-your-writes', 'remote_apply', 'primary']);
   expect(o.scenarios).toEqual([{ kind: 'none' }, { kind: 'pause', pauseMs: 300, periodMs: 1000 }]);
   expect(resolveOptions({ inject: false }).scenarios).toEqual([{ kind: 'none' }]);
@@ -109,17 +111,34 @@ test('the summary table and its Markdown twin', () => {
     skipped: [{ scenario: 'none', mode: 'remote_apply', reason: 'no synchronous standby' }],
     targets: checkTargets(modes, resolveOptions({}).scenarios, 1000),
     aborted: false,
+    baselines: {
+      clients: 16,
+      notRun: null,
+      pgbench: {
+        read: { status: 'ok', tool: 'pgbench', p50Ms: 0.5, opsPerSec: 9000, clients: 16, target: 'both standbys' },
+        write: { status: 'unavailable', tool: 'pgbench', kind: 'failed', reason: 'pgbench failed: boom' },
+      },
+      rawPg: {
+        read: { status: 'ok', tool: 'raw-pg', p50Ms: 0.25, opsPerSec: 5000, clients: 16, target: 'the standbys' },
+        write: { status: 'ok', tool: 'raw-pg', p50Ms: 4, opsPerSec: 3000, clients: 16, target: 'the primary' },
+      },
+    },
   } as unknown as ConsistencyBenchResult;
   const table = formatConsistencyTable(bench);
   expect(table).toMatch(
-    /│ pause\s+│ remote_apply\s+│ 2\s+│ 0\s+│ 0\.0%\s+│ 100\.0%\s+│ 1\.00\s+│ 1\.00\s+│ 2\.00\s+│ 2\s+│ 200\s+│/,
+    /│ pause\s+│ remote_apply\s+│ 2\s+│ 0\s+│ 0\.0%\s+│ 100\.0%\s+│ 1\.00\s+│ 1\.00\s+│ 2\.00\s+│ 2\s+│ 200\s+│ 2\.00×, 4\.00×\s+│ —, 0\.50×\s+│/,
   );
+  expect(table).toContain('pgbench read by id: p50 0.500 ms, 9000 ops/s, 16 clients, on both standbys');
+  expect(table).toContain('pgbench insert: pgbench failed: boom');
   expect(table).toContain('pause: replay paused 300 ms of every 1000 ms');
   expect(table).toContain('none/remote_apply skipped: no synchronous standby');
   expect(table).toContain('✓ pause/remote_apply: 0 stale reads: 0 of 2');
   const md = formatConsistencyMarkdown(bench).split('\n');
   expect(md[0]).toBe(
-    '| scenario | mode | pairs | stale | stale % | on replicas | read p50 ms | read p99 ms | write p50 ms | pairs/s | bg writes/s |',
+    '| scenario | mode | pairs | stale | stale % | on replicas | read p50 ms | read p99 ms | write p50 ms | pairs/s | ' +
+      'bg writes/s | read p50 ÷ pgbench, raw pg | write p50 ÷ pgbench, raw pg |',
   );
-  expect(md[2]).toBe('| pause | remote_apply | 2 | 0 | 0.0% | 100.0% | 1.00 | 1.00 | 2.00 | 2 | 200 |');
+  expect(md[2]).toBe(
+    '| pause | remote_apply | 2 | 0 | 0.0% | 100.0% | 1.00 | 1.00 | 2.00 | 2 | 200 | 2.00×, 4.00× | —, 0.50× |',
+  );
 });

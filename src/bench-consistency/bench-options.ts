@@ -36,6 +36,12 @@ export interface ConsistencyBenchOptions {
   readonly inject?: boolean;
   /** Router pool size per node. Default max(10, concurrency + 2). */
   readonly poolSize?: number;
+  /** Seconds of each pgbench baseline run (read by id, insert); 0: no pgbench. Default 2. */
+  readonly baselineSeconds?: number;
+  /** Queries of each raw pg baseline run (read by id, insert); 0: no raw pg. Default 5,000. */
+  readonly baselineOps?: number;
+  /** The pgbench executable. Default: found on PATH or in /usr/lib/postgresql. */
+  readonly pgbench?: string;
 }
 
 /** Every option with its value for this run (recorded in the report). */
@@ -48,6 +54,9 @@ export interface ResolvedOptions {
   readonly sampleEveryMs: number;
   readonly inject: boolean;
   readonly poolSize: number;
+  readonly baselineSeconds: number;
+  readonly baselineOps: number;
+  readonly pgbench: string | null;
 }
 
 export const DEFAULTS = Object.freeze({
@@ -60,6 +69,8 @@ export const DEFAULTS = Object.freeze({
   delayMs: 200,
   writeRate: 200,
   sampleEveryMs: 250,
+  baselineSeconds: 2,
+  baselineOps: 5000,
 });
 
 function wholeNumber(name: string, value: number, min: number): number {
@@ -101,5 +112,8 @@ export function resolveOptions(options: ConsistencyBenchOptions): ResolvedOption
     sampleEveryMs: wholeNumber('sampleEveryMs', options.sampleEveryMs ?? DEFAULTS.sampleEveryMs, 10),
     inject,
     poolSize: wholeNumber('poolSize', options.poolSize ?? Math.max(10, concurrency + 2), 1),
+    baselineSeconds: wholeNumber('baselineSeconds', options.baselineSeconds ?? DEFAULTS.baselineSeconds, 0),
+    baselineOps: wholeNumber('baselineOps', options.baselineOps ?? DEFAULTS.baselineOps, 0),
+    pgbench: options.pgbench ?? null,
   });
 }

@@ -1,9 +1,9 @@
-// The consistency bench's results as a report folder: report.json + report.html via writeReport, into
-// results/bench-consistency-<timestamp>/ and again into results/bench-consistency-latest/.
-import path from 'node:path';
-import { PROJECT_ROOT } from '../config';
-import type { ReportData, ReportPath } from '../report/report-data';
-import { writeReport } from '../report/write-report';
+// The consistency bench's results as a report folder: report.json + report.html via the bench's writeResults,
+// into results/bench-consistency-<timestamp>/ and again into results/bench-consistency-latest/.
+import { writeResults } from '../bench/write-results';
+import { reportBaselines } from '../report/report-baselines';
+import type { ReportData, ReportPath, ReportSection } from '../report/report-data';
+import { describeBaselines, modeRatios } from './consistency-baselines';
 import type { ModeResult } from './mode-result';
 import type { ConsistencyBenchResult } from './run-consistency-bench';
 
@@ -33,12 +33,47 @@ function reportPath(r: ModeResult): ReportPath {
     description:
       `${r.mode} write→read pairs, ${r.lag}: read latency; ops/s counts pairs. ` +
       `${r.stale} of ${r.pairs} reads stale, ${pct(r.replicaShare)} on replicas.`,
+    // Its figures are the read's: compared with the read-by-id baselines.
+    workload: 'read',
     samples: r.pairs,
     p50Ms: r.read.p50Ms,
     p95Ms: r.read.p95Ms,
     p99Ms: r.read.p99Ms,
     meanMs: r.read.meanMs,
     opsPerSec: r.pairsPerSec,
+  };
+}
+
+/** Each mode's read and write p50 as ratios to the baselines' p50, as a table of the report. */
+export function baselineRatiosSection(result: ConsistencyBenchResult): ReportSection {
+  return {
+    id: 'baseline-ratios',
+    title: 'Pairs against the baselines (p50 ÷ baseline p50)',
+    description:
+      `The baselines ran the pair's SQL at the pairs' concurrency (${result.baselines.clients}), after the pairs, ` +
+      'under the same background load: the read by id split over the standbys, the insert on the primary. ' +
+      'Above 1: the pair’s read or write is slower than the same SQL through pgbench or raw pg.',
+    columns: [
+      'path',
+      'read p50 ms',
+      'read ÷ pgbench',
+      'read ÷ raw pg',
+      'write p50 ms',
+      'write ÷ pgbench',
+      'write ÷ raw pg',
+    ],
+    rows: result.modes.map((m) => {
+      const r = modeRatios(m, result.baselines);
+      return [
+        `${m.scenario}/${m.mode}`,
+        m.read.p50Ms,
+        r.readVsPgbench,
+        r.readVsRawPg,
+        m.write.p50Ms,
+        r.writeVsPgbench,
+        r.writeVsRawPg,
+      ];
+    }),
   };
 }
 
@@ -53,17 +88,37 @@ export function consistencyReportData(result: ConsistencyBenchResult): Consisten
     ...result.targets.map((t) => `Target ${t.met ? 'met' : 'MISSED'}: ${t.name} — measured ${t.measured}.`),
     ...result.skipped.map((s) => `${s.scenario}/${s.mode} skipped: ${s.reason}.`),
     ...result.recovered.map((r) => `Before this run: undid what an interrupted earlier run had left (${r}).`),
-    'No pgbench or raw pg baselines here: neither can tell a stale read; `npm run bench` compares latency with them.',
+    'Baselines (pgbench where installed, and raw pg): the pair’s SQL — SELECT … WHERE id = $1 on the standbys, ' +
+      'INSERT … RETURNING id on the primary — at the pairs’ concurrency, in the same run. pgbench’s read ran on ' +
+      'every standby at once with the clients split between them; raw pg’s read used the standbys in turn. ' +
+      'Neither can tell a stale read: they are the latency and throughput limits of the same SQL.',
+    ...describeBaselines(result.baselines),
   ];
+  const b = result.baselines;
   return {
     title: 'rwsplit bench:consistency',
     generatedAt: result.finishedAt,
     environment,
     paths: result.modes.map(reportPath),
-    baselines: null,
+    baselines: reportBaselines(
+      [
+        {
+          workload: 'read',
+          ...(b.pgbench ? { pgbench: b.pgbench.read } : {}),
+          ...(b.rawPg ? { rawPg: b.rawPg.read } : {}),
+        },
+        {
+          workload: 'write',
+          ...(b.pgbench ? { pgbench: b.pgbench.write } : {}),
+          ...(b.rawPg ? { rawPg: b.rawPg.write } : {}),
+        },
+      ],
+      b.notRun ?? undefined,
+    ),
     lagSeries,
     readsPerNode,
     notes,
+    sections: [baselineRatiosSection(result)],
     consistency,
   };
 }
@@ -75,21 +130,19 @@ export interface WrittenConsistencyReport {
   readonly latestDir: string;
 }
 
-/** A folder-safe timestamp: 2026-11-25T17-00-00. */
-export function folderTimestamp(date: Date): string {
-  return date.toISOString().slice(0, 19).replace(/:/g, '-');
-}
-
-/** Writes the report twice: under its timestamp, and as the latest. */
+/**
+ * Writes the report twice, like `npm run bench` (same writeResults, same folder names): under the run's start
+ * time, and as the latest. `resultsDir` defaults to <project>/results.
+ */
 export async function writeConsistencyReport(
   result: ConsistencyBenchResult,
-  resultsDir = path.join(PROJECT_ROOT, 'results'),
+  resultsDir?: string,
 ): Promise<WrittenConsistencyReport> {
-  const data = consistencyReportData(result);
-  const stamped = await writeReport(
-    path.join(resultsDir, `bench-consistency-${folderTimestamp(new Date(result.startedAt))}`),
-    data,
+  const written = await writeResults(
+    resultsDir,
+    'bench-consistency',
+    consistencyReportData(result),
+    new Date(result.startedAt),
   );
-  const latest = await writeReport(path.join(resultsDir, 'bench-consistency-latest'), data);
-  return { dir: stamped.dir, latestDir: latest.dir };
+  return { dir: written.run.dir, latestDir: written.latest.dir };
 }

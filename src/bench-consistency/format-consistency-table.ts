@@ -1,6 +1,7 @@
 // The summary the bench prints: one row per scenario and mode, the scenarios in words, and the targets. Also as
 // a Markdown table, for the README.
 import Table from 'cli-table3';
+import { type ConsistencyBaselines, describeBaselines, modeRatios } from './consistency-baselines';
 import type { ModeResult } from './mode-result';
 import type { ConsistencyBenchResult } from './run-consistency-bench';
 
@@ -16,12 +17,16 @@ const HEAD = [
   'write p50 ms',
   'pairs/s',
   'bg writes/s',
+  'read p50 ÷ pgbench, raw pg',
+  'write p50 ÷ pgbench, raw pg',
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.001 ? 3 : 1)}%`;
 const ms = (x: number) => x.toFixed(2);
+const times = (x: number | null) => (x === null ? '—' : `${x.toFixed(x >= 10 ? 1 : 2)}×`);
 
-function row(r: ModeResult): string[] {
+function row(r: ModeResult, baselines: ConsistencyBaselines): string[] {
+  const ratios = modeRatios(r, baselines);
   return [
     r.scenario,
     r.mode,
@@ -34,6 +39,8 @@ function row(r: ModeResult): string[] {
     ms(r.write.p50Ms),
     r.pairsPerSec.toFixed(0),
     r.backgroundWritesPerSec.toFixed(0),
+    `${times(ratios.readVsPgbench)}, ${times(ratios.readVsRawPg)}`,
+    `${times(ratios.writeVsPgbench)}, ${times(ratios.writeVsRawPg)}`,
   ];
 }
 
@@ -51,6 +58,8 @@ function footer(result: ConsistencyBenchResult): string[] {
     `router: maxLagMs ${r.maxLagMs}, maxLagBytes ${r.maxLagBytes}, readYourWritesWaitMs ${r.readYourWritesWaitMs}; ` +
       `concurrency ${result.options.concurrency}; background load ${result.options.writeRate} writes/s`,
     ...result.skipped.map((s) => `${s.scenario}/${s.mode} skipped: ${s.reason}`),
+    `baselines, the pair's SQL at concurrency ${result.baselines.clients} after the pairs (pgbench reads split over the standbys):`,
+    ...describeBaselines(result.baselines).map((line) => `  ${line}`),
     ...result.targets.map((t) => `${t.met ? '✓' : '✗'} ${t.name}: ${t.measured}`),
     ...(result.aborted ? ['interrupted: the figures cover the pairs that ran'] : []),
   ];
@@ -59,7 +68,7 @@ function footer(result: ConsistencyBenchResult): string[] {
 /** The summary table with its legend and targets. */
 export function formatConsistencyTable(result: ConsistencyBenchResult): string {
   const table = new Table({ head: HEAD, style: { head: [], border: [] } });
-  for (const r of result.modes) table.push(row(r));
+  for (const r of result.modes) table.push(row(r, result.baselines));
   return [table.toString(), ...footer(result)].join('\n');
 }
 
@@ -70,7 +79,7 @@ export function formatConsistencyMarkdown(result: ConsistencyBenchResult): strin
   return [
     line(HEAD),
     line(align),
-    ...result.modes.map((r) => line(row(r))),
+    ...result.modes.map((r) => line(row(r, result.baselines))),
     '',
     ...footer(result).map((f) => `- ${f}`),
   ].join('\n');

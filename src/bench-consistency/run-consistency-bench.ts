@@ -13,6 +13,7 @@ import { type BackgroundWriter, startBackgroundWriter } from './background-write
 import { adminAccess, type AdminAccess, benchNodes, type BenchNodes } from './bench-nodes';
 import { type BenchMode, type ConsistencyBenchOptions, type ResolvedOptions, resolveOptions } from './bench-options';
 import { checkTargets, type TargetCheck } from './bench-targets';
+import { type ConsistencyBaselines, noBaselines, runConsistencyBaselines } from './consistency-baselines';
 import { describeLag, injectLag, type LagInjection, type LagSpec } from './lag-injection';
 import { type LagSampler, startLagSampler } from './lag-sampler';
 import { modeResult, type ModeResult } from './mode-result';
@@ -37,6 +38,8 @@ export interface ConsistencyBenchResult {
   readonly recovered: readonly string[];
   /** The signal stopped the run early: the figures cover what ran. */
   readonly aborted: boolean;
+  /** The pair's SQL through pgbench and raw pg at the pairs' concurrency, run after the pairs in the same run. */
+  readonly baselines: ConsistencyBaselines;
 }
 
 export interface BenchHooks {
@@ -230,6 +233,7 @@ export async function runConsistencyBench(
   };
   let failure: unknown = null;
   let sampler: LagSampler | null = null;
+  let baselines = noBaselines(opts.concurrency, 'The run was interrupted before the baselines.');
   try {
     // One load for the whole run, started before the warm-up so that its connections are open when measuring.
     run.writer = startBackgroundWriter(config.primaryUrl, { ratePerSec: opts.writeRate });
@@ -241,6 +245,16 @@ export async function runConsistencyBench(
     for (const spec of opts.scenarios) {
       if (hooks.signal?.aborted) break;
       await runScenario(run, config, spec);
+    }
+    // Under the same background load as the pairs, with no injected lag.
+    if (!hooks.signal?.aborted) {
+      baselines = await runConsistencyBaselines(config, {
+        clients: opts.concurrency,
+        seconds: opts.baselineSeconds,
+        ops: opts.baselineOps,
+        ...(opts.pgbench ? { pgbench: opts.pgbench } : {}),
+        ...(hooks.log ? { log: hooks.log } : {}),
+      });
     }
     const writes = await run.writer.stop();
     run.writer = null;
@@ -277,5 +291,6 @@ export async function runConsistencyBench(
     targets: checkTargets(run.results, opts.scenarios, config.routing.maxLagMs),
     recovered,
     aborted: hooks.signal?.aborted ?? false,
+    baselines,
   };
 }

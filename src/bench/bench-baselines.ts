@@ -14,6 +14,12 @@ export interface PgbenchBaselineOptions {
   readonly seconds: number;
   /** The pgbench executable; default: found on PATH or in /usr/lib/postgresql. */
   readonly pgbench?: string;
+  /** The read workload's pgbench script. Default LATEST_ROWS_SQL (the bench's read paths). */
+  readonly readSql?: string;
+  /** The write workload's pgbench script. Default PGBENCH_WRITE_SQL (the bench's write paths). */
+  readonly writeSql?: string;
+  /** Script variables (`-D`) for both scripts, e.g. the id range a read-by-id script draws from. */
+  readonly variables?: Readonly<Record<string, number>>;
   /** Called every ~100 ms while a run lasts with the ms since it started, and once with `seconds × 1000` at its end. */
   readonly onTick?: (elapsedMs: number) => void;
 }
@@ -41,16 +47,19 @@ export async function runPgbenchBaselines(config: Config, options: PgbenchBaseli
     clients: options.clients,
     seconds: options.seconds,
     ...(options.pgbench ? { pgbench: options.pgbench } : {}),
+    ...(options.variables ? { variables: options.variables } : {}),
   };
+  const readSql = options.readSql ?? LATEST_ROWS_SQL;
+  const writeSql = options.writeSql ?? PGBENCH_WRITE_SQL;
   const read = await ticking(options.seconds, options.onTick, () =>
-    pgbenchOrFailure(() => runPgbenchSpread({ ...common, urls: config.replicaUrls, sql: LATEST_ROWS_SQL })),
+    pgbenchOrFailure(() => runPgbenchSpread({ ...common, urls: config.replicaUrls, sql: readSql })),
   );
   // Without pgbench the write run would only repeat the same reason: skip it (and its wait).
   const write =
     read.status === 'unavailable' && read.kind === 'not-installed'
       ? read
       : await ticking(options.seconds, options.onTick, () =>
-          pgbenchOrFailure(() => runPgbench({ ...common, url: config.primaryUrl, sql: PGBENCH_WRITE_SQL })),
+          pgbenchOrFailure(() => runPgbench({ ...common, url: config.primaryUrl, sql: writeSql })),
         );
   return { read, write };
 }

@@ -1,5 +1,6 @@
 // Writes a run's report into results/<prefix>-<timestamp>/ and again into results/<prefix>-latest/.
 import path from 'node:path';
+import { PROJECT_ROOT } from '../config';
 import type { ReportData } from '../report/report-data';
 import { type WrittenReport, writeReport } from '../report/write-report';
 
@@ -18,17 +19,22 @@ export function folderTimestamp(at: Date): string {
     .replace(/:/g, '-');
 }
 
+/** Where every benchmark writes its results by default: <project>/results, whatever the working folder. */
+export const RESULTS_DIR = path.join(PROJECT_ROOT, 'results');
+
 /**
  * Writes report.json and report.html twice: into `<root>/<prefix>-<timestamp>` and `<root>/<prefix>-latest`.
- * @example await writeResults('results', 'bench', data) // results/bench-2026-11-25T17-00-00Z/report.html
+ * `root` undefined: RESULTS_DIR. Every benchmark (`bench`, `bench:consistency`) writes through here.
+ * @example await writeResults(undefined, 'bench', data) // <project>/results/bench-2026-11-25T17-00-00Z/report.html
  */
 export async function writeResults(
-  root: string,
+  root: string | undefined,
   prefix: string,
   data: ReportData,
   at: Date = new Date(),
 ): Promise<WrittenResults> {
-  const run = await writeReport(path.join(root, `${prefix}-${folderTimestamp(at)}`), data);
-  const latest = await writeReport(path.join(root, `${prefix}-latest`), data);
+  const dir = root ?? RESULTS_DIR;
+  const run = await writeReport(path.join(dir, `${prefix}-${folderTimestamp(at)}`), data);
+  const latest = await writeReport(path.join(dir, `${prefix}-latest`), data);
   return { run, latest };
 }
