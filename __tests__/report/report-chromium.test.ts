@@ -4,6 +4,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { consistencyReportData } from '../../src/bench-consistency/consistency-report';
+import { runConsistencyBench } from '../../src/bench-consistency/run-consistency-bench';
+import { loadConfig } from '../../src/config';
 import { CHROMIUM_INSTALL_HINT, dumpDom, screenshot } from '../../src/report/headless-chromium';
 import { writeReport } from '../../src/report/write-report';
 import { expectFiguresMatch } from './expect-figures';
@@ -40,6 +43,30 @@ withChromium('the rendered DOM holds every chart and the figures of the JSON', a
   expect(dom.match(/<svg\b/g)).toHaveLength(6);
   expectFiguresMatch(dom, JSON.parse(await fs.readFile(jsonPath, 'utf8')));
 });
+
+withChromium(
+  'a real bench:consistency run: baselines, ratio cells and sections in the DOM equal the JSON',
+  async () => {
+    // A tiny run on the test cluster, baselines included (pgbench where installed), so the page holds real figures.
+    const result = await runConsistencyBench(loadConfig(), {
+      pairs: 20,
+      concurrency: 4,
+      modes: ['eventual', 'primary'],
+      scenarios: ['none'],
+      writeRate: 50,
+      baselineSeconds: 1,
+      baselineOps: 200,
+    });
+    const { htmlPath, jsonPath } = await writeReport(path.join(dir, 'consistency'), consistencyReportData(result));
+    const dom = await dumpDom(CHROMIUM, htmlPath);
+    const json = JSON.parse(await fs.readFile(jsonPath, 'utf8'));
+    expect(json.baselines.rawPg).toHaveLength(2);
+    expect(json.sections.map((s: { id: string }) => s.id)).toEqual(['baseline-ratios']);
+    expect(dom).toContain('<table class="baselines">');
+    expect(dom).toContain('data-section="baseline-ratios"');
+    expectFiguresMatch(dom, json);
+  },
+);
 
 withChromium('a screenshot of the page is a real PNG of the requested size', async () => {
   const { htmlPath } = await writeReport(dir, sampleReportData());

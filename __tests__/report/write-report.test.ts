@@ -143,3 +143,18 @@ test('an unwritable folder is an error that names it', async () => {
     /Could not write the report into .*a-file/,
   );
 });
+
+test('the figure check notices a wrong ratio, baseline or section cell', async () => {
+  const data = sampleReportData({
+    sections: [{ id: 'extra', title: 'Extra', columns: ['name', 'ms'], rows: [['a', 1.5]] }],
+  });
+  const { html } = await written(data);
+  expectFiguresMatch(html, data);
+  const ratio = /(data-path="prisma-read" data-field="opsVsRawPg" data-value=")([^"]*)"/;
+  const baseline = /(data-path="pgbench:read" data-field="p50Ms" data-value=")([^"]*)"/;
+  const section = /(data-section="extra" data-column="ms" data-value=")([^"]*)"/;
+  for (const cell of [ratio, baseline, section]) {
+    expect(html).toMatch(cell);
+    expect(() => expectFiguresMatch(html.replace(cell, '$1999"'), data)).toThrow();
+  }
+});
