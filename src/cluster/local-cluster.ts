@@ -12,7 +12,7 @@ import { type LocalNode, hbaRules, sharedSettings, writeNodeFiles } from './node
 import { NodeProcess } from './node-process';
 import { pgBinaries } from './pg-binaries';
 import { chownTree } from './os-user';
-import { preflight } from './preflight';
+import { preflight, socketDirIsOutside } from './preflight';
 
 // Kept importable from here, where callers have always found them.
 export { PG_CTL_TIMEOUT_S, portAnswers } from './node-process';
@@ -101,10 +101,13 @@ export class LocalCluster {
 
   /** Creates what is missing, starts what is stopped, and returns once every standby streams. Idempotent. */
   async up(): Promise<void> {
-    await preflight(this.#cfg, await this.#proc.account());
+    const account = await this.#proc.account();
+    await preflight(this.#cfg, account);
     await fs.mkdir(path.join(this.#cfg.dir, 'logs'), { recursive: true });
     await fs.mkdir(localSocketDir(this.#cfg), { recursive: true });
-    await chownTree(this.#cfg.dir, await this.#proc.account());
+    await chownTree(this.#cfg.dir, account);
+    // The socket folder may live outside the cluster folder (a short path when the cluster's is too long).
+    if (socketDirIsOutside(this.#cfg)) await chownTree(localSocketDir(this.#cfg), account);
     const state = await this.#state();
     const primary = this.node(state.primary);
     if (!existsSync(path.join(primary.dataDir, 'PG_VERSION'))) {
@@ -146,6 +149,7 @@ export class LocalCluster {
   async reset(): Promise<void> {
     await this.down();
     await fs.rm(this.#cfg.dir, { recursive: true, force: true });
+    if (socketDirIsOutside(this.#cfg)) await fs.rm(localSocketDir(this.#cfg), { recursive: true, force: true });
   }
 
   /** Each node's role, port, replication state and lag, from the servers themselves. */

@@ -94,4 +94,11 @@ export async function checkServerCanReach(dir: string, runAs: RunAs | undefined)
 export async function preflight(cfg: LocalClusterConfig, runAs: RunAs | undefined): Promise<void> {
   checkSocketPaths(cfg);
   await checkServerCanReach(cfg.dir, runAs);
+  if (socketDirIsOutside(cfg)) await checkServerCanReach(localSocketDir(cfg), runAs);
+}
+
+/** True when the socket folder is not inside the cluster folder (e.g. a short folder under /tmp). */
+export function socketDirIsOutside(cfg: LocalClusterConfig): boolean {
+  const relative = path.relative(cfg.dir, localSocketDir(cfg));
+  return relative.startsWith('..') || path.isAbsolute(relative);
 }
