@@ -5,6 +5,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { type Config, maskUrl } from '../config';
 import { queryOnce } from '../db/pg-client';
+import { type LagSampler, startLagSampler } from '../bench/lag-sampler';
 import type { LagSeries, NodeReads } from '../report/report-data';
 import { SERVER_VERSION } from '../replication/queries';
 import { syncStandbys } from '../replication/sync-standbys';
@@ -15,7 +16,6 @@ import { type BenchMode, type ConsistencyBenchOptions, type ResolvedOptions, res
 import { checkTargets, type TargetCheck } from './bench-targets';
 import { type ConsistencyBaselines, noBaselines, runConsistencyBaselines } from './consistency-baselines';
 import { describeLag, injectLag, type LagInjection, type LagSpec } from './lag-injection';
-import { type LagSampler, startLagSampler } from './lag-sampler';
 import { modeResult, type ModeResult } from './mode-result';
 import { PairTracker } from './pair-tracker';
 import { RestoreLedger } from './restore-ledger';
@@ -241,7 +241,14 @@ export async function runConsistencyBench(
     // Sampling starts once commits flow: before that, "time since the last replayed commit" is idle time, not lag.
     run.origin = performance.now();
     const target = (n: { name: string; url: string }) => access?.admin(n.name) ?? n.url;
-    sampler = startLagSampler(nodes, opts.sampleEveryMs, run.origin, target);
+    // The standbys' own clocks give lagMs: with the background load it is the lag, and it grows while replay is
+    // paused. The local cluster's superuser socket where there is one: no password exchange per connection.
+    sampler = await startLagSampler({
+      primary: target(nodes.primary),
+      standbys: nodes.standbys.map((s) => ({ name: s.name, target: target(s) })),
+      intervalMs: opts.sampleEveryMs,
+      originMs: run.origin,
+    });
     for (const spec of opts.scenarios) {
       if (hooks.signal?.aborted) break;
       await runScenario(run, config, spec);
