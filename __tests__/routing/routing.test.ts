@@ -1,8 +1,11 @@
 // Routing on the real cluster: where reads and writes land, proven by the servers' own answers.
-import { loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/config';
 import { LocalCluster } from '../../src/cluster/local-cluster';
+import { isConnectionError } from '../../src/db/errors';
 import { queryOnce } from '../../src/db/pg-client';
 import type { RwsplitEvent } from '../../src/routing/events';
+import { leastLag } from '../../src/routing/host-list';
+import { NoPrimaryError } from '../../src/routing/primary-discovery';
 import { createRwsplitFromConfig, type Rwsplit } from '../../src/routing/routed-client';
 import { NoReplicaAvailableError } from '../../src/routing/router';
 import { serverIdentity } from '../helpers/server-port';
@@ -153,15 +156,22 @@ describe('routing on the real cluster', () => {
     expect(stale).toBeNull();
   });
 
+  /** Which server answered, and whether it shows row `id`: a paused standby cannot. */
+  async function servedBy(client: Rwsplit['client'], id: number) {
+    const rows = await client.$replica().$queryRaw<{ port: number; in_recovery: boolean; present: boolean }[]>`
+      SELECT inet_server_port() AS port, pg_is_in_recovery() AS in_recovery,
+             EXISTS (SELECT 1 FROM test_replication WHERE id = ${id}) AS present`;
+    return { port: rows[0]!.port, inRecovery: rows[0]!.in_recovery, present: rows[0]!.present };
+  }
+
   test('read-your-writes uses a replica once it has replayed the write', async () => {
     await rw.session(async () => {
       const row = await rw.client.testReplication.create({ data: { data: 'ryw replica' } });
       await syncAll();
-      events.length = 0;
-      expect(await rw.client.testReplication.findUnique({ where: { id: row.id } })).not.toBeNull();
-      expect(events.filter((e) => e.event === 'query').map((e) => (e.event === 'query' ? e.role : ''))).toEqual([
-        'replica',
-      ]);
+      const served = await servedBy(rw.client, row.id);
+      expect(served.inRecovery).toBe(true);
+      expect(standbyPorts).toContain(served.port);
+      expect(served.present).toBe(true);
     });
   });
 
@@ -175,15 +185,48 @@ describe('routing on the real cluster', () => {
       await Promise.all([0, 1].map((i) => setReplayPaused(i, true)));
       await waiting.session(async () => {
         const row = await waiting.client.testReplication.create({ data: { data: 'wait for me' } });
-        events.length = 0;
-        const read = waiting.client.testReplication.findUnique({ where: { id: row.id } });
+        const read = servedBy(waiting.client, row.id);
         setTimeout(() => void setReplayPaused(1, false), 300);
-        expect((await read)?.id).toBe(row.id);
-        const served = events.filter((e) => e.event === 'query');
-        expect(served).toEqual([expect.objectContaining({ role: 'replica', node: `127.0.0.1:${standbyPorts[1]}` })]);
+        // Served by standby2, the only one that replays: it shows the row; standby1 (paused) could not.
+        expect(await read).toEqual({ port: standbyPorts[1], inRecovery: true, present: true });
       });
     } finally {
       await waiting.close();
+    }
+  });
+
+  test('read-your-writes applies the strategy to the replicas that have caught up (leastLag)', async () => {
+    const least = await createRwsplitFromConfig(config, {
+      strategy: leastLag,
+      maxLagMs: 60_000,
+      maxLagBytes: 1 << 30,
+      checkIntervalMs: [60_000, 60_000],
+    });
+    try {
+      // The last check showed both idle and equal, so leastLag prefers standby1, which now stops replaying.
+      await setReplayPaused(0, true);
+      await least.session(async () => {
+        const row = await least.client.testReplication.create({ data: { data: 'least lag ryw' } });
+        await waitUntil(
+          async () =>
+            (
+              await queryOnce<{ present: boolean }>(
+                config.replicaUrls[1]!,
+                'SELECT EXISTS (SELECT 1 FROM test_replication WHERE id = $1) AS present',
+                [row.id],
+              )
+            )[0]!.present,
+          'standby2 to replay the write',
+        );
+        // standby2 is the only caught-up replica: the strategy is applied to it, not asked again and again.
+        expect(await servedBy(least.client, row.id)).toEqual({
+          port: standbyPorts[1],
+          inRecovery: true,
+          present: true,
+        });
+      });
+    } finally {
+      await least.close();
     }
   });
 
@@ -202,6 +245,12 @@ describe('routing on the real cluster', () => {
     await expect(rw.session(async () => 1, { token: "'); DROP TABLE x; --" })).rejects.toThrow(
       /Not an rwsplit causal token/,
     );
+  });
+
+  test('session() refuses an unknown mode instead of ignoring it', async () => {
+    const err = await rw.session(async () => 1, { mode: 'strong' as never }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(String(err)).toMatch(/session option mode: consistency must be one of eventual, read-your-writes, primary/);
   });
 
   test("mode 'primary' always reads on the primary", async () => {
@@ -233,11 +282,24 @@ describe('bad routing configuration', () => {
     ).rejects.toThrow(/replicaUrls\[1\] .* is the primary itself/);
   });
 
-  test('a replica that is not in recovery (e.g. the primary behind another address) is never eligible', async () => {
+  test('a replica URL that reaches the primary under another name is warned about once and never eligible', async () => {
     const viaLocalhost = config.primaryUrl.replace('127.0.0.1', 'localhost');
-    const rw = await createRwsplitFromConfig(config, { replicaUrls: [viaLocalhost] });
+    const events: RwsplitEvent[] = [];
+    const rw = await createRwsplitFromConfig(config, {
+      replicaUrls: [viaLocalhost],
+      checkIntervalMs: [60_000, 60_000],
+      onEvent: (e) => events.push(e),
+    });
     try {
       expect(rw.replicas()[0]).toEqual(expect.objectContaining({ eligible: false, reason: 'not_in_recovery' }));
+      await rw.checkNow();
+      await rw.checkNow();
+      expect(events.filter((e) => e.event === 'replica_is_primary')).toEqual([
+        { event: 'replica_is_primary', node: `localhost:${primaryPort}` },
+      ]);
+      // Reads fall back to the primary by its real name, never "the replica".
+      expect(await serverIdentity(rw.client.$replica())).toEqual({ port: primaryPort, inRecovery: false });
+      expect(events).toContainEqual({ event: 'primary_fallback_read', reason: 'no_eligible_replica' });
     } finally {
       await rw.close();
     }
@@ -270,6 +332,9 @@ describe('bad routing configuration', () => {
       expect((await serverIdentity(rw.client.$replica())).inRecovery).toBe(true);
       await expect(rw.client.testReplication.count()).resolves.toBeGreaterThan(0);
       const err = await rw.client.testReplication.create({ data: { data: 'nowhere' } }).catch((e: unknown) => e);
+      // The discovery's own class, with the write's error as its cause.
+      expect(err).toBeInstanceOf(NoPrimaryError);
+      expect(isConnectionError((err as Error).cause)).toBe(true);
       expect(String(err)).toMatch(/Write failed on 127\.0\.0\.1:1 and no primary could be found/);
       expect(String(err)).toMatch(/every node is down or in recovery/);
     } finally {

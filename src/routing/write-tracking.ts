@@ -139,19 +139,23 @@ export function isHandledWriteError(err: unknown): boolean {
 
 /**
  * Failover for `$transaction` itself (its start and its commit, which query extensions never see). Discovery runs
- * for a connection or read-only error, so the next transaction reaches the new primary. The transaction is run
- * again only when its callback never ran and the connection was refused (nothing was sent), and only once; a
- * read-only refusal is surfaced as is; a connection lost once statements may have run is
- * `WriteOutcomeUnknownError`. Errors already handled by a statement inside the transaction pass through.
+ * for a connection or read-only error, so the next transaction reaches the new primary. An interactive
+ * transaction is run again (once) only when its callback never ran (e.g. opening it was refused): none of its
+ * statements was sent. A refusal (connection refused, read-only) is surfaced as is; a connection lost once
+ * statements may have run is `WriteOutcomeUnknownError`. Errors already handled by a statement inside the transaction pass through.
  */
 export function transactionFailover(target: PrimaryTarget, discovery: PrimaryDiscovery): TransactionErrorHandler {
   return async (err, attempt) => {
     if (isHandledWriteError(err) || !triggersDiscovery(err)) throw err;
     const before = target.current.name;
     await discoverAfterWriteError(discovery, before, err);
-    const refused = isConnectionRefused(err);
-    if (attempt.interactive && !attempt.entered && refused && !attempt.retried) return 'retry';
-    if (isReadOnlyTransaction(err) || (refused && !attempt.entered)) throw err;
+    // The callback never ran: none of the caller's statements was sent, so running it again is safe (once).
+    if (attempt.interactive && !attempt.entered) {
+      if (!attempt.retried) return 'retry';
+      throw err;
+    }
+    // Refused or read-only: nothing was committed, and the error says so itself.
+    if (isReadOnlyTransaction(err) || isConnectionRefused(err)) throw err;
     throw new WriteOutcomeUnknownError(
       `The connection to ${before} broke during a transaction: it may or may not have committed. Writes now go to ` +
         `${target.current.name}. Check whether its writes are there before running it again.`,
