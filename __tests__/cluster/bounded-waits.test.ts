@@ -1,6 +1,12 @@
-// Short-lived admin connections never wait forever: a query that gets no answer within its query_timeout fails
-// with an error naming the server (never the password) and what to do, and the connection is closed.
+// Waits with a bound: short-lived admin connections (a query with no answer within its query_timeout fails with an
+// error naming the server, never the password, and what to do), and pg_ctl status on a data folder whose
+// postmaster.pid blocks every reader (a FIFO: pg_ctl really hangs in open(2) until it is stopped).
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { NodeProcess } from '../../src/cluster/node-process';
 import { loadConfig } from '../../src/config';
 import { DEFAULT_QUERY_TIMEOUT_MS, PgQueryTimeoutError, queryOnce, withPg } from '../../src/db/pg-client';
 
@@ -36,4 +42,26 @@ test('query errors are passed through unchanged', async () => {
   await expect(queryOnce(config.primaryUrl, 'SELECT * FROM no_such_table_here')).rejects.toMatchObject({
     code: '42P01',
   });
+});
+
+test('pg_ctl status that never returns: isRunning gives up after its timeout, naming the folder and the way out', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rw-status-'));
+  try {
+    // Reachable by the server account pg_ctl runs as when we are root.
+    await fs.chmod(dir, 0o755);
+    const dataDir = path.join(dir, 'primary');
+    await fs.mkdir(dataDir, { mode: 0o755 });
+    await fs.writeFile(path.join(dataDir, 'PG_VERSION'), '17\n');
+    await execa('mkfifo', ['-m', '0666', path.join(dataDir, 'postmaster.pid')]);
+    const proc = new NodeProcess({ ...config.cluster, dir }, () => undefined, { statusTimeoutS: 1 });
+    const node = { name: 'primary', index: 0, port: 1, dataDir, logFile: path.join(dir, 'primary.log') };
+    await expect(proc.isRunning(node)).rejects.toThrow(
+      new RegExp(
+        `^pg_ctl status -D ${dataDir} did not answer within 1s, so whether primary runs is unknown\\. .*` +
+          'npm run cluster:reset',
+      ),
+    );
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
 });

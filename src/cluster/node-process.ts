@@ -21,14 +21,21 @@ const START_ATTEMPTS = 3;
 const TRANSIENT_START_FAILURE =
   /Address already in use|pre-existing shared memory block|lock file "[^"]*" already exists/;
 
+export interface NodeProcessOptions {
+  /** How long `pg_ctl status` may take, in seconds. Default PG_CTL_STATUS_TIMEOUT_S. */
+  readonly statusTimeoutS?: number;
+}
+
 export class NodeProcess {
   readonly #cfg: LocalClusterConfig;
   readonly #log: (line: string) => void;
+  readonly #statusTimeoutS: number;
   #runAs: RunAs | undefined | null = null;
 
-  constructor(cfg: LocalClusterConfig, log: (line: string) => void) {
+  constructor(cfg: LocalClusterConfig, log: (line: string) => void, options: NodeProcessOptions = {}) {
     this.#cfg = cfg;
     this.#log = log;
+    this.#statusTimeoutS = options.statusTimeoutS ?? PG_CTL_STATUS_TIMEOUT_S;
   }
 
   /** Promotes a standby and waits until it accepts writes. */
@@ -79,12 +86,12 @@ export class NodeProcess {
     const r = await execa(pgBinaries().pgCtl, ['status', '-D', node.dataDir], {
       reject: false,
       stdin: 'ignore',
-      timeout: PG_CTL_STATUS_TIMEOUT_S * 1000,
+      timeout: this.#statusTimeoutS * 1000,
       ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     });
     if (r.timedOut) {
       throw new Error(
-        `pg_ctl status -D ${node.dataDir} did not answer within ${PG_CTL_STATUS_TIMEOUT_S}s, so whether ${node.name} ` +
+        `pg_ctl status -D ${node.dataDir} did not answer within ${this.#statusTimeoutS}s, so whether ${node.name} ` +
           'runs is unknown. Check that its data folder is readable (a hung file system?) and what process ' +
           `${path.join(node.dataDir, 'postmaster.pid')} names; then retry, or \`npm run cluster:reset\`.`,
         { cause: r },
