@@ -138,6 +138,29 @@ test('remote_apply without a synchronous standby configured says so instead of r
   }
 });
 
+test('remote_apply under ANY 2 with one synchronous standby connected refuses instead of hanging', async () => {
+  const connectedStandbys = async () =>
+    (
+      await queryOnce<{ n: number }>(
+        env.primaryUrl,
+        "SELECT count(*)::int AS n FROM pg_stat_replication WHERE state = 'streaming'",
+      )
+    )[0]!.n;
+  await env.cluster.stop('standby2');
+  try {
+    await waitUntil(async () => (await connectedStandbys()) === 1, 'the primary to see one standby streaming');
+    const err = await withRemoteApply(rw.client, (tx) => tx.testReplication.create({ data: { data: 'quorum' } })).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(NoSynchronousStandbyError);
+    expect(String(err)).toMatch(/'ANY 2 \(.*\)' needs 2 synchronous standby\(s\) and only 1 is\/are connected/);
+    expect(await queryOnce(env.primaryUrl, "SELECT 1 FROM test_replication WHERE data = 'quorum'")).toHaveLength(0);
+  } finally {
+    await env.cluster.start('standby2');
+    await env.cluster.waitForStreaming();
+  }
+});
+
 test('a write whose connection is terminated after it was sent is reported as outcome unknown, not retried', async () => {
   // Prisma's promises are lazy: catch() starts the query now.
   const write = rw.client.$executeRaw`INSERT INTO test_replication (data) SELECT 'maybe' FROM pg_sleep(30)`.catch(
