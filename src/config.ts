@@ -1,4 +1,7 @@
 // The one module that reads the environment. Everything else receives a frozen `Config`.
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ROUTING_DEFAULTS } from './routing/defaults';
@@ -13,7 +16,11 @@ export type WriterFallbackMode = 'psql' | 'docker-exec' | 'off';
 export type ConsistencyMode = 'eventual' | 'read-your-writes' | 'primary';
 
 export interface LocalClusterConfig {
-  /** Data folder of the local cluster. Env `RWSPLIT_CLUSTER_DIR`; default `<project>/.cluster`. */
+  /**
+   * Data folder of the local cluster. Env `RWSPLIT_CLUSTER_DIR`; default `<project>/.cluster`, or, as root when a
+   * folder above the project lets other accounts not through (a clone under a 0700 /root), a folder under the
+   * system's temp folder named after the project path (see `defaultClusterDir`).
+   */
   readonly dir: string;
   /** Loopback address the nodes listen on. Always `127.0.0.1`. */
   readonly host: string;
@@ -234,6 +241,37 @@ function withoutEmpty(env: Env): Record<string, string> {
   return out;
 }
 
+/** True when accounts other than a folder's owner and group may pass through every folder from `/` to `dir`. */
+function othersMayTraverse(dir: string, stat: (p: string) => { mode: number }): boolean {
+  for (let p = path.resolve(dir); ; p = path.dirname(p)) {
+    try {
+      if ((stat(p).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+    if (path.dirname(p) === p) return true;
+  }
+}
+
+/**
+ * Where the local cluster lives when `RWSPLIT_CLUSTER_DIR` is unset. As root the servers run as the `postgres`
+ * account, which must reach the folder: a clone under a private home (mode 0700, like /root) would make initdb fail
+ * with "Permission denied", so there the cluster goes to `<tmp>/rwsplit-<hash of the project path>` instead.
+ */
+export function defaultClusterDir(
+  projectRoot: string = PROJECT_ROOT,
+  host: { readonly isRoot: boolean; readonly tmpDir: string } = {
+    isRoot: os.userInfo().uid === 0,
+    tmpDir: os.tmpdir(),
+  },
+  stat: (p: string) => { mode: number } = statSync,
+): string {
+  const inProject = path.join(projectRoot, '.cluster');
+  if (!host.isRoot || othersMayTraverse(projectRoot, stat)) return inProject;
+  const id = createHash('sha256').update(path.resolve(projectRoot)).digest('hex').slice(0, 12);
+  return path.join(host.tmpDir, `rwsplit-${id}`);
+}
+
 /** The local cluster's URL for node `index` (0 is the primary). */
 export function localNodeUrl(cluster: LocalClusterConfig, index: number): string {
   const port = cluster.ports[index];
@@ -264,7 +302,7 @@ export function loadConfig(env: Env = process.env): Config {
   const e = parsed.data;
 
   const cluster: LocalClusterConfig = Object.freeze({
-    dir: path.resolve(PROJECT_ROOT, e.RWSPLIT_CLUSTER_DIR ?? '.cluster'),
+    dir: e.RWSPLIT_CLUSTER_DIR ? path.resolve(PROJECT_ROOT, e.RWSPLIT_CLUSTER_DIR) : defaultClusterDir(),
     host: '127.0.0.1',
     ports: Object.freeze(e.RWSPLIT_CLUSTER_PORTS ?? [54320, 54321, 54322]),
     database: 'rwsplit',

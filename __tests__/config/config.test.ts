@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, maskUrl } from '../../src/config';
+import { ConfigError, defaultClusterDir, loadConfig, maskUrl } from '../../src/config';
 
 describe('loadConfig', () => {
   test('with nothing set it targets the local cluster: a primary and two standbys', () => {
@@ -95,5 +95,34 @@ describe('maskUrl', () => {
     expect(maskUrl('postgresql://app:s3cr%40t@db:5432/app')).toBe('postgresql://app:***@db:5432/app');
     expect(maskUrl('postgresql://app@db/app')).toBe('postgresql://app@db/app');
     expect(maskUrl('garbage://u:pw@x')).not.toContain('pw@');
+  });
+});
+
+describe('defaultClusterDir', () => {
+  const modes: Record<string, number> = {
+    '/': 0o755,
+    '/root': 0o700,
+    '/root/app': 0o755,
+    '/work': 0o755,
+    '/work/app': 0o755,
+  };
+  const stat = (p: string) => {
+    const mode = modes[p];
+    if (mode === undefined) throw new Error(`ENOENT ${p}`);
+    return { mode };
+  };
+  test('the project folder, unless root with a folder on the way closed to other accounts', () => {
+    expect(defaultClusterDir('/work/app', { isRoot: true, tmpDir: '/tmp' }, stat)).toBe('/work/app/.cluster');
+    expect(defaultClusterDir('/root/app', { isRoot: false, tmpDir: '/tmp' }, stat)).toBe('/root/app/.cluster');
+    const moved = defaultClusterDir('/root/app', { isRoot: true, tmpDir: '/tmp' }, stat);
+    expect(moved).toMatch(/^\/tmp\/rwsplit-[0-9a-f]{12}$/);
+    // Stable for one project, different for another.
+    expect(defaultClusterDir('/root/app', { isRoot: true, tmpDir: '/tmp' }, stat)).toBe(moved);
+    modes['/root/other'] = 0o755;
+    expect(defaultClusterDir('/root/other', { isRoot: true, tmpDir: '/tmp' }, stat)).not.toBe(moved);
+  });
+
+  test('RWSPLIT_CLUSTER_DIR wins over the default', () => {
+    expect(loadConfig({ RWSPLIT_CLUSTER_DIR: '/srv/pg' }).cluster.dir).toBe('/srv/pg');
   });
 });
