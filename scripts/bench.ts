@@ -35,7 +35,7 @@ const program = new Command('bench')
   .option('--scale-rates <list>', 'scale study: background writes per second', listOption(1), [100, 1000, 5000])
   .option('--rate-seconds <s>', 'scale study: seconds at each write rate', intOption(1, 600), 5)
   .option('--keep', 'keep the rows the run wrote (default: deleted at the end; the bench keeps its --rows seed)')
-  .option('--out <dir>', 'results folder', 'results')
+  .option('--out <dir>', 'results folder (default <project>/results)')
   .option('--quiet', 'no progress bar or progress lines')
   .option('--json', 'print the report as JSON instead of tables')
   .parse();
@@ -54,7 +54,7 @@ interface Options {
   scaleRates: number[];
   rateSeconds: number;
   keep?: boolean;
-  out: string;
+  out: string | undefined;
   quiet?: boolean;
   json?: boolean;
 }

@@ -69,7 +69,7 @@ export function benchReportData(report: BenchReport): ReportData {
   const notes = [
     `Interleaved paths ran in ${o.rounds} rounds whose order rotates, so machine noise hits them alike; ` +
       'the raw-pg baselines are the pg-read and pg-write paths of those rounds.',
-    'pgbench read ran on standby1 and pgbench write on the primary, after the rounds, at the same concurrency.',
+    'pgbench read ran on every standby at once, the clients split between them, and pgbench write on the primary, after the rounds, at the same concurrency.',
     `Reads per node count the router's query events: ${report.reads.perNode.reduce((s, n) => s + n.reads, 0)} ` +
       `counted for ${report.reads.issued} router reads issued (router-read and router-metrics-read, warm-up included).`,
     ...report.ratios.map(

@@ -173,7 +173,7 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
 
     progress.phase('pgbench');
     if (used.baselineSeconds > 0) {
-      log(`pgbench: read on standby1, write on the primary, ${used.baselineSeconds} s each`);
+      log(`pgbench: read on every standby (clients split), write on the primary, ${used.baselineSeconds} s each`);
       let runs = 0;
       pgbench = await runPgbenchBaselines(config, {
         clients: used.concurrency,
