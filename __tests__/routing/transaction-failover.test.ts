@@ -176,7 +176,8 @@ test('a transaction refused at its start after a promotion: discovery, then run 
   await env.cluster.stop('standby1', 'immediate');
 
   let runs = 0;
-  const where = await rw.client.$transaction(async (tx) => {
+  // Through $primary(), which hands out the client below the routed one: its transactions follow failover too.
+  const where = await rw.client.$primary().$transaction(async (tx) => {
     runs++;
     await tx.testReplication.create({ data: { data: 'after second promotion' } });
     return serverIdentity(tx);
@@ -184,4 +185,5 @@ test('a transaction refused at its start after a promotion: discovery, then run 
   expect(where).toEqual({ port: ports[2], inRecovery: false });
   expect(runs).toBe(1);
   expect(events).toContainEqual({ event: 'primary_changed', from: node(1), to: node(2) });
+  expect(await rw.client.$transaction((tx) => serverIdentity(tx))).toEqual({ port: ports[2], inRecovery: false });
 });

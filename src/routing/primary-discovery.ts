@@ -39,6 +39,7 @@ export class PrimaryDiscovery {
   #splitBrain: readonly string[] | null = null;
   #inFlight: Promise<NodeAddress> | null = null;
 
+  /** @param probeTimeoutMs connect and query timeout of each node's probe, in ms. Default 2000. */
   constructor(nodes: readonly NodeAddress[], target: PrimaryTarget, onEvent: EventListener, probeTimeoutMs = 2000) {
     this.#nodes = nodes;
     this.#target = target;
@@ -63,7 +64,14 @@ export class PrimaryDiscovery {
     const answers = await Promise.all(
       this.#nodes.map(async (node) => {
         try {
-          const rows = await queryOnce<{ in_recovery: boolean }>(node.url, IS_IN_RECOVERY, [], this.#probeTimeoutMs);
+          // Connect and answer are both bounded: a node that hangs must not hang the write waiting on discovery.
+          const rows = await queryOnce<{ in_recovery: boolean }>(
+            node.url,
+            IS_IN_RECOVERY,
+            [],
+            this.#probeTimeoutMs,
+            this.#probeTimeoutMs,
+          );
           return { node, primary: rows[0]?.in_recovery === false };
         } catch {
           return { node, primary: false };

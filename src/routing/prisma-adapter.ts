@@ -69,8 +69,9 @@ export interface TransactionAttempt {
 export type TransactionErrorHandler = (err: unknown, attempt: TransactionAttempt) => Promise<'retry'>;
 
 /**
- * `client` with `$transaction` wrapped: a failure goes to `onError`, which may ask for one retry. Every other
- * property is the client's own (functions bound to it, so `this` is what Prisma expects).
+ * `client` with `$transaction` wrapped (also on the client `$primary()` returns): a failure goes to `onError`,
+ * which may ask for one retry. Every other property is the client's own (functions bound to it, so `this` is
+ * what Prisma expects).
  */
 export function followTransactions<C extends object>(client: C, onError: TransactionErrorHandler): C {
   const bound = new Map<PropertyKey, unknown>();
@@ -92,9 +93,21 @@ export function followTransactions<C extends object>(client: C, onError: Transac
       }
     }
   };
+  // `$primary()` hands out the client below this wrapper: its transactions must follow failover too.
+  let primaryFrom: unknown;
+  let primaryWrapped: unknown;
+  const primaryOf = () => {
+    const inner = (client as any).$primary();
+    if (inner !== primaryFrom) {
+      primaryFrom = inner;
+      primaryWrapped = followTransactions(inner, onError);
+    }
+    return primaryWrapped;
+  };
   return new Proxy(client, {
     get(target, prop) {
       if (prop === '$transaction') return transaction;
+      if (prop === '$primary' && typeof (target as any).$primary === 'function') return primaryOf;
       const value = Reflect.get(target, prop, target);
       if (typeof value !== 'function') return value;
       let fn = bound.get(prop);

@@ -82,6 +82,7 @@ export class ReplicaHost {
   readonly url: string;
   readonly client: PrismaClient;
   readonly #pool: pg.Pool;
+  readonly #checkTimeoutMs: number;
   #health: HostHealth = UNKNOWN;
   /** Set by a connection error on a read; cleared by the next passing check. */
   #ejected: EjectionReason | null = null;
@@ -92,6 +93,7 @@ export class ReplicaHost {
     this.client = client;
     const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
     const checkTimeoutMs = options.checkTimeoutMs ?? connectTimeoutMs;
+    this.#checkTimeoutMs = checkTimeoutMs;
     // A few connections: besides periodic checks, read-your-writes reads ask "caught up yet?" concurrently.
     // query_timeout bounds a server that accepted the connection and then hangs (the check would otherwise
     // never return, and the host would stay eligible); a timed-out connection is discarded by the pool.
@@ -146,7 +148,7 @@ export class ReplicaHost {
       };
       this.#ejected = null;
     } catch (err) {
-      this.#health = { ...UNKNOWN, checkedAt: now, error: err instanceof Error ? err.message : String(err) };
+      this.#health = { ...UNKNOWN, checkedAt: now, error: this.#describe(err) };
     }
     return this.#health;
   }
@@ -174,6 +176,14 @@ export class ReplicaHost {
         cause: err,
       });
     }
+  }
+
+  /** A check's failure as text for health.error; a timeout says what it means. */
+  #describe(err: unknown): string {
+    const message = err instanceof Error ? err.message : String(err);
+    return QUERY_TIMEOUT_MESSAGE.test(message)
+      ? `no answer within ${this.#checkTimeoutMs} ms (checkTimeoutMs): the server accepted the connection but hangs`
+      : message;
   }
 
   async close(): Promise<void> {
