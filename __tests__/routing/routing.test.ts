@@ -5,7 +5,7 @@ import { isConnectionError } from '../../src/db/errors';
 import { queryOnce } from '../../src/db/pg-client';
 import type { RwsplitEvent } from '../../src/routing/events';
 import { leastLag } from '../../src/routing/host-list';
-import { NoPrimaryError } from '../../src/routing/primary-discovery';
+import { NoPrimaryError, SplitBrainError } from '../../src/routing/primary-discovery';
 import { createRwsplitFromConfig, type Rwsplit } from '../../src/routing/routed-client';
 import { NoReplicaAvailableError } from '../../src/routing/router';
 import { serverIdentity } from '../helpers/server-port';
@@ -337,6 +337,24 @@ describe('bad routing configuration', () => {
       expect(isConnectionError((err as Error).cause)).toBe(true);
       expect(String(err)).toMatch(/Write failed on 127\.0\.0\.1:1 and no primary could be found/);
       expect(String(err)).toMatch(/every node is down or in recovery/);
+    } finally {
+      await rw.close();
+    }
+  });
+
+  test('a write whose discovery finds two primaries fails with SplitBrainError, its cause the write error', async () => {
+    // The primary is unreachable; the same real primary is configured twice under two names, so the probe finds
+    // two nodes that claim the role.
+    const rw = await createRwsplitFromConfig(config, {
+      primaryUrl: 'postgresql://rwsplit:x@127.0.0.1:1/rwsplit',
+      replicaUrls: [config.primaryUrl, config.primaryUrl.replace('127.0.0.1', 'localhost')],
+      connectTimeoutMs: 500,
+    });
+    try {
+      const err = await rw.client.testReplication.create({ data: { data: 'split' } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SplitBrainError);
+      expect(isConnectionError((err as Error).cause)).toBe(true);
+      expect(String(err)).toMatch(/Write failed on 127\.0\.0\.1:1\. Split brain: .* all claim to be primary/);
     } finally {
       await rw.close();
     }
