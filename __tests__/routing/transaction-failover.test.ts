@@ -129,6 +129,28 @@ test('both standbys down: the read is retried exactly once, both are ejected, th
   }
 });
 
+test('a read-your-writes read whose caught-up query cannot reach a standby ejects it and is served elsewhere', async () => {
+  const rw = await open();
+  await rw.session(async () => {
+    const row = await rw.client.testReplication.create({ data: { data: 'ryw, standby1 stopping' } });
+    // The last check predates the write, so the read must ask each standby whether it has replayed it.
+    await env.cluster.stop('standby1');
+    try {
+      const rows = await rw.client.$replica().$queryRaw<{ port: number; present: boolean }[]>`
+        SELECT inet_server_port() AS port, EXISTS (SELECT 1 FROM test_replication WHERE id = ${row.id}) AS present`;
+      expect(rows[0]!.port).not.toBe(ports[1]);
+      expect(rows[0]!.present).toBe(true);
+      expect(events).toContainEqual(
+        expect.objectContaining({ event: 'replica_ejected', node: node(1), reason: 'connection_error' }),
+      );
+      expect(rw.replicas()[0]!.reason).toBe('connection_error');
+    } finally {
+      await env.cluster.start('standby1');
+      await env.cluster.waitForStreaming();
+    }
+  });
+});
+
 /** The client of the promotion tests (the second one continues from the first's state). */
 let promoted: Rwsplit;
 
