@@ -54,6 +54,7 @@ const program = new Command('bench:consistency')
   )
   .option('--pgbench <path>', 'the pgbench executable (default: on PATH, else /usr/lib/postgresql/<v>/bin)')
   .option('--no-inject', 'inject no lag (no superuser needed; for servers this project does not manage)')
+  .option('--keep', 'keep the rows the run wrote (default: deleted at the end)')
   .option('--out <dir>', 'results folder (default <project>/results)')
   .option('--markdown', 'also print the table as Markdown')
   .option('--quiet', 'no progress bar or progress lines')
@@ -74,6 +75,7 @@ interface Options {
   baselineOps: number;
   pgbench?: string;
   inject: boolean;
+  keep?: boolean;
   out?: string;
   markdown?: boolean;
   quiet?: boolean;
@@ -123,6 +125,7 @@ runMain(async () => {
         baselineOps: opts.baselineOps,
         ...(opts.pgbench ? { pgbench: opts.pgbench } : {}),
         inject: opts.inject,
+        keep: opts.keep ?? false,
       },
       {
         log: (line) => progress.log(line),

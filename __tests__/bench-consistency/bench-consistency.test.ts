@@ -86,7 +86,11 @@ test('each read is attributed to its own pair, however many run at once', async 
 // Baselines off unless a test is about them: each run would add seconds.
 const small = { pairs: 20, concurrency: 4, writeRate: 50, sampleEveryMs: 50, baselineSeconds: 0, baselineOps: 0 };
 
+const rowCount = async () =>
+  (await queryOnce<{ n: number }>(env.primaryUrl, 'SELECT count(*)::int AS n FROM test_replication'))[0]!.n;
+
 test('replay paused on every standby: eventual reads go stale, read-your-writes reads never do', async () => {
+  const rowsBefore = await rowCount();
   // Paused for the whole run (the second pause would come after a minute).
   const result = await runConsistencyBench(config, {
     ...small,
@@ -109,6 +113,9 @@ test('replay paused on every standby: eventual reads go stale, read-your-writes 
     expect.objectContaining({ name: 'pause/read-your-writes: 0 stale reads', met: true }),
   ]);
   await expectRestored();
+  // The rows it wrote (40 pairs, warm-up pairs, background writes) are gone again; --keep would keep them.
+  expect(result.deletedRows).toBeGreaterThanOrEqual(40);
+  expect(await rowCount()).toBe(rowsBefore);
 }, 60_000);
 
 test('recovery_min_apply_delay: remote_apply reads are fresh where eventual ones are stale; report written, with baselines', async () => {

@@ -42,6 +42,8 @@ export interface ConsistencyBenchOptions {
   readonly baselineOps?: number;
   /** The pgbench executable. Default: found on PATH or in /usr/lib/postgresql. */
   readonly pgbench?: string;
+  /** Keep the rows the run wrote (pairs, background load, baselines). Default false: deleted at the end. */
+  readonly keep?: boolean;
 }
 
 /** Every option with its value for this run (recorded in the report). */
@@ -57,6 +59,7 @@ export interface ResolvedOptions {
   readonly baselineSeconds: number;
   readonly baselineOps: number;
   readonly pgbench: string | null;
+  readonly keep: boolean;
 }
 
 export const DEFAULTS = Object.freeze({
@@ -115,5 +118,6 @@ export function resolveOptions(options: ConsistencyBenchOptions): ResolvedOption
     baselineSeconds: wholeNumber('baselineSeconds', options.baselineSeconds ?? DEFAULTS.baselineSeconds, 0),
     baselineOps: wholeNumber('baselineOps', options.baselineOps ?? DEFAULTS.baselineOps, 0),
     pgbench: options.pgbench ?? null,
+    keep: options.keep ?? false,
   });
 }

@@ -19,6 +19,7 @@ import { describeLag, injectLag, type LagInjection, type LagSpec } from './lag-i
 import { modeResult, type ModeResult } from './mode-result';
 import { PairTracker } from './pair-tracker';
 import { RestoreLedger } from './restore-ledger';
+import { deleteAddedRows, maxId } from '../bench/added-rows';
 import { runPairs } from './run-pairs';
 import { existingSynchronousStandbys, makeAllStandbysSynchronous } from './synchronous-standbys';
 
@@ -40,6 +41,8 @@ export interface ConsistencyBenchResult {
   readonly aborted: boolean;
   /** The pair's SQL through pgbench and raw pg at the pairs' concurrency, run after the pairs in the same run. */
   readonly baselines: ConsistencyBaselines;
+  /** Rows the run wrote and deleted at the end (0 with `keep`). */
+  readonly deletedRows: number;
 }
 
 export interface BenchHooks {
@@ -66,7 +69,14 @@ interface Run {
   done: number;
   writer: BackgroundWriter | null;
   injection: LagInjection | null;
+  /** The primary, and its highest id before the run wrote anything: rows above it with the run's text are its own. */
+  readonly primaryUrl: string;
+  readonly idBefore: number;
+  deletedRows: number;
 }
+
+/** Every row the run writes has data starting with `bench-consistency ` (pairs, background load, baselines). */
+export const CONSISTENCY_ROW_PATTERNS: readonly string[] = ['bench-consistency %'];
 
 const total = (o: ResolvedOptions) => o.scenarios.length * o.modes.length * o.pairs;
 
@@ -166,6 +176,12 @@ async function cleanUp(run: Run): Promise<string[]> {
   if (run.injection) await attempt('stopping lag injection', () => run.injection!.stop());
   if (run.writer) await attempt('stopping the background writer', () => run.writer!.stop());
   if (run.ledger) await attempt('restoring the cluster', () => run.ledger!.undoAll());
+  if (!run.opts.keep) {
+    await attempt('deleting the rows the run wrote', async () => {
+      run.deletedRows = await deleteAddedRows(run.primaryUrl, run.idBefore, CONSISTENCY_ROW_PATTERNS);
+      run.hooks.log?.(`deleted the ${run.deletedRows} rows the run wrote`);
+    });
+  }
   return problems;
 }
 
@@ -210,6 +226,7 @@ export async function runConsistencyBench(
   for (const r of recovered) hooks.log?.(`undone what an interrupted earlier run left: ${r}`);
   const startedAt = new Date().toISOString();
   const tracker = new PairTracker();
+  const idBefore = await maxId(config.primaryUrl);
   const rw = await createRwsplitFromConfig(config, { onEvent: tracker.listener, poolSize: opts.poolSize }).catch(
     async (err: unknown) => {
       await ledger?.undoAll().catch(() => undefined);
@@ -230,6 +247,9 @@ export async function runConsistencyBench(
     done: 0,
     writer: null,
     injection: null,
+    primaryUrl: config.primaryUrl,
+    idBefore,
+    deletedRows: 0,
   };
   let failure: unknown = null;
   let sampler: LagSampler | null = null;
@@ -299,5 +319,6 @@ export async function runConsistencyBench(
     recovered,
     aborted: hooks.signal?.aborted ?? false,
     baselines,
+    deletedRows: run.deletedRows,
   };
 }
