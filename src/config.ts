@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { ROUTING_DEFAULTS } from './routing/defaults';
+import { ROUTING_DEFAULTS, defaultCheckTimeoutMs } from './routing/defaults';
 
 /** Where the project lives: the local cluster's data folder is resolved against it. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -84,6 +84,11 @@ export interface RoutingConfig {
   readonly consistency: ConsistencyMode;
   /** How long a read-your-writes read may wait for a replica to catch up, in ms. Env `RWSPLIT_RYW_WAIT_MS`; default 0. */
   readonly readYourWritesWaitMs: number;
+  /**
+   * How long a health-check, caught-up or primary-position query may go unanswered, in ms; a replica whose check
+   * times out counts as unreachable. Env `RWSPLIT_CHECK_TIMEOUT_MS`; default the connect timeout.
+   */
+  readonly checkTimeoutMs: number;
 }
 
 export interface Config {
@@ -228,6 +233,7 @@ const envSchema = z.object({
     })
     .optional(),
   RWSPLIT_RYW_WAIT_MS: intFrom('RWSPLIT_RYW_WAIT_MS', 0, 60_000).optional(),
+  RWSPLIT_CHECK_TIMEOUT_MS: intFrom('RWSPLIT_CHECK_TIMEOUT_MS', 1, 600_000).optional(),
   PRISMA_SCHEMA_ENGINE_BINARY: z.string().optional(),
 });
 
@@ -354,6 +360,7 @@ export function loadConfig(env: Env = process.env): Config {
     fallbackToPrimary: e.RWSPLIT_FALLBACK_TO_PRIMARY ?? ROUTING_DEFAULTS.fallbackToPrimary,
     consistency: e.RWSPLIT_CONSISTENCY ?? ROUTING_DEFAULTS.consistency,
     readYourWritesWaitMs: e.RWSPLIT_RYW_WAIT_MS ?? ROUTING_DEFAULTS.readYourWritesWaitMs,
+    checkTimeoutMs: e.RWSPLIT_CHECK_TIMEOUT_MS ?? defaultCheckTimeoutMs(writer.connectTimeoutMs),
   });
 
   return Object.freeze({

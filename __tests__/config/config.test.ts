@@ -45,6 +45,7 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'postgresql://u:p@/db' }, /DATABASE_URL (has no host|is not a valid URL)/],
     [{ WRITER_PSQL_PORT: '0' }, /WRITER_PSQL_PORT must be at least 1/],
     [{ RWSPLIT_RYW_WAIT_MS: 'soon' }, /RWSPLIT_RYW_WAIT_MS must be a whole number/],
+    [{ RWSPLIT_CHECK_TIMEOUT_MS: '0' }, /RWSPLIT_CHECK_TIMEOUT_MS must be at least 1/],
     [{ RWSPLIT_SYNC_STANDBYS: '3' }, /RWSPLIT_SYNC_STANDBYS is 3 but the local cluster has only 2 standbys/],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
@@ -82,6 +83,11 @@ describe('loadConfig', () => {
 
   test('empty values count as unset', () => {
     expect(loadConfig({ DATABASE_URL: '  ', WRITER_FALLBACK: '' }).usesLocalCluster).toBe(true);
+  });
+
+  test('RWSPLIT_CHECK_TIMEOUT_MS defaults to the connect timeout', () => {
+    expect(loadConfig({ WRITER_CONNECT_TIMEOUT_MS: '1500' }).routing.checkTimeoutMs).toBe(1500);
+    expect(loadConfig({ RWSPLIT_CHECK_TIMEOUT_MS: '250' }).routing.checkTimeoutMs).toBe(250);
   });
 
   test('RWSPLIT_CHECK_INTERVAL_MS takes a range or a single value', () => {

@@ -225,6 +225,7 @@ export function createRwsplitFromConfig(config: Config, extra: Partial<RwsplitOp
     consistency: r.consistency,
     readYourWritesWaitMs: r.readYourWritesWaitMs,
     connectTimeoutMs: config.writer.connectTimeoutMs,
+    checkTimeoutMs: r.checkTimeoutMs,
     ...extra,
   });
 }
