@@ -17,9 +17,9 @@ export type ConsistencyMode = 'eventual' | 'read-your-writes' | 'primary';
 
 export interface LocalClusterConfig {
   /**
-   * Data folder of the local cluster. Env `RWSPLIT_CLUSTER_DIR`; default `<project>/.cluster`, or, as root when a
-   * folder above the project lets other accounts not through (a clone under a 0700 /root), a folder under the
-   * system's temp folder named after the project path (see `defaultClusterDir`).
+   * Data folder of the local cluster. Env `RWSPLIT_CLUSTER_DIR` (a relative path counts from the project folder);
+   * default `<project>/.cluster`. As root, when a folder above the project lets other accounts not through (a clone
+   * under a 0700 /root), `<tmp>/rwsplit-<hash>` stands in for the project folder (see `clusterBaseDir`).
    */
   readonly dir: string;
   /** Loopback address the nodes listen on. Always `127.0.0.1`. */
@@ -260,11 +260,11 @@ function othersMayTraverse(dir: string, stat: (p: string) => { mode: number }): 
 }
 
 /**
- * Where the local cluster lives when `RWSPLIT_CLUSTER_DIR` is unset. As root the servers run as the `postgres`
- * account, which must reach the folder: a clone under a private home (mode 0700, like /root) would make initdb fail
- * with "Permission denied", so there the cluster goes to `<tmp>/rwsplit-<hash of the project path>` instead.
+ * The folder local clusters live in: the project folder, except as root when a folder above the project lets other
+ * accounts not through (a clone under a 0700 /root). The servers then run as the `postgres` account, which could not
+ * reach it (initdb would fail with "Permission denied"), so `<tmp>/rwsplit-<hash of the project path>` stands in.
  */
-export function defaultClusterDir(
+export function clusterBaseDir(
   projectRoot: string = PROJECT_ROOT,
   host: { readonly isRoot: boolean; readonly tmpDir: string } = {
     isRoot: os.userInfo().uid === 0,
@@ -272,11 +272,13 @@ export function defaultClusterDir(
   },
   stat: (p: string) => { mode: number } = statSync,
 ): string {
-  const inProject = path.join(projectRoot, '.cluster');
-  if (!host.isRoot || othersMayTraverse(projectRoot, stat)) return inProject;
+  if (!host.isRoot || othersMayTraverse(projectRoot, stat)) return projectRoot;
   const id = createHash('sha256').update(path.resolve(projectRoot)).digest('hex').slice(0, 12);
   return path.join(host.tmpDir, `rwsplit-${id}`);
 }
+
+/** This project's cluster folder base (see clusterBaseDir); a relative `RWSPLIT_CLUSTER_DIR` resolves against it. */
+export const CLUSTER_BASE = clusterBaseDir();
 
 /** The local cluster's URL for node `index` (0 is the primary). */
 export function localNodeUrl(cluster: LocalClusterConfig, index: number): string {
@@ -308,7 +310,7 @@ export function loadConfig(env: Env = process.env): Config {
   const e = parsed.data;
 
   const cluster: LocalClusterConfig = Object.freeze({
-    dir: e.RWSPLIT_CLUSTER_DIR ? path.resolve(PROJECT_ROOT, e.RWSPLIT_CLUSTER_DIR) : defaultClusterDir(),
+    dir: path.resolve(CLUSTER_BASE, e.RWSPLIT_CLUSTER_DIR ?? '.cluster'),
     host: '127.0.0.1',
     ports: Object.freeze(e.RWSPLIT_CLUSTER_PORTS ?? [54320, 54321, 54322]),
     database: 'rwsplit',

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { failedOverNotice } from '../../src/cluster/cluster-commands';
 import { RESTORE_HINT, runFailoverDemo } from '../../src/cluster/failover-demo';
 import { LocalCluster, portAnswers } from '../../src/cluster/local-cluster';
-import { loadConfig, localNodeUrl, PROJECT_ROOT } from '../../src/config';
+import { CLUSTER_BASE, loadConfig, localNodeUrl, PROJECT_ROOT } from '../../src/config';
 import { queryOnce } from '../../src/db/pg-client';
 
 const PORTS = [25730, 25731, 25732];
-const dir = path.join(PROJECT_ROOT, '.cluster-f-failover');
+const dir = path.join(CLUSTER_BASE, '.cluster-f-failover');
 const env = { RWSPLIT_CLUSTER_DIR: dir, RWSPLIT_CLUSTER_PORTS: PORTS.join(',') };
 const config = loadConfig(env);
 const cluster = new LocalCluster(config.cluster);

@@ -10,11 +10,11 @@ import path from 'node:path';
 import { formatStatus } from '../../src/cluster/cluster-commands';
 import { LocalCluster, portAnswers } from '../../src/cluster/local-cluster';
 import { serverAccount } from '../../src/cluster/os-user';
-import { loadConfig, localNodeUrl, PROJECT_ROOT } from '../../src/config';
+import { CLUSTER_BASE, loadConfig, localNodeUrl, PROJECT_ROOT } from '../../src/config';
 import { queryOnce, withPg } from '../../src/db/pg-client';
 
 const PORTS = [25720, 25721, 25722];
-const dir = path.join(PROJECT_ROOT, '.cluster-f-life');
+const dir = path.join(CLUSTER_BASE, '.cluster-f-life');
 const cfg = { ...loadConfig({}).cluster, dir, ports: PORTS };
 const logs: string[] = [];
 const cluster = new LocalCluster(cfg, (line) => logs.push(line));

@@ -1,4 +1,4 @@
-import { ConfigError, defaultClusterDir, loadConfig, maskUrl } from '../../src/config';
+import { ConfigError, clusterBaseDir, loadConfig, maskUrl } from '../../src/config';
 
 describe('loadConfig', () => {
   test('with nothing set it targets the local cluster: a primary and two standbys', () => {
@@ -104,7 +104,7 @@ describe('maskUrl', () => {
   });
 });
 
-describe('defaultClusterDir', () => {
+describe('clusterBaseDir', () => {
   const modes: Record<string, number> = {
     '/': 0o755,
     '/root': 0o700,
@@ -118,14 +118,14 @@ describe('defaultClusterDir', () => {
     return { mode };
   };
   test('the project folder, unless root with a folder on the way closed to other accounts', () => {
-    expect(defaultClusterDir('/work/app', { isRoot: true, tmpDir: '/tmp' }, stat)).toBe('/work/app/.cluster');
-    expect(defaultClusterDir('/root/app', { isRoot: false, tmpDir: '/tmp' }, stat)).toBe('/root/app/.cluster');
-    const moved = defaultClusterDir('/root/app', { isRoot: true, tmpDir: '/tmp' }, stat);
+    expect(clusterBaseDir('/work/app', { isRoot: true, tmpDir: '/tmp' }, stat)).toBe('/work/app');
+    expect(clusterBaseDir('/root/app', { isRoot: false, tmpDir: '/tmp' }, stat)).toBe('/root/app');
+    const moved = clusterBaseDir('/root/app', { isRoot: true, tmpDir: '/tmp' }, stat);
     expect(moved).toMatch(/^\/tmp\/rwsplit-[0-9a-f]{12}$/);
     // Stable for one project, different for another.
-    expect(defaultClusterDir('/root/app', { isRoot: true, tmpDir: '/tmp' }, stat)).toBe(moved);
+    expect(clusterBaseDir('/root/app', { isRoot: true, tmpDir: '/tmp' }, stat)).toBe(moved);
     modes['/root/other'] = 0o755;
-    expect(defaultClusterDir('/root/other', { isRoot: true, tmpDir: '/tmp' }, stat)).not.toBe(moved);
+    expect(clusterBaseDir('/root/other', { isRoot: true, tmpDir: '/tmp' }, stat)).not.toBe(moved);
   });
 
   test('RWSPLIT_CLUSTER_DIR wins over the default', () => {

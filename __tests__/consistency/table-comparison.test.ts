@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { ensureReady } from '../../src/cluster/cluster-commands';
 import { LocalCluster } from '../../src/cluster/local-cluster';
-import { type Config, loadConfig } from '../../src/config';
+import { CLUSTER_BASE, type Config, loadConfig } from '../../src/config';
 import { compareTable } from '../../src/consistency/table-comparison';
 import { formatComparison } from '../../src/consistency/format-comparison';
 import { queryOnce, withPg } from '../../src/db/pg-client';
@@ -11,7 +11,6 @@ import { readPrimaryWalPosition } from '../../src/replication/primary-wal-positi
 import { waitForReplay } from '../../src/replication/wait-for-replay';
 import { freePorts } from '../demo/free-ports';
 
-const root = path.resolve(__dirname, '..', '..');
 
 test('on the test cluster, after syncing, every standby equals the primary', async () => {
   const c = await compareTable(loadConfig(), { chunkWidth: 1000 });
@@ -25,7 +24,7 @@ test('on the test cluster, after syncing, every standby equals the primary', asy
 });
 
 describe('a standby whose replay is paused', () => {
-  const dir = path.join(root, '.cluster-b-consistency');
+  const dir = path.join(CLUSTER_BASE, '.cluster-b-consistency');
   let config: Config;
   let cluster: LocalCluster;
   const standby1 = () => cluster.adminTarget(cluster.node('standby1'));

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { LocalCluster } from '../../src/cluster/local-cluster';
-import { loadConfig } from '../../src/config';
+import { CLUSTER_BASE, loadConfig } from '../../src/config';
 import { runDemo } from '../../src/demo/run-demo';
 import { freePorts } from './free-ports';
 
@@ -45,7 +45,7 @@ test('runDemo: the row is read back from a standby, timings are reported, every 
 });
 
 test('`npm run demo` on a fresh clone with nothing configured creates the cluster, migrates, runs and exits 0', async () => {
-  const dir = path.join(root, '.cluster-b-fresh-demo');
+  const dir = path.join(CLUSTER_BASE, '.cluster-b-fresh-demo');
   // A cluster left over from an interrupted run is removed with the ports it was made with.
   await new LocalCluster({ ...config.cluster, dir }).reset();
   const ports = await freePorts(3);

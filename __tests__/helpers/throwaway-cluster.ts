@@ -1,6 +1,6 @@
 // A private local cluster for tests that stop, pause or promote nodes, so the shared test cluster stays intact.
 import path from 'node:path';
-import { loadConfig, localNodeUrl, PROJECT_ROOT, type LocalClusterConfig } from '../../src/config';
+import { CLUSTER_BASE, loadConfig, localNodeUrl, type LocalClusterConfig } from '../../src/config';
 import { LocalCluster } from '../../src/cluster/local-cluster';
 import { applyMigrations } from '../../src/db/migrator';
 
@@ -21,7 +21,7 @@ export async function throwawayCluster(
 ): Promise<Throwaway> {
   const config: LocalClusterConfig = {
     ...loadConfig({}).cluster,
-    dir: path.join(PROJECT_ROOT, `.cluster-${name}`),
+    dir: path.join(CLUSTER_BASE, `.cluster-${name}`),
     ports,
     ...overrides,
   };

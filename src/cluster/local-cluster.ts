@@ -10,7 +10,6 @@ import { queryOnce, withPg } from '../db/pg-client';
 import { IS_IN_RECOVERY, REPLICATION_STATUS } from '../replication/queries';
 import { type LocalNode, hbaRules, sharedSettings, writeNodeFiles } from './node-files';
 import { NodeProcess } from './node-process';
-import { pgBinaries } from './pg-binaries';
 import { chownTree } from './os-user';
 import { preflight, socketDirIsOutside } from './preflight';
 
@@ -320,7 +319,7 @@ export class LocalCluster {
   async #initPrimary(node: LocalNode): Promise<void> {
     this.#log(`initialising ${node.name} in ${node.dataDir}`);
     await fs.rm(node.dataDir, { recursive: true, force: true });
-    await this.#proc.run(pgBinaries().initdb, [
+    await this.#proc.run((await this.#proc.binaries()).initdb, [
       '-D',
       node.dataDir,
       '-U',

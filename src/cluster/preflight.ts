@@ -90,6 +90,17 @@ export async function checkServerCanReach(dir: string, runAs: RunAs | undefined)
   }
 }
 
+/** Like checkServerCanReach, as a yes/no answer. */
+export async function serverCanReach(dir: string, runAs: RunAs | undefined): Promise<boolean> {
+  return checkServerCanReach(dir, runAs).then(
+    () => true,
+    (err: unknown) => {
+      if (err instanceof ClusterPreflightError) return false;
+      throw err;
+    },
+  );
+}
+
 /** Every check `up` makes before touching anything. */
 export async function preflight(cfg: LocalClusterConfig, runAs: RunAs | undefined): Promise<void> {
   checkSocketPaths(cfg);
