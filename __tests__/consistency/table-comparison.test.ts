@@ -11,7 +11,6 @@ import { readPrimaryWalPosition } from '../../src/replication/primary-wal-positi
 import { waitForReplay } from '../../src/replication/wait-for-replay';
 import { freePorts } from '../demo/free-ports';
 
-
 test('on the test cluster, after syncing, every standby equals the primary', async () => {
   const c = await compareTable(loadConfig(), { chunkWidth: 1000 });
   expect(c.syncedTo).not.toBeNull();
