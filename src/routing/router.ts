@@ -59,8 +59,10 @@ export class Router {
    */
   async read<T>(operation: string, run: (client: PrismaClient) => Promise<T>): Promise<T> {
     const session = currentSession();
-    const required = await this.#requiredLsn(session);
-    const first = await this.#choose(session, required);
+    // Eventual and primary reads choose synchronously: no promise to await on the hot path.
+    const required = session?.mode === 'read-your-writes' ? await this.#requiredLsn(session) : null;
+    const picked = this.#choose(session, required);
+    const first = picked instanceof Promise ? await picked : picked;
     try {
       return await this.#timed(first, operation, run);
     } catch (err) {
@@ -83,12 +85,17 @@ export class Router {
     return session.requiredLsn;
   }
 
-  async #choose(session: Session | undefined, required: string | null, exclude?: ReplicaHost): Promise<Target> {
+  /** The node for a read: at once for primary and eventual reads, after caught-up checks for read-your-writes. */
+  #choose(session: Session | undefined, required: string | null, exclude?: ReplicaHost): Target | Promise<Target> {
     if (this.modeFor(session) === 'primary') return this.#primaryTarget();
     if (required === null) {
       const host = this.#hosts.next(exclude);
       return host ? this.#replicaTarget(host) : this.#fallback('no_eligible_replica');
     }
+    return this.#chooseCaughtUp(required, exclude);
+  }
+
+  async #chooseCaughtUp(required: string, exclude?: ReplicaHost): Promise<Target> {
     const deadline = Date.now() + this.#options.readYourWritesWaitMs;
     for (;;) {
       const eligible = this.#hosts.eligible(exclude);
