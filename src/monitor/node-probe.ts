@@ -12,7 +12,12 @@ import { type PgTarget, withPg } from '../db/pg-client';
 import type { ConfiguredNode } from '../replication/configured-nodes';
 import type { PrimaryWalPosition } from '../replication/primary-wal-position';
 import { IS_IN_RECOVERY, PRIMARY_WAL_LSN, STANDBY_STATUS } from '../replication/queries';
-import type { StandbyStatus } from '../replication/standby-status';
+import {
+  NOT_A_STANDBY,
+  type StandbyStatus,
+  type StandbyStatusRow,
+  standbyStatusFromRow,
+} from '../replication/standby-status';
 
 /**
  * The database's own counters plus the WAL receiver's state: transactions committed on this server (reads on a
@@ -58,26 +63,6 @@ export interface NodeProbe {
   readonly activity: NodeActivity | null;
 }
 
-/** Row of STANDBY_STATUS (snake_case as the SQL names it). */
-interface StandbyStatusRow {
-  in_recovery: boolean;
-  receive_lsn: string | null;
-  replay_lsn: string | null;
-  last_replay_at: Date | null;
-  replay_paused: boolean;
-  seconds_since_last_replay: number | null;
-}
-
-/** On a primary, as readStandbyStatus reports it: the recovery functions are not called there. */
-const NOT_A_STANDBY: StandbyStatus = Object.freeze({
-  inRecovery: false,
-  receiveLsn: null,
-  replayLsn: null,
-  lastReplayAt: null,
-  replayPaused: false,
-  secondsSinceLastReplay: null,
-});
-
 function withTimeouts(target: PgTarget, timeoutMs: number): pg.ClientConfig {
   const config: pg.ClientConfig = typeof target === 'string' ? { connectionString: target } : { ...target };
   return { ...config, query_timeout: timeoutMs, application_name: 'rwsplit-monitor' };
@@ -91,14 +76,7 @@ async function readInTransaction(c: pg.Client): Promise<Pick<NodeProbe, 'standby
   if (inRecovery) {
     const row = (await c.query<StandbyStatusRow>(STANDBY_STATUS)).rows[0];
     if (!row) throw new Error('The standby status query returned no row; check the server log of this node.');
-    standby = Object.freeze({
-      inRecovery: row.in_recovery,
-      receiveLsn: row.receive_lsn,
-      replayLsn: row.replay_lsn,
-      lastReplayAt: row.last_replay_at,
-      replayPaused: row.replay_paused,
-      secondsSinceLastReplay: row.seconds_since_last_replay,
-    });
+    standby = standbyStatusFromRow(row);
   } else {
     const row = (await c.query<{ lsn: string; walfile: string }>(PRIMARY_WAL_LSN)).rows[0];
     if (row) wal = Object.freeze({ lsn: row.lsn, walFile: row.walfile });

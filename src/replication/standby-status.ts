@@ -21,7 +21,8 @@ export interface StandbyStatus {
   readonly secondsSinceLastReplay: number | null;
 }
 
-interface Row {
+/** A row of STANDBY_STATUS, as the SQL names its columns. */
+export interface StandbyStatusRow {
   in_recovery: boolean;
   receive_lsn: string | null;
   replay_lsn: string | null;
@@ -30,7 +31,8 @@ interface Row {
   seconds_since_last_replay: number | null;
 }
 
-const NOT_A_STANDBY: StandbyStatus = Object.freeze({
+/** What readStandbyStatus reports for a primary: the recovery functions are not called there. */
+export const NOT_A_STANDBY: StandbyStatus = Object.freeze({
   inRecovery: false,
   receiveLsn: null,
   replayLsn: null,
@@ -48,18 +50,23 @@ export async function readStandbyStatus(node: PgTarget, name = 'the node'): Prom
     return await withPg(node, async (c) => {
       const recovery = await c.query<{ in_recovery: boolean }>(IS_IN_RECOVERY);
       if (recovery.rows[0]?.in_recovery !== true) return NOT_A_STANDBY;
-      const row = (await c.query<Row>(STANDBY_STATUS)).rows[0];
+      const row = (await c.query<StandbyStatusRow>(STANDBY_STATUS)).rows[0];
       if (!row) throw new Error('the standby status query returned no row');
-      return Object.freeze({
-        inRecovery: row.in_recovery,
-        receiveLsn: row.receive_lsn,
-        replayLsn: row.replay_lsn,
-        lastReplayAt: row.last_replay_at,
-        replayPaused: row.replay_paused,
-        secondsSinceLastReplay: row.seconds_since_last_replay,
-      });
+      return standbyStatusFromRow(row);
     });
   } catch (cause) {
     throw new Error(`Could not read the standby status of ${name}. Is it up (\`npm run check\`)?`, { cause });
   }
+}
+
+/** A STANDBY_STATUS row as a frozen StandbyStatus. */
+export function standbyStatusFromRow(row: StandbyStatusRow): StandbyStatus {
+  return Object.freeze({
+    inRecovery: row.in_recovery,
+    receiveLsn: row.receive_lsn,
+    replayLsn: row.replay_lsn,
+    lastReplayAt: row.last_replay_at,
+    replayPaused: row.replay_paused,
+    secondsSinceLastReplay: row.seconds_since_last_replay,
+  });
 }
