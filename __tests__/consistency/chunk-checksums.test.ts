@@ -75,35 +75,50 @@ test('any change to a row changes its chunk hash: data, created_at (by a microse
   });
 });
 
-test('rows whose data looks like the serialisation cannot be confused with other rows', async () => {
+test('rows whose data looks like another row cannot be confused with other rows', async () => {
   await withPg(config.primaryUrl, async (c) => {
     const hash = async (rows: Row[]) => (await withRows(c, rows, () => readChunkChecksums(c, 0, 10, 10)))[0]!;
-    const [epoch] = (await c.query<{ e: string }>('SELECT extract(epoch FROM $1::timestamptz)::text AS e', [T])).rows;
-    // Joined naively (`id:epoch:data`), both sets would serialise to the same text; each row's data is hashed alone.
+    // Joined naively (`id:time:data`), both sets would serialise to the same text; each row's data is hashed alone
+    // and every part has a fixed length.
     const a = await hash([
-      [1, `a,2:${epoch!.e}:b`, T],
+      [1, `a,2:${T}:b`, T],
       [3, 'c', T],
     ]);
     const b = await hash([
       [1, 'a', T],
-      [2, `b,3:${epoch!.e}:c`, T],
+      [2, `b,3:${T}:c`, T],
     ]);
     expect(a.rows).toBe(b.rows);
     expect(a.hash).not.toBe(b.hash);
   });
 });
 
-const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
+const md5 = (data: string | Buffer) => createHash('md5').update(data).digest();
 
-test('several 4 MB rows: each row is hashed on its own, so the chunk hashes ~60 bytes per row, not the data', async () => {
+/** PostgreSQL's binary timestamptz: microseconds since 2000-01-01 UTC, 8 bytes big-endian. */
+function timestamptzSend(iso: string): Buffer {
+  const [, fraction = ''] = /\.(\d+)Z$/.exec(iso) ?? [];
+  const micros = BigInt(Date.parse(iso.replace(/\.\d+Z$/, 'Z')) - Date.UTC(2000, 0, 1)) * 1000n;
+  const out = Buffer.alloc(8);
+  out.writeBigInt64BE(micros + BigInt(fraction.padEnd(6, '0').slice(0, 6)));
+  return out;
+}
+
+test('several 4 MB rows: each row is hashed on its own, so the chunk hashes 28 bytes per row, not the data', async () => {
   const big = (seed: string) => `${seed} ${'x😀\\,:'.repeat((4 << 20) / 8)}`;
   const rows: Row[] = [1, 2, 3, 5, 8].map((id) => [id, big(`row ${id}`), T]);
   await withPg(config.primaryUrl, async (c) => {
     const [chunk] = await withRows(c, rows, () => readChunkChecksums(c, 0, 10, 10));
     expect(chunk).toMatchObject({ lo: 0, hi: 10, rows: 5 });
-    // The documented serialisation, computed here: `id:epoch:md5(data)` joined by `,` in id order, then md5.
-    const [epoch] = (await c.query<{ e: string }>('SELECT extract(epoch FROM $1::timestamptz)::text AS e', [T])).rows;
-    const expected = md5(rows.map(([id, data]) => `${id}:${epoch!.e}:${md5(data)}`).join(','));
+    // The documented serialisation, computed here: int4 id, binary timestamptz, md5(data), in id order, then md5.
+    const serialised = Buffer.concat(
+      rows.map(([id, data, at]) => {
+        const idBytes = Buffer.alloc(4);
+        idBytes.writeInt32BE(id);
+        return Buffer.concat([idBytes, timestamptzSend(at), md5(Buffer.from(data, 'utf8'))]);
+      }),
+    );
+    const expected = md5(serialised).toString('hex');
     expect(chunk!.hash).toBe(expected);
 
     // One byte changed at the very end of one large row changes the chunk's hash, and only that chunk's.
