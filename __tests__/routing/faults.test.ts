@@ -1,5 +1,6 @@
 // Faults injected for real on a private cluster: a stopped standby, a terminated backend, remote_apply with a
 // paused standby, and a failover with promotion (then a split brain).
+import { isConnectionError } from '../../src/db/errors';
 import { queryOnce, withPg } from '../../src/db/pg-client';
 import type { RwsplitEvent } from '../../src/routing/events';
 import { NoSynchronousStandbyError, withRemoteApply } from '../../src/routing/remote-apply';
@@ -219,7 +220,55 @@ test('failover: writes follow the promoted standby; a second primary is refused 
   expect(refused).toBeInstanceOf(SplitBrainError);
   expect(String(refused)).toMatch(/Split brain: .* all claim to be primary/);
 
+  // A write whose own discovery finds the two (its configured primary is gone): SplitBrainError, with the
+  // write's error as its cause.
+  const other = await createRwsplit({
+    primaryUrl: 'postgresql://rwsplit:x@127.0.0.1:1/rwsplit',
+    replicaUrls: [env.primaryUrl, env.replicaUrls[0]!],
+    connectTimeoutMs: 500,
+    checkIntervalMs: [60_000, 60_000],
+  });
+  try {
+    const err = await other.client.testReplication.create({ data: { data: 'split' } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SplitBrainError);
+    expect(isConnectionError((err as Error).cause)).toBe(true);
+    expect(String(err)).toMatch(/Write failed on 127\.0\.0\.1:1\. Split brain: .* all claim to be primary/);
+  } finally {
+    await other.close();
+  }
+
   await env.cluster.stop('primary', 'immediate');
   const healed = await rw.client.testReplication.create({ data: { data: 'healed' } });
   expect(healed.id).toBeGreaterThan(after.id);
+});
+
+test('a replica promoted while the primary still runs: a health check finds the split brain and writes are refused', async () => {
+  // After the failover above, standby1 is the primary and standby2 streams from it. This cluster names its standbys
+  // synchronous; standby1 must not wait for standby2 once that one is promoted too.
+  await withPg(admin('standby1'), async (c) => {
+    await c.query("ALTER SYSTEM SET synchronous_standby_names = ''");
+    await c.query('SELECT pg_reload_conf()');
+  });
+  const seen: RwsplitEvent[] = [];
+  const rw2 = await createRwsplit({
+    primaryUrl: env.replicaUrls[0]!,
+    replicaUrls: [env.replicaUrls[1]!],
+    checkIntervalMs: [60_000, 60_000],
+    connectTimeoutMs: 1000,
+    onEvent: (e) => seen.push(e),
+  });
+  try {
+    await rw2.client.testReplication.create({ data: { data: 'before the second promotion' } });
+    await queryOnce(admin('standby2'), 'SELECT pg_promote()');
+    await rw2.checkNow();
+    expect(seen).toContainEqual({ event: 'replica_is_primary', node: `127.0.0.1:${PORTS[2]}` });
+    // No write failed and nobody called discoverPrimary(): the check started discovery, which found two primaries.
+    await waitUntil(async () => {
+      const err = await rw2.client.testReplication.create({ data: { data: 'split?' } }).catch((e: unknown) => e);
+      return err instanceof SplitBrainError;
+    }, 'writes to be refused as split brain');
+    expect(seen.filter((e) => e.event === 'primary_changed')).toEqual([]);
+  } finally {
+    await rw2.close();
+  }
 });

@@ -5,7 +5,7 @@ import { isConnectionError } from '../../src/db/errors';
 import { queryOnce } from '../../src/db/pg-client';
 import type { RwsplitEvent } from '../../src/routing/events';
 import { leastLag } from '../../src/routing/host-list';
-import { NoPrimaryError, SplitBrainError } from '../../src/routing/primary-discovery';
+import { NoPrimaryError } from '../../src/routing/primary-discovery';
 import { createRwsplitFromConfig, type Rwsplit } from '../../src/routing/routed-client';
 import { NoReplicaAvailableError } from '../../src/routing/router';
 import { serverIdentity } from '../helpers/server-port';
@@ -342,19 +342,22 @@ describe('bad routing configuration', () => {
     }
   });
 
-  test('a write whose discovery finds two primaries fails with SplitBrainError, its cause the write error', async () => {
-    // The primary is unreachable; the same real primary is configured twice under two names, so the probe finds
-    // two nodes that claim the role.
+  test('one primary reached under two names is one primary, not split brain: the write follows it', async () => {
+    // The configured primary is unreachable; the real primary is configured twice, as 127.0.0.1 and as localhost.
+    const events: RwsplitEvent[] = [];
     const rw = await createRwsplitFromConfig(config, {
       primaryUrl: 'postgresql://rwsplit:x@127.0.0.1:1/rwsplit',
       replicaUrls: [config.primaryUrl, config.primaryUrl.replace('127.0.0.1', 'localhost')],
       connectTimeoutMs: 500,
+      onEvent: (e) => events.push(e),
     });
     try {
-      const err = await rw.client.testReplication.create({ data: { data: 'split' } }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(SplitBrainError);
-      expect(isConnectionError((err as Error).cause)).toBe(true);
-      expect(String(err)).toMatch(/Write failed on 127\.0\.0\.1:1\. Split brain: .* all claim to be primary/);
+      const row = await rw.client.testReplication.create({ data: { data: 'two names' } });
+      expect(events).toContainEqual({ event: 'primary_changed', from: '127.0.0.1:1', to: `127.0.0.1:${primaryPort}` });
+      expect(await serverIdentity(rw.client)).toEqual({ port: primaryPort, inRecovery: false });
+      expect(await queryOnce(config.primaryUrl, 'SELECT 1 FROM test_replication WHERE id = $1', [row.id])).toHaveLength(
+        1,
+      );
     } finally {
       await rw.close();
     }

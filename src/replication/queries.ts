@@ -3,6 +3,14 @@
 /** Is this server a standby? The only trustworthy answer to "where did this query run". */
 export const IS_IN_RECOVERY = 'SELECT pg_is_in_recovery() AS in_recovery';
 
+/**
+ * Role and identity of a server: two URLs name the same server when both answers match (its postmaster started at
+ * one microsecond and listens on one port), so one primary reached under two names is not split brain.
+ */
+export const SERVER_ROLE_AND_IDENTITY = `
+  SELECT pg_is_in_recovery() AS in_recovery,
+         pg_postmaster_start_time()::text || '@' || coalesce(inet_server_port()::text, '') AS identity`;
+
 /** Which server answered: the port it listens on plus its role, to prove routing. */
 export const SERVER_IDENTITY =
   "SELECT inet_server_port() AS port, pg_is_in_recovery() AS in_recovery, current_setting('cluster_name') AS name";

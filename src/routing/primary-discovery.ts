@@ -1,8 +1,8 @@
 // Failover discovery: when a write hits a connection error or a read-only-transaction error, probe every
-// configured node for the one with pg_is_in_recovery() = false and send writes there. Two nodes claiming to be
-// primary is split brain: writes are refused until only one does.
+// configured node for the one with pg_is_in_recovery() = false and send writes there. Two servers claiming to be
+// primary is split brain: writes are refused until only one does (one server under two names is one primary).
 import { queryOnce } from '../db/pg-client';
-import { IS_IN_RECOVERY } from '../replication/queries';
+import { SERVER_ROLE_AND_IDENTITY } from '../replication/queries';
 import type { EventListener } from './events';
 import type { NodeAddress, PrimaryTarget } from './primary-target';
 
@@ -65,20 +65,27 @@ export class PrimaryDiscovery {
       this.#nodes.map(async (node) => {
         try {
           // Connect and answer are both bounded: a node that hangs must not hang the write waiting on discovery.
-          const rows = await queryOnce<{ in_recovery: boolean }>(
+          const rows = await queryOnce<{ in_recovery: boolean; identity: string }>(
             node.url,
-            IS_IN_RECOVERY,
+            SERVER_ROLE_AND_IDENTITY,
             [],
             this.#probeTimeoutMs,
             this.#probeTimeoutMs,
           );
-          return { node, primary: rows[0]?.in_recovery === false };
+          return { node, primary: rows[0]?.in_recovery === false, identity: rows[0]?.identity ?? node.url };
         } catch {
-          return { node, primary: false };
+          return { node, primary: false, identity: node.url };
         }
       }),
     );
-    const primaries = answers.filter((a) => a.primary).map((a) => a.node);
+    // One server reached under two names (localhost and 127.0.0.1) counts once: the first name configured wins.
+    const primaries: NodeAddress[] = [];
+    const seen = new Set<string>();
+    for (const answer of answers) {
+      if (!answer.primary || seen.has(answer.identity)) continue;
+      seen.add(answer.identity);
+      primaries.push(answer.node);
+    }
     if (primaries.length > 1) {
       this.#splitBrain = primaries.map((p) => p.name);
       throw new SplitBrainError(this.#splitBrain);

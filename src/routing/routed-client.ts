@@ -121,7 +121,16 @@ function build(options: RwsplitOptions) {
   );
   const discovery = new PrimaryDiscovery([target.current, ...replicaUrls.map(nodeAddress)], target, onEvent);
   const position = new PrimaryPosition(target, opts.connectTimeoutMs, checkTimeoutMs);
-  const health = new HealthChecker(hosts, position, opts.checkIntervalMs, onEvent, options.scheduler);
+  // A replica found answering as a primary, other than the one writes go to, is a promotion (writes follow it
+  // without waiting for a write to fail) or a split brain (writes are refused until only one primary is left):
+  // discovery decides, off the request path.
+  const onHealthEvent: EventListener = (e) => {
+    onEvent(e);
+    if (e.event === 'replica_is_primary' && e.node !== target.current.name) {
+      void discovery.discover().catch(() => undefined);
+    }
+  };
+  const health = new HealthChecker(hosts, position, opts.checkIntervalMs, onHealthEvent, options.scheduler);
   const router = new Router(
     hosts,
     { client: primary, name: () => target.current.name, walInsertLsn: () => position.lsn() },
