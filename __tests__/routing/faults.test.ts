@@ -7,6 +7,7 @@ import { NoSynchronousStandbyError, withRemoteApply } from '../../src/routing/re
 import { SplitBrainError } from '../../src/routing/primary-discovery';
 import { createRwsplit, type Rwsplit } from '../../src/routing/routed-client';
 import { WriteOutcomeUnknownError } from '../../src/routing/write-tracking';
+import { terminateStatement, waitForStatement } from '../helpers/backends';
 import { serverIdentity } from '../helpers/server-port';
 import { throwawayCluster, type Throwaway } from '../helpers/throwaway-cluster';
 import { waitUntil } from '../helpers/wait-until';
@@ -69,17 +70,8 @@ test('a backend terminated mid-read ejects that standby and the read is retried 
   const read = rw.client.$replica().$queryRaw<
     { port: number }[]
   >`SELECT inet_server_port() AS port FROM pg_sleep(CASE WHEN inet_server_port() = ${PORTS[1]} THEN 30 ELSE 0 END)`;
-  await waitUntil(async () => {
-    const rows = await queryOnce<{ n: number }>(
-      admin('standby1'),
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()",
-    );
-    return rows[0]!.n > 0;
-  }, 'the read to start on standby1');
-  await queryOnce(
-    admin('standby1'),
-    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()",
-  );
+  await waitForStatement(admin('standby1'), '%pg_sleep%', 'the read to start on standby1');
+  await terminateStatement(admin('standby1'), '%pg_sleep%');
   const rows = await read;
   expect(rows[0]!.port).toBe(PORTS[2]);
   expect(events).toContainEqual(
@@ -167,17 +159,8 @@ test('a write whose connection is terminated after it was sent is reported as ou
   const write = rw.client.$executeRaw`INSERT INTO test_replication (data) SELECT 'maybe' FROM pg_sleep(30)`.catch(
     (e: unknown) => e,
   );
-  await waitUntil(async () => {
-    const rows = await queryOnce<{ n: number }>(
-      admin('primary'),
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()",
-    );
-    return rows[0]!.n > 0;
-  }, 'the write to start');
-  await queryOnce(
-    admin('primary'),
-    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()",
-  );
+  await waitForStatement(admin('primary'), '%pg_sleep(30)%', 'the write to start');
+  await terminateStatement(admin('primary'), '%pg_sleep(30)%');
   const err = await write;
   expect(err).toBeInstanceOf(WriteOutcomeUnknownError);
   expect(String(err)).toMatch(/may or may not have been applied/);

@@ -12,6 +12,7 @@ import { freePorts } from '../demo/free-ports';
 import { serverIdentity } from '../helpers/server-port';
 import { throwawayCluster, type Throwaway } from '../helpers/throwaway-cluster';
 import { waitUntil } from '../helpers/wait-until';
+import { waitForStatement } from '../helpers/backends';
 
 // Below Linux's ephemeral range (32768–60999), apart from faults.test.ts's 25430–25432.
 const CANDIDATE_PORTS = [25440, 25441, 25442, 25443, 25444, 25445, 25446, 25447, 25448, 25449];
@@ -167,13 +168,7 @@ test('a connection lost inside a transaction during a promotion: outcome unknown
       { timeout: 120_000 },
     )
     .catch((e: unknown) => e);
-  await waitUntil(async () => {
-    const rows = await queryOnce<{ n: number }>(
-      admin('primary'),
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%lost in tx%' AND pid <> pg_backend_pid()",
-    );
-    return rows[0]!.n > 0;
-  }, 'the transaction statement to run on the primary');
+  await waitForStatement(admin('primary'), '%lost in tx%', 'the transaction statement to run on the primary');
   // standby1 becomes primary first, then the old primary dies under the open transaction.
   await queryOnce(admin('standby1'), 'SELECT pg_promote()');
   await env.cluster.stop('primary', 'immediate');
