@@ -1,7 +1,6 @@
 // pgbench over several nodes at once: the clients split over the nodes (one pgbench per node, all started
 // together), combined into one result. For a read workload whose paths spread their reads over every standby, so
 // the baseline is measured the same way.
-import { maskUrl } from '../config';
 import { summarize } from '../bench/percentiles';
 import type { BaselineUnavailable, PgbenchOutcome, PgbenchResult } from './baseline-result';
 import { type PgbenchOptions, type PgbenchRun, runPgbenchWithLatencies } from './run-pgbench';
@@ -76,12 +75,4 @@ export async function runPgbenchSpread(options: PgbenchSpreadOptions): Promise<P
   const unavailable = outcomes.find((o): o is BaselineUnavailable => 'status' in o && o.status === 'unavailable');
   if (unavailable) return unavailable;
   return combine(outcomes as PgbenchRun[]);
-}
-
-/** How a (possibly split) pgbench run ran, in words, e.g. for a report note. */
-export function describePgbenchRun(result: PgbenchResult): string {
-  return result.parts
-    ? `split over ${result.parts.length} nodes at the same time: ` +
-        result.parts.map((p) => `${maskUrl(p.target)} ${p.clients} clients`).join(', ')
-    : `on ${result.target}, ${result.clients} clients`;
 }

@@ -2,10 +2,9 @@
 import os from 'node:os';
 import { type Config, maskUrl } from '../config';
 import { queryOnce } from '../db/pg-client';
-import { configuredNodes } from '../replication/configured-nodes';
+import { configuredNodes, describeAddress, nodeForAddress } from '../replication/configured-nodes';
 import { SERVER_VERSION } from '../replication/queries';
 import type { NodeReads } from '../report/report-data';
-import { nodeAddress } from '../routing/primary-target';
 import type { BenchEnvironment } from './bench-report';
 
 export async function benchEnvironment(config: Config, tableRows: number): Promise<BenchEnvironment> {
@@ -43,16 +42,12 @@ export function environmentRows(e: BenchEnvironment): Record<string, string | nu
  * `standby1`, so each node reads `standby1 (127.0.0.1:54321)`. Configured nodes come first, in order.
  */
 export function namedReads(config: Config, counts: ReadonlyMap<string, number>): NodeReads[] {
-  const known = configuredNodes(config).map((n) => ({ name: n.name, address: nodeAddress(n.url).name }));
-  const label = (address: string) => {
-    const node = known.find((k) => k.address === address);
-    return node ? `${node.name} (${address})` : address;
-  };
+  const known = configuredNodes(config);
   const order = (address: string) => {
-    const i = known.findIndex((k) => k.address === address);
-    return i === -1 ? known.length : i;
+    const node = nodeForAddress(known, address);
+    return node ? known.indexOf(node) : known.length;
   };
   return [...counts.entries()]
     .sort(([a], [b]) => order(a) - order(b))
-    .map(([address, reads]) => ({ node: label(address), reads }));
+    .map(([address, reads]) => ({ node: describeAddress(known, address), reads }));
 }
