@@ -21,32 +21,55 @@ const esmOnly = [
   '@sec-ant/readable-stream',
 ];
 
-/** @type {import('jest').Config} */
-module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/__tests__'],
-  testMatch: ['**/*.test.ts'],
-  transform: {
-    '^.+\\.[tj]s$': [
-      'ts-jest',
-      {
-        tsconfig: {
-          allowJs: true,
-          isolatedModules: true,
-          module: 'commonjs',
-          moduleResolution: 'node10',
-          ignoreDeprecations: '6.0',
-        },
-        diagnostics: false,
+const transform = {
+  '^.+\\.[tj]s$': [
+    'ts-jest',
+    {
+      tsconfig: {
+        allowJs: true,
+        isolatedModules: true,
+        module: 'commonjs',
+        moduleResolution: 'node10',
+        ignoreDeprecations: '6.0',
       },
-    ],
-  },
+      diagnostics: false,
+    },
+  ],
+};
+
+/** What every project shares: ts-jest, execa's ESM dependencies transformed, and the node environment. */
+const common = {
+  testEnvironment: 'node',
+  testMatch: ['**/*.test.ts'],
+  transform,
   // unicorn-magic exports only an "import" condition, which Jest's resolver does not match.
   moduleNameMapper: { '^unicorn-magic$': '<rootDir>/node_modules/unicorn-magic/node.js' },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`, '/packages/rwsplit/dist/'],
+};
+
+/** The local cluster, started (or reused) once for the projects whose tests need it. */
+const cluster = {
   globalSetup: '<rootDir>/__tests__/setup/global-setup.ts',
   globalTeardown: '<rootDir>/__tests__/setup/global-teardown.ts',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
   testTimeout: 60_000,
   // One worker: tests share one local cluster and some inject faults into it (paused replay, stopped nodes).
   maxWorkers: 1,
+  projects: [
+    // The library's unit tests: no cluster, seconds (`npm run test:unit`).
+    { ...common, displayName: 'rwsplit-unit', rootDir: __dirname, roots: ['<rootDir>/packages/rwsplit/test/unit'] },
+    // The library's integration tests: its own fixture schema, on the real cluster.
+    {
+      ...common,
+      ...cluster,
+      displayName: 'rwsplit-integration',
+      rootDir: __dirname,
+      roots: ['<rootDir>/packages/rwsplit/test/integration'],
+    },
+    // The application: the seed's demo, writer, cluster, benches, monitor, and the library under faults.
+    { ...common, ...cluster, displayName: 'app', rootDir: __dirname, roots: ['<rootDir>/__tests__'] },
+  ],
 };

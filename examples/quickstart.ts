@@ -1,6 +1,9 @@
 // The README's example, runnable as `npm run example` (against the local cluster: `npm run cluster:up` first,
-// or with DATABASE_URL / REPLICA_URLS set).
-import { createMetrics, createRwsplitFromConfig, fanOut, loadConfig } from '../src';
+// or with DATABASE_URL / REPLICA_URLS set). It uses rwsplit by its package name, as any application would.
+import { fanOut } from 'rwsplit';
+import { createMetrics } from 'rwsplit/metrics';
+import { loadConfig } from '../src/config';
+import { createRwsplitFromConfig } from '../src/db/app-rwsplit';
 
 async function main(): Promise<void> {
   const metrics = createMetrics();

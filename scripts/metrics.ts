@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../src/config';
 import { runMain } from '../src/cli/run-main';
-import { DEFAULT_METRICS_PORT } from '../src/metrics/metrics-handler';
+import { DEFAULT_METRICS_PORT } from 'rwsplit/metrics';
 import { serveClusterMetrics } from '../src/metrics/serve-cluster-metrics';
 
 const program = new Command('metrics')

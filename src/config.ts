@@ -4,16 +4,16 @@ import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { ROUTING_DEFAULTS, defaultCheckTimeoutMs } from './routing/defaults';
+import { ConfigError, DEFAULTS as ROUTING_DEFAULTS, type ConsistencyMode, parsePostgresUrl, shownValue } from 'rwsplit';
+
+// The library's URL and error helpers, for the application's modules.
+export { ConfigError, maskUrl, parsePostgresUrl, shownValue, type ConsistencyMode } from 'rwsplit';
 
 /** Where the project lives: the local cluster's data folder is resolved against it. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 
 /** How a write reaches the primary when Prisma cannot connect over TCP. */
 export type WriterFallbackMode = 'psql' | 'docker-exec' | 'off';
-
-/** How fresh a read must be. */
-export type ConsistencyMode = 'eventual' | 'read-your-writes' | 'primary';
 
 export interface LocalClusterConfig {
   /**
@@ -108,70 +108,7 @@ export interface Config {
   readonly schemaEngine: string | undefined;
 }
 
-/** Raised for a configuration value that cannot be used; the message names the variable and what it expects. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 type Env = Readonly<Record<string, string | undefined>>;
-
-const POSTGRES_PROTOCOLS = new Set(['postgres:', 'postgresql:']);
-
-/** Longest part of a bad value an error message repeats. */
-const SHOWN_CHARS = 80;
-
-/**
- * A bad value as an error message shows it: password masked, control characters (NUL, newlines) escaped, and
- * cut at 80 characters, so a 1 MB value gives a one-line message.
- */
-export function shownValue(raw: string): string {
-  const escaped = JSON.stringify(maskUrl(raw)).slice(1, -1);
-  return escaped.length > SHOWN_CHARS ? `${escaped.slice(0, SHOWN_CHARS)}… (${raw.length} characters)` : escaped;
-}
-
-const PLACEHOLDER = '//user:password@';
-const EXPECTED_URL = `Expected postgresql:${PLACEHOLDER}host:port/database`;
-
-/** Parses one postgres URL, naming where it came from in the error. */
-export function parsePostgresUrl(raw: string, where: string): URL {
-  // eslint-disable-next-line no-control-regex -- finding control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(raw.trim())) {
-    throw new ConfigError(
-      `${where} contains a control character (NUL, tab or newline): "${shownValue(raw)}". ${EXPECTED_URL}`,
-    );
-  }
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch (cause) {
-    throw new ConfigError(`${where} is not a valid URL: "${shownValue(raw)}". ${EXPECTED_URL}`, { cause });
-  }
-  if (!POSTGRES_PROTOCOLS.has(url.protocol)) {
-    throw new ConfigError(
-      `${where} is not a postgres URL: "${shownValue(raw)}" has protocol "${url.protocol}". ${EXPECTED_URL}`,
-    );
-  }
-  if (!url.hostname) throw new ConfigError(`${where} has no host: "${shownValue(raw)}". ${EXPECTED_URL}`);
-  if (url.pathname.length <= 1) {
-    throw new ConfigError(`${where} names no database: "${shownValue(raw)}". Add /<database> after the host.`);
-  }
-  return url;
-}
-
-/**
- * The URL with its password replaced by `***`, safe to print. Works on malformed input too: there everything
- * between `user:` and the last `@` is hidden, since a password may itself hold an `@`.
- */
-export function maskUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    // Our own hint (EXPECTED_URL) is no secret: it stays readable.
-    return raw.replace(/(\/\/[^:/@]*:).*@/s, (match, head: string) => (match === PLACEHOLDER ? match : `${head}***@`));
-  }
-}
 
 const intFrom = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -362,7 +299,7 @@ export function loadConfig(env: Env = process.env): Config {
     fallbackToPrimary: e.RWSPLIT_FALLBACK_TO_PRIMARY ?? ROUTING_DEFAULTS.fallbackToPrimary,
     consistency: e.RWSPLIT_CONSISTENCY ?? ROUTING_DEFAULTS.consistency,
     readYourWritesWaitMs: e.RWSPLIT_RYW_WAIT_MS ?? ROUTING_DEFAULTS.readYourWritesWaitMs,
-    checkTimeoutMs: e.RWSPLIT_CHECK_TIMEOUT_MS ?? defaultCheckTimeoutMs(writer.connectTimeoutMs),
+    checkTimeoutMs: e.RWSPLIT_CHECK_TIMEOUT_MS ?? writer.connectTimeoutMs,
   });
 
   return Object.freeze({

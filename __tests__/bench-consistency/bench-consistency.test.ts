@@ -13,7 +13,7 @@ import { consistencyReportData, writeConsistencyReport } from '../../src/bench-c
 import { baselineNote } from '../../src/report/report-figures';
 import { PairTracker } from '../../src/bench-consistency/pair-tracker';
 import { LEDGER_FILE, RestoreLedger } from '../../src/bench-consistency/restore-ledger';
-import { createRwsplit } from '../../src/routing/routed-client';
+import { createAppRwsplit } from '../../src/db/app-rwsplit';
 import { runConsistencyBench, type ConsistencyBenchResult } from '../../src/bench-consistency/run-consistency-bench';
 import { throwawayCluster, type Throwaway } from '../helpers/throwaway-cluster';
 import { waitUntil } from '../helpers/wait-until';
@@ -52,7 +52,7 @@ afterAll(async () => {
 
 test('each read is attributed to its own pair, however many run at once', async () => {
   const tracker = new PairTracker();
-  const rw = await createRwsplit({
+  const rw = await createAppRwsplit({
     primaryUrl: env.primaryUrl,
     replicaUrls: env.replicaUrls,
     onEvent: tracker.listener,

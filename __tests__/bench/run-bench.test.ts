@@ -13,7 +13,7 @@ import { writeResults } from '../../src/bench/write-results';
 import { loadConfig } from '../../src/config';
 import { COUNT_ROWS } from '../../src/bench/seed-rows';
 import { queryOnce } from '../../src/db/pg-client';
-import { nodeAddress } from '../../src/routing/primary-target';
+import { nodeAddress } from 'rwsplit';
 import type { ReportData } from '../../src/report/report-data';
 import { locatePsql } from '../../src/writer/psql-locator';
 

@@ -2,7 +2,7 @@
 // gauges; an unreachable replica is ejected once and exported as not eligible, with no made-up lag. Nodes are
 // labelled `host:port`, as the router labels them.
 import { loadConfig } from '../../src/config';
-import { createMetrics } from '../../src/metrics/create-metrics';
+import { createAppMetrics } from '../../src/metrics/app-metrics';
 import { serveClusterMetrics } from '../../src/metrics/serve-cluster-metrics';
 import { addressOf, configuredNode, configuredNodes } from '../../src/replication/configured-nodes';
 import { createReplicaPoller } from '../../src/monitor/replica-poller';
@@ -34,7 +34,7 @@ test('serveClusterMetrics exports lag and eligibility of every standby after its
 });
 
 test('an unreachable replica: eligible 0, one ejection, lag series absent', async () => {
-  const metrics = createMetrics();
+  const metrics = createAppMetrics();
   const deadUrl = config.replicaUrls[0]!.replace(/:\d+\//, `:${DEAD_PORT}/`);
   const dead = addressOf(deadUrl);
   const standby1 = addressOf(config.replicaUrls[0]!);

@@ -3,11 +3,11 @@
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../src/config';
 import { createNodeClient, type PrismaClient } from '../../src/db/node-client';
-import { createMetrics } from '../../src/metrics/create-metrics';
-import { type MetricsServer, startMetricsServer } from '../../src/metrics/metrics-handler';
+import { createAppMetrics } from '../../src/metrics/app-metrics';
+import { type MetricsServer, startMetricsServer } from 'rwsplit/metrics';
 import { SERVER_IDENTITY } from '../../src/replication/queries';
 import { addressOf } from '../../src/replication/configured-nodes';
-import type { EventListener } from '../../src/routing/events';
+import type { EventListener } from 'rwsplit';
 import { parseExposition, valueOf } from './parse-exposition';
 
 const config = loadConfig();
@@ -17,7 +17,7 @@ const WRITES = 7;
 let standby: PrismaClient;
 let primary: PrismaClient;
 let server: MetricsServer;
-const metrics = createMetrics();
+const metrics = createAppMetrics();
 
 /** Who answered, by the server's own word, named as the router names nodes (`host:port`). */
 async function identity(client: PrismaClient): Promise<{ node: string; role: 'primary' | 'replica' }> {
@@ -103,7 +103,7 @@ test('queries_total and the duration histogram count exactly the reads and write
 });
 
 test('fallback, writer and ejection events are counted with their labels; fallbacks start at zero', async () => {
-  const fresh = createMetrics();
+  const fresh = createAppMetrics();
   const before = parseExposition(await fresh.registry.metrics());
   expect(valueOf(before, 'rwsplit_primary_fallback_reads_total', { reason: 'no_eligible_replica' })).toBe(0);
   expect(valueOf(before, 'rwsplit_writer_fallback_total', { via: 'psql' })).toBe(0);
@@ -147,8 +147,8 @@ test('the handler serves only GET/HEAD /metrics', async () => {
 });
 
 test('two metric sets do not share a registry (nothing lands in the global one)', async () => {
-  const a = createMetrics();
-  const b = createMetrics();
+  const a = createAppMetrics();
+  const b = createAppMetrics();
   a.listener({ event: 'writer_fallback', via: 'psql', reason: 'x' });
   expect(valueOf(parseExposition(await a.registry.metrics()), 'rwsplit_writer_fallback_total', { via: 'psql' })).toBe(
     1,

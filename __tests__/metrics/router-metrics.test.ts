@@ -1,9 +1,9 @@
 // Metrics fed by the router itself: routed traffic on the real cluster, scraped over HTTP, counts checked against
 // the queries this test sent.
 import { loadConfig } from '../../src/config';
-import { createMetrics } from '../../src/metrics/create-metrics';
-import { startMetricsServer } from '../../src/metrics/metrics-handler';
-import { createRwsplitFromConfig } from '../../src/routing/routed-client';
+import { createAppMetrics } from '../../src/metrics/app-metrics';
+import { startMetricsServer } from 'rwsplit/metrics';
+import { createRwsplitFromConfig } from '../../src/db/app-rwsplit';
 import { WriterService } from '../../src/writer/writer-service';
 
 const config = loadConfig();
@@ -18,7 +18,7 @@ function sum(text: string, name: string, labels: Record<string, string>): number
 }
 
 test('scraping /metrics after routed traffic shows exactly the queries sent, per role and node', async () => {
-  const metrics = createMetrics();
+  const metrics = createAppMetrics();
   const server = await startMetricsServer({ registry: metrics.registry, port: 0 });
   const rw = await createRwsplitFromConfig(config, { onEvent: metrics.listener });
   try {
@@ -47,7 +47,7 @@ test('scraping /metrics after routed traffic shows exactly the queries sent, per
 });
 
 test('primary fallback reads and writer fallbacks are counted', async () => {
-  const metrics = createMetrics();
+  const metrics = createAppMetrics();
   const rw = await createRwsplitFromConfig(config, {
     replicaUrls: ['postgresql://rwsplit:x@127.0.0.1:1/rwsplit'],
     connectTimeoutMs: 500,

@@ -2,9 +2,10 @@
 // application's process from its events (countRoutedReads), and from another process's point of view by
 // scraping the application's /metrics (metricsUrl). Both must name nodes as the router does and agree with the
 // router's own events; the metric labels of the app's metrics and of `npm run metrics` must be the same.
-import { createMetrics, createRwsplit, fanOut, loadConfig, startMetricsServer } from '../../src';
-import type { RwsplitEvent } from '../../src';
-import type { MetricsServer } from '../../src/metrics/metrics-handler';
+import { fanOut, type RwsplitEvent } from 'rwsplit';
+import { createMetrics, type MetricsServer, startMetricsServer } from 'rwsplit/metrics';
+import { loadConfig } from '../../src/config';
+import { type AppRwsplit, createAppRwsplit } from '../../src/db/app-rwsplit';
 import { serveClusterMetrics } from '../../src/metrics/serve-cluster-metrics';
 import { createMonitor } from '../../src/monitor/monitor';
 import type { MonitorSnapshot } from '../../src/monitor/monitor-snapshot';
@@ -36,14 +37,14 @@ const labelValues = (text: string, metric: string) =>
   );
 
 let server: MetricsServer;
-let rw: Awaited<ReturnType<typeof createRwsplit>>;
+let rw: AppRwsplit;
 const events: RwsplitEvent[] = [];
 const metrics = createMetrics();
 const inApp = createMonitor({ nodes, limits: config.routing, countRoutedReads: true });
 
 beforeAll(async () => {
   server = await startMetricsServer({ registry: metrics.registry, port: 0 });
-  rw = await createRwsplit({
+  rw = await createAppRwsplit({
     primaryUrl: config.primaryUrl,
     replicaUrls: config.replicaUrls,
     maxLagMs: config.routing.maxLagMs,

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config';
 import { queryOnce } from '../../src/db/pg-client';
-import { parseLsn } from '../../src/replication/lsn';
+import { parseLsn } from 'rwsplit';
 import { measureCommitToVisible } from '../../src/replication/commit-to-visible';
 
 const config = loadConfig();

@@ -6,7 +6,7 @@ import {
   hasReached,
   lsnDiff,
   parseLsn,
-} from '../../src/replication/lsn';
+} from 'rwsplit';
 
 describe('parseLsn', () => {
   test.each([

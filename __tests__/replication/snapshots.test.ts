@@ -1,7 +1,7 @@
 // The typed snapshots, read from the real cluster.
 import { loadConfig } from '../../src/config';
 import { queryOnce } from '../../src/db/pg-client';
-import { compareLsn, parseLsn } from '../../src/replication/lsn';
+import { compareLsn, parseLsn } from 'rwsplit';
 import { readPrimaryWalPosition } from '../../src/replication/primary-wal-position';
 import { INSERT_PROBE_ROW } from '../../src/replication/queries';
 import { readReplicationStatus } from '../../src/replication/replication-status';

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config';
 import { queryOnce } from '../../src/db/pg-client';
-import { compareLsn, parseLsn } from '../../src/replication/lsn';
+import { compareLsn, parseLsn } from 'rwsplit';
 import { readPrimaryWalPosition } from '../../src/replication/primary-wal-position';
 import { INSERT_PROBE_ROW, ROW_IS_PRESENT } from '../../src/replication/queries';
 import { ReplayTimeoutError, waitForReplay } from '../../src/replication/wait-for-replay';

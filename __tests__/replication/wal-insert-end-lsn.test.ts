@@ -1,7 +1,7 @@
 // The LSN to wait for after a commit must be one a standby can reach without further WAL.
 import { loadConfig } from '../../src/config';
 import { queryOnce } from '../../src/db/pg-client';
-import { compareLsn } from '../../src/replication/lsn';
+import { compareLsn } from 'rwsplit';
 import { CURRENT_WAL_INSERT_LSN, END_OF_LAST_RECORD_AT, WAL_INSERT_END_LSN } from '../../src/replication/queries';
 
 const config = loadConfig();

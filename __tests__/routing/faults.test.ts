@@ -1,12 +1,12 @@
 // Faults injected for real on a private cluster: a stopped standby, a terminated backend, remote_apply with a
 // paused standby, and a failover with promotion (then a split brain).
-import { isConnectionError } from '../../src/db/errors';
+import { isConnectionError } from 'rwsplit';
 import { queryOnce, withPg } from '../../src/db/pg-client';
-import type { RwsplitEvent } from '../../src/routing/events';
-import { NoSynchronousStandbyError, withRemoteApply } from '../../src/routing/remote-apply';
-import { SplitBrainError } from '../../src/routing/primary-discovery';
-import { createRwsplit, type Rwsplit } from '../../src/routing/routed-client';
-import { WriteOutcomeUnknownError } from '../../src/routing/write-tracking';
+import type { RwsplitEvent } from 'rwsplit';
+import { NoSynchronousStandbyError, withRemoteApply } from 'rwsplit';
+import { SplitBrainError } from 'rwsplit';
+import { createAppRwsplit, type AppRwsplit } from '../../src/db/app-rwsplit';
+import { WriteOutcomeUnknownError } from 'rwsplit';
 import { terminateStatement, waitForStatement } from '../helpers/backends';
 import { serverIdentity } from '../helpers/server-port';
 import { throwawayCluster, type Throwaway } from '../helpers/throwaway-cluster';
@@ -15,7 +15,7 @@ import { waitUntil } from '../helpers/wait-until';
 // Below Linux's ephemeral range (32768–60999), so an outgoing connection never holds one of them.
 const PORTS = [25430, 25431, 25432];
 let env: Throwaway;
-let rw: Rwsplit;
+let rw: AppRwsplit;
 const events: RwsplitEvent[] = [];
 
 /** Always the first eligible replica, so a test knows which one a read goes to. */
@@ -31,7 +31,7 @@ afterAll(async () => {
 beforeEach(async () => {
   events.length = 0;
   await rw?.close();
-  rw = await createRwsplit({
+  rw = await createAppRwsplit({
     primaryUrl: env.primaryUrl,
     replicaUrls: env.replicaUrls,
     strategy: firstEligible,
@@ -205,7 +205,7 @@ test('failover: writes follow the promoted standby; a second primary is refused 
 
   // A write whose own discovery finds the two (its configured primary is gone): SplitBrainError, with the
   // write's error as its cause.
-  const other = await createRwsplit({
+  const other = await createAppRwsplit({
     primaryUrl: 'postgresql://rwsplit:x@127.0.0.1:1/rwsplit',
     replicaUrls: [env.primaryUrl, env.replicaUrls[0]!],
     connectTimeoutMs: 500,
@@ -233,7 +233,7 @@ test('a replica promoted while the primary still runs: a health check finds the 
     await c.query('SELECT pg_reload_conf()');
   });
   const seen: RwsplitEvent[] = [];
-  const rw2 = await createRwsplit({
+  const rw2 = await createAppRwsplit({
     primaryUrl: env.replicaUrls[0]!,
     replicaUrls: [env.replicaUrls[1]!],
     checkIntervalMs: [60_000, 60_000],

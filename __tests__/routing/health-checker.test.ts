@@ -1,11 +1,11 @@
 // The health checker's schedule with an injected scheduler (no sleeping): delays stay within [min, max], and a
 // failed check is followed by the next one. The failing check is real: a connection refused on a closed port.
 import { createNodeClient } from '../../src/db/node-client';
-import type { RwsplitEvent } from '../../src/routing/events';
+import type { RwsplitEvent } from 'rwsplit';
 import { HealthChecker, type Scheduler } from '../../src/routing/health-checker';
-import { HostList } from '../../src/routing/host-list';
+import { HostList } from 'rwsplit';
 import { PrimaryPosition } from '../../src/routing/primary-position';
-import { nodeAddress, PrimaryTarget } from '../../src/routing/primary-target';
+import { nodeAddress, PrimaryTarget } from 'rwsplit';
 import { ReplicaHost } from '../../src/routing/replica-host';
 import { waitUntil } from '../helpers/wait-until';
 

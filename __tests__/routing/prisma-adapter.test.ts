@@ -6,8 +6,8 @@ import path from 'node:path';
 import { loadConfig, PROJECT_ROOT } from '../../src/config';
 import { createNodeClient } from '../../src/db/node-client';
 import { inTransaction } from '../../src/routing/prisma-adapter';
-import type { RwsplitEvent } from '../../src/routing/events';
-import { createRwsplitFromConfig } from '../../src/routing/routed-client';
+import type { RwsplitEvent } from 'rwsplit';
+import { createRwsplitFromConfig } from '../../src/db/app-rwsplit';
 import { serverIdentity } from '../helpers/server-port';
 
 const config = loadConfig();

@@ -1,5 +1,5 @@
 // How many synchronous standbys a commit waits for, read from synchronous_standby_names as PostgreSQL parses it.
-import { requiredSyncStandbys } from '../../src/routing/remote-apply';
+import { requiredSyncStandbys } from 'rwsplit';
 
 test.each([
   ['', 0],

@@ -1,13 +1,13 @@
 // Routing on the real cluster: where reads and writes land, proven by the servers' own answers.
 import { ConfigError, loadConfig } from '../../src/config';
 import { LocalCluster } from '../../src/cluster/local-cluster';
-import { isConnectionError } from '../../src/db/errors';
+import { isConnectionError } from 'rwsplit';
 import { queryOnce } from '../../src/db/pg-client';
-import type { RwsplitEvent } from '../../src/routing/events';
-import { leastLag } from '../../src/routing/host-list';
-import { NoPrimaryError } from '../../src/routing/primary-discovery';
-import { createRwsplitFromConfig, type Rwsplit } from '../../src/routing/routed-client';
-import { NoReplicaAvailableError } from '../../src/routing/router';
+import type { RwsplitEvent } from 'rwsplit';
+import { leastLag } from 'rwsplit';
+import { NoPrimaryError } from 'rwsplit';
+import { createRwsplitFromConfig, type AppRwsplit } from '../../src/db/app-rwsplit';
+import { NoReplicaAvailableError } from 'rwsplit';
 import { serverIdentity } from '../helpers/server-port';
 import { waitUntil } from '../helpers/wait-until';
 
@@ -50,7 +50,7 @@ async function syncAll(): Promise<void> {
 }
 
 describe('routing on the real cluster', () => {
-  let rw: Rwsplit;
+  let rw: AppRwsplit;
   const events: RwsplitEvent[] = [];
 
   beforeAll(async () => {
@@ -166,7 +166,7 @@ describe('routing on the real cluster', () => {
   });
 
   /** Which server answered, and whether it shows row `id`: a paused standby cannot. */
-  async function servedBy(client: Rwsplit['client'], id: number) {
+  async function servedBy(client: AppRwsplit['client'], id: number) {
     const rows = await client.$replica().$queryRaw<{ port: number; in_recovery: boolean; present: boolean }[]>`
       SELECT inet_server_port() AS port, pg_is_in_recovery() AS in_recovery,
              EXISTS (SELECT 1 FROM test_replication WHERE id = ${id}) AS present`;

@@ -1,13 +1,13 @@
 // Faults on a private cluster that the shared one must not see: a standby whose processes hang (SIGSTOP), both
 // standbys down at once, and promotions that hit transactions (a connection lost inside one, a refused start).
 // Where reads and writes landed is asserted by the servers' own answers.
-import { isConnectionError } from '../../src/db/errors';
+import { isConnectionError } from 'rwsplit';
 import { queryOnce } from '../../src/db/pg-client';
 import { postmasterPid } from '../../src/cluster/postmaster-pid';
-import type { RwsplitEvent } from '../../src/routing/events';
-import { createRwsplit, type Rwsplit, type RwsplitOptions } from '../../src/routing/routed-client';
-import { NoReplicaAvailableError } from '../../src/routing/router';
-import { WriteOutcomeUnknownError } from '../../src/routing/write-tracking';
+import type { RwsplitEvent } from 'rwsplit';
+import { createAppRwsplit, type AppRwsplit, type AppRwsplitOptions } from '../../src/db/app-rwsplit';
+import { NoReplicaAvailableError } from 'rwsplit';
+import { WriteOutcomeUnknownError } from 'rwsplit';
 import { freePorts } from '../demo/free-ports';
 import { serverIdentity } from '../helpers/server-port';
 import { throwawayCluster, type Throwaway } from '../helpers/throwaway-cluster';
@@ -18,14 +18,14 @@ import { waitForStatement } from '../helpers/backends';
 const CANDIDATE_PORTS = [25440, 25441, 25442, 25443, 25444, 25445, 25446, 25447, 25448, 25449];
 let ports: number[];
 let env: Throwaway;
-const opened: Rwsplit[] = [];
+const opened: AppRwsplit[] = [];
 const events: RwsplitEvent[] = [];
 
 /** Always the first eligible replica, so a test knows which one a read goes to. */
 const firstEligible = <T>(eligible: readonly T[]) => eligible[0]!;
 
-async function open(extra: Partial<RwsplitOptions> = {}): Promise<Rwsplit> {
-  const rw = await createRwsplit({
+async function open(extra: Partial<AppRwsplitOptions> = {}): Promise<AppRwsplit> {
+  const rw = await createAppRwsplit({
     primaryUrl: env.primaryUrl,
     replicaUrls: env.replicaUrls,
     strategy: firstEligible,
@@ -153,7 +153,7 @@ test('a read-your-writes read whose caught-up query cannot reach a standby eject
 });
 
 /** The client of the promotion tests (the second one continues from the first's state). */
-let promoted: Rwsplit;
+let promoted: AppRwsplit;
 
 test('a connection lost inside a transaction during a promotion: outcome unknown, not retried, next transaction on the new primary', async () => {
   const rw = (promoted = await open());

@@ -14,9 +14,9 @@ import { readReplicationStatus } from '../../src/replication/replication-status'
 import { askServerIdentity, readServerIdentity } from '../../src/replication/server-identity';
 import { readStandbyStatus } from '../../src/replication/standby-status';
 import { syncStandbys } from '../../src/replication/sync-standbys';
-import { isReadOnlyTransaction } from '../../src/db/errors';
+import { isReadOnlyTransaction } from 'rwsplit';
 import { LocalCluster } from '../../src/cluster/local-cluster';
-import { createReplicatedClient } from '../../src/routing/replicated-client';
+import { createReplicatedClient } from '../../src/db/replicated-client';
 import { WriterService } from '../../src/writer/writer-service';
 
 const config = loadConfig();

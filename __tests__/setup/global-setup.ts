@@ -3,7 +3,7 @@
 // Jest's module loader (which cannot load execa's ESM here; see jest.config.js).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { loadConfig } from '../../src/config';
+import { loadConfig, localSocketDir } from '../../src/config';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -39,4 +39,20 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as { __rwsplitStartedCluster?: boolean }).__rwsplitStartedCluster = before.status !== 0;
   const up = clusterScript('up');
   if (up.status !== 0) throw new Error(`cluster:up failed:\n${up.output}`);
+  exportClusterForLibraryTests();
+}
+
+/**
+ * The library's integration tests (packages/rwsplit/test) know nothing of this application: they take a primary,
+ * its streaming replicas and superuser URLs for fault injection from these variables.
+ */
+function exportClusterForLibraryTests(): void {
+  const config = loadConfig();
+  const socket = encodeURIComponent(localSocketDir(config.cluster));
+  const admin = config.cluster.ports.map(
+    (port) => `postgresql://${config.cluster.adminUser}@localhost:${port}/${config.cluster.database}?host=${socket}`,
+  );
+  process.env.RWSPLIT_TEST_PRIMARY_URL = config.primaryUrl;
+  process.env.RWSPLIT_TEST_REPLICA_URLS = config.replicaUrls.join(',');
+  process.env.RWSPLIT_TEST_ADMIN_URLS = admin.join(',');
 }

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import type { Config } from '../config';
 import { LocalCluster } from '../cluster/local-cluster';
 import { configuredNodes } from '../replication/configured-nodes';
-import { nodeAddress } from '../routing/primary-target';
+import { nodeAddress } from 'rwsplit';
 
 export interface BenchNode {
   /** `primary`, `standby1` … */

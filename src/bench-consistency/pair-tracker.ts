@@ -2,7 +2,7 @@
 // AsyncLocalStorage context, and the router's `query` events (emitted synchronously inside the read's own async
 // chain) land in the context of the pair that caused them. No ordering assumptions, no guessing by time.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { EventListener, NodeRole } from '../routing/events';
+import type { EventListener, NodeRole } from 'rwsplit';
 
 /** One routed query the router reported while a pair was reading. */
 export interface ServedRead {

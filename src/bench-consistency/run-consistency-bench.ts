@@ -9,7 +9,7 @@ import { type LagSampler, startLagSampler } from '../bench/lag-sampler';
 import type { LagSeries, NodeReads } from '../report/report-data';
 import { SERVER_VERSION } from '../replication/queries';
 import { syncStandbys } from '../replication/sync-standbys';
-import { createRwsplitFromConfig, type Rwsplit } from '../routing/routed-client';
+import { createRwsplitFromConfig, type AppRwsplit } from '../db/app-rwsplit';
 import { type BackgroundWriter, startBackgroundWriter } from './background-writer';
 import { adminAccess, type AdminAccess, benchNodes, type BenchNodes } from './bench-nodes';
 import { type BenchMode, type ConsistencyBenchOptions, type ResolvedOptions, resolveOptions } from './bench-options';
@@ -59,7 +59,7 @@ interface Run {
   readonly nodes: BenchNodes;
   readonly access: AdminAccess | null;
   readonly ledger: RestoreLedger | null;
-  readonly rw: Rwsplit;
+  readonly rw: AppRwsplit;
   readonly tracker: PairTracker;
   /** performance.now() when measuring began: lag samples and mode windows count from it. */
   origin: number;

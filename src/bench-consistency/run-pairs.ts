@@ -3,9 +3,9 @@
 // comes from the router's own events, attributed to the pair by the PairTracker.
 import { performance } from 'node:perf_hooks';
 import type { ConsistencyMode } from '../config';
-import type { NodeRole } from '../routing/events';
-import { withRemoteApply } from '../routing/remote-apply';
-import type { Rwsplit } from '../routing/routed-client';
+import type { NodeRole } from 'rwsplit';
+import { withRemoteApply } from 'rwsplit';
+import type { AppRwsplit } from '../db/app-rwsplit';
 import type { BenchMode } from './bench-options';
 import type { PairTracker } from './pair-tracker';
 
@@ -50,7 +50,7 @@ const SCOPE: Record<BenchMode, ConsistencyMode> = {
   primary: 'primary',
 };
 
-async function runPair(rw: Rwsplit, tracker: PairTracker, mode: BenchMode, data: string): Promise<PairOutcome> {
+async function runPair(rw: AppRwsplit, tracker: PairTracker, mode: BenchMode, data: string): Promise<PairOutcome> {
   const tracked = await tracker.run((read) =>
     rw.session(
       async () => {
@@ -92,7 +92,7 @@ async function runPair(rw: Rwsplit, tracker: PairTracker, mode: BenchMode, data:
 
 /** Runs the pairs; the first failing pair stops the run and its error is thrown. */
 export async function runPairs(
-  rw: Rwsplit,
+  rw: AppRwsplit,
   tracker: PairTracker,
   mode: BenchMode,
   options: RunPairsOptions,

@@ -3,7 +3,7 @@
 // the primary already says so, and puts synchronous_standby_names back afterwards.
 import { withPg, queryOnce } from '../db/pg-client';
 import { INSERT_PROBE_ROW, ROW_IS_PRESENT } from '../replication/queries';
-import { SYNC_STANDBY_STATE } from '../routing/remote-apply';
+import { SYNC_STANDBY_STATE } from 'rwsplit';
 import { ALL_STANDBYS_SYNCHRONOUS, SYNCHRONOUS_STANDBY_COUNT } from './admin-sql';
 import type { AdminAccess, BenchNodes } from './bench-nodes';
 import type { RestoreLedger } from './restore-ledger';

@@ -2,20 +2,20 @@
 // the rwsplit router (health checks in the background), the router with Prometheus metrics on, and raw pg pools.
 import pg from 'pg';
 import type { Config } from '../config';
-import { createMetrics, type RwsplitMetrics } from '../metrics/create-metrics';
-import { fanOut } from '../routing/events';
-import { createReplicatedClient, type ReplicatedClient } from '../routing/replicated-client';
-import { createRwsplitFromConfig, type Rwsplit } from '../routing/routed-client';
+import { createAppMetrics, type AppMetrics } from '../metrics/app-metrics';
+import { fanOut } from 'rwsplit';
+import { createReplicatedClient, type ReplicatedClient } from '../db/replicated-client';
+import { createRwsplitFromConfig, type AppRwsplit } from '../db/app-rwsplit';
 import { createReadCounter, type ReadCounter } from './read-counter';
 
 export interface BenchClients {
   /** `createReplicatedClient`: @prisma/extension-read-replicas alone (random replica, no health checks). */
   readonly extension: ReplicatedClient;
   /** `createRwsplitFromConfig` in eventual mode; its onEvent only counts reads per node. */
-  readonly router: Rwsplit;
-  /** The same router with `createMetrics().listener` on its onEvent too: the cost of metrics is the difference. */
-  readonly routerWithMetrics: Rwsplit;
-  readonly metrics: RwsplitMetrics;
+  readonly router: AppRwsplit;
+  /** The same router with `createAppMetrics().listener` on its onEvent too: the cost of metrics is the difference. */
+  readonly routerWithMetrics: AppRwsplit;
+  readonly metrics: AppMetrics;
   /** Reads both routers served, per node (from their `query` events). */
   readonly reads: ReadCounter;
   /** Raw pg on the primary, and one pool per standby (used in turn). */
@@ -37,7 +37,7 @@ export const PRISMA_POOL_SIZE = 10;
 /** Opens every client; raw pg pools hold `concurrency` connections (at most PRISMA_POOL_SIZE is useful). */
 export async function openBenchClients(config: Config, concurrency: number): Promise<BenchClients> {
   const reads = createReadCounter();
-  const metrics = createMetrics();
+  const metrics = createAppMetrics();
   const extension = createReplicatedClient(config);
   const opened: { close(): Promise<unknown> }[] = [
     { close: () => Promise.all([extension.parts.primary, ...extension.parts.replicas].map((c) => c.$disconnect())) },

@@ -4,8 +4,8 @@
 import Table from 'cli-table3';
 import type { Config } from '../config';
 import { queryOnce } from '../db/pg-client';
-import type { RwsplitEvent } from '../routing/events';
-import { createRwsplitFromConfig, type Rwsplit, type RwsplitOptions } from '../routing/routed-client';
+import type { RwsplitEvent } from 'rwsplit';
+import { createRwsplitFromConfig, type AppRwsplit, type AppRwsplitOptions } from '../db/app-rwsplit';
 import { ensureReady, formatStatus, localClusterFor } from './cluster-commands';
 import type { LocalCluster } from './local-cluster';
 
@@ -24,7 +24,7 @@ export interface FailoverDemoOptions {
   /** Receives each step's text as it finishes. Default: silent. */
   readonly print?: (text: string) => void;
   /** Extra options for the demo's router (tests shorten intervals). Default: the environment's. */
-  readonly router?: Partial<RwsplitOptions>;
+  readonly router?: Partial<AppRwsplitOptions>;
 }
 
 export interface ServerAnswer {
@@ -72,7 +72,7 @@ export async function runFailoverDemo(config: Config, options: FailoverDemoOptio
 
 async function steps(
   cluster: LocalCluster,
-  rw: Rwsplit,
+  rw: AppRwsplit,
   events: readonly RwsplitEvent[],
   clusterLog: string[],
   promote: string,
@@ -167,7 +167,7 @@ async function steps(
   };
 }
 
-async function whoAnswered(rw: Rwsplit): Promise<ServerAnswer> {
+async function whoAnswered(rw: AppRwsplit): Promise<ServerAnswer> {
   const rows = await rw.client.$queryRawUnsafe<{ port: number; in_recovery: boolean }[]>(WHO_ANSWERED);
   return { port: rows[0]!.port, inRecovery: rows[0]!.in_recovery };
 }

@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { Config } from '../config';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../db/pg-client';
 import { type ConfiguredNode, configuredNodes } from '../replication/configured-nodes';
-import type { LsnText } from '../replication/lsn';
+import type { LsnText } from 'rwsplit';
 import { syncStandbys } from '../replication/sync-standbys';
 import {
   type ChunkChecksum,

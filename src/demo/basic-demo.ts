@@ -7,7 +7,7 @@ import { type ServerIdentity, askServerIdentity, readServerIdentity } from '../r
 import { syncStandbys } from '../replication/sync-standbys';
 import type { ReplayWait } from '../replication/wait-for-replay';
 import { queryOnce } from '../db/pg-client';
-import type { LsnText } from '../replication/lsn';
+import type { LsnText } from 'rwsplit';
 import type { DemoContext } from './demo-context';
 
 export interface BasicDemoResult {

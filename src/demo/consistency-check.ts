@@ -3,7 +3,7 @@
 import { withPg } from '../db/pg-client';
 import { COUNT_ROWS } from '../bench/seed-rows';
 import { configuredNodes } from '../replication/configured-nodes';
-import type { LsnText } from '../replication/lsn';
+import type { LsnText } from 'rwsplit';
 import { syncStandbys } from '../replication/sync-standbys';
 import type { ReplayWait } from '../replication/wait-for-replay';
 import type { DemoContext } from './demo-context';

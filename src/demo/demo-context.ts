@@ -1,6 +1,6 @@
 // What the three demo parts share: the configuration, the replicated client and the writer service.
 import type { Config } from '../config';
-import type { ReplicatedClient } from '../routing/replicated-client';
+import type { ReplicatedClient } from '../db/replicated-client';
 
 /** What the demo needs of the writer service (src/writer/writer-service.ts). */
 export interface DemoWriter {

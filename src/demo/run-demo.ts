@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config';
 import { ensureReady } from '../cluster/cluster-commands';
-import { createReplicatedClient } from '../routing/replicated-client';
+import { createReplicatedClient } from '../db/replicated-client';
 import { WriterService } from '../writer/writer-service';
 import { type BasicDemoResult, runBasicDemo } from './basic-demo';
 import { type ConsistencyCheckResult, runConsistencyCheck } from './consistency-check';

@@ -3,8 +3,8 @@
 import type { Config } from '../config';
 import { configuredNodes } from '../replication/configured-nodes';
 import { type ReplicaPoller, createReplicaPoller } from '../monitor/replica-poller';
-import { type RwsplitMetrics, createMetrics } from './create-metrics';
-import { type MetricsServer, startMetricsServer } from './metrics-handler';
+import { type AppMetrics, createAppMetrics } from './app-metrics';
+import { type MetricsServer, startMetricsServer } from 'rwsplit/metrics';
 
 export interface ServeClusterMetricsOptions {
   readonly config: Pick<Config, 'primaryUrl' | 'replicaUrls' | 'routing'>;
@@ -17,7 +17,7 @@ export interface ServeClusterMetricsOptions {
 }
 
 export interface ClusterMetricsService {
-  readonly metrics: RwsplitMetrics;
+  readonly metrics: AppMetrics;
   readonly server: MetricsServer;
   readonly poller: ReplicaPoller;
   /** Stops the health checks and the HTTP server. */
@@ -26,7 +26,7 @@ export interface ClusterMetricsService {
 
 /** Starts the endpoint, runs one health-check round (so the first scrape has figures), then keeps polling. */
 export async function serveClusterMetrics(options: ServeClusterMetricsOptions): Promise<ClusterMetricsService> {
-  const metrics = createMetrics();
+  const metrics = createAppMetrics();
   const poller = createReplicaPoller({
     nodes: configuredNodes(options.config),
     limits: options.config.routing,

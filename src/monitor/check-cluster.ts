@@ -1,8 +1,8 @@
 // One round of health checks over every node: who is primary, how far each standby is behind it, and whether
 // each standby may serve reads now by the routing rule (lag time ≤ max OR lag bytes ≤ max).
 import type { RoutingConfig } from '../config';
-import type { EjectionReason } from '../routing/events';
-import { lsnDiff } from '../replication/lsn';
+import type { EjectionReason } from 'rwsplit';
+import { lsnDiff } from 'rwsplit';
 import type { ConfiguredNode } from '../replication/configured-nodes';
 import { type NodeProbe, probeLsn, probeNode } from './node-probe';
 

@@ -3,7 +3,7 @@
 // cluster checks (rates need both) and the interval's routed reads, when the monitor has a source for them.
 import type { ClusterCheck, LagLimits, NodeRole } from './check-cluster';
 import { PROBE_TRANSACTIONS } from './node-probe';
-import { lsnDiff } from '../replication/lsn';
+import { lsnDiff } from 'rwsplit';
 
 /**
  * Where the `reads` figures come from:

@@ -1,6 +1,6 @@
 // The monitor: polls the nodes every interval, turns each round into a snapshot, and (in `run`) hands each one
 // to an output. Polling lives in checkCluster, drawing in render-monitor / monitor-output; this file sequences.
-import type { EventListener } from '../routing/events';
+import type { EventListener } from 'rwsplit';
 import type { ClusterCheck, LagLimits } from './check-cluster';
 import { type IntervalReads, type MonitorSnapshot, buildSnapshot } from './monitor-snapshot';
 import type { ConfiguredNode } from '../replication/configured-nodes';

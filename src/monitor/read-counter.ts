@@ -1,7 +1,7 @@
 // Counts the reads the router served per node from its `query` events. One counter serves both the monitor
 // ("reads routed to it in the last interval": take()) and the bench report ("reads per node": counts()).
-import type { EventListener } from '../routing/events';
-import { READ_OPERATIONS } from '../routing/write-tracking';
+import type { EventListener } from 'rwsplit';
+import { READ_OPERATIONS } from 'rwsplit';
 
 /** Is this Prisma operation a read? The router's own list (routing/write-tracking), so the two never drift. */
 export function isReadOperation(operation: string): boolean {

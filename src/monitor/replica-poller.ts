@@ -3,7 +3,7 @@
 // `npm run metrics` feeds it into the Prometheus metrics; the monitor reads its checks. Events name each node by
 // its address (`host:port`), as the router does (see configured-nodes.ts), so metrics labels match wherever the
 // metrics are mounted.
-import type { EventListener } from '../routing/events';
+import type { EventListener } from 'rwsplit';
 import { type ClusterCheck, type LagLimits, checkCluster } from './check-cluster';
 import type { ConfiguredNode } from '../replication/configured-nodes';
 

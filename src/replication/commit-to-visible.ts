@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { type PgTarget, withPg } from '../db/pg-client';
 import { INSERT_PROBE_ROW, ROW_IS_PRESENT, WAL_INSERT_END_LSN } from './queries';
-import type { LsnText } from './lsn';
+import type { LsnText } from 'rwsplit';
 import { type WaitForReplayOptions, pollUntilReplayed } from './wait-for-replay';
 
 export interface CommitToVisibleOptions extends Omit<WaitForReplayOptions, 'name' | 'now'> {

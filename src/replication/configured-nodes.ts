@@ -6,7 +6,7 @@
 // `standby1` …) are for people: views that know the configuration show them next to the address, and turn an
 // event's address back into a configured name with `nodeForAddress`.
 import type { Config } from '../config';
-import { nodeAddress } from '../routing/primary-target';
+import { nodeAddress } from 'rwsplit';
 
 export interface ConfiguredNode {
   /** `primary`, then `standby1`, `standby2` … (the local cluster's node names, and `application_name`). */

@@ -1,7 +1,7 @@
 // The primary's current WAL position: what a standby must replay to show every commit made so far.
 import { type PgTarget, queryOnce } from '../db/pg-client';
 import { PRIMARY_WAL_LSN } from './queries';
-import type { LsnText } from './lsn';
+import type { LsnText } from 'rwsplit';
 
 export interface PrimaryWalPosition {
   /** pg_current_wal_lsn(): WAL written out by the primary so far. */

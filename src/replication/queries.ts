@@ -1,15 +1,9 @@
-// SQL the project runs to watch replication, as named constants. Each says why that query.
+// SQL the project runs to watch replication, as named constants. Each says why that query. The queries the
+// library itself runs (replay checks, the WAL insert position) come from rwsplit and are re-exported here.
+export { END_OF_LAST_RECORD_AT, REPLAYED_UP_TO, SYNC_STANDBY_STATE, WAL_INSERT_END_LSN } from 'rwsplit';
 
 /** Is this server a standby? The only trustworthy answer to "where did this query run". */
 export const IS_IN_RECOVERY = 'SELECT pg_is_in_recovery() AS in_recovery';
-
-/**
- * Role and identity of a server: two URLs name the same server when both answers match (its postmaster started at
- * one microsecond and listens on one port), so one primary reached under two names is not split brain.
- */
-export const SERVER_ROLE_AND_IDENTITY = `
-  SELECT pg_is_in_recovery() AS in_recovery,
-         pg_postmaster_start_time()::text || '@' || coalesce(inet_server_port()::text, '') AS identity`;
 
 /** Which server answered: the port it listens on plus its role, to prove routing. */
 export const SERVER_IDENTITY =
@@ -54,9 +48,6 @@ export const STANDBY_STATUS = `
 /** The replay position only: the cheap check for "has this standby caught up to LSN x". */
 export const REPLICA_REPLAY_LSN = 'SELECT pg_last_wal_replay_lsn()::text AS lsn';
 
-/** Has this standby replayed up to $1? Compared in PostgreSQL so LSN parsing stays exact. */
-export const REPLAYED_UP_TO = 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS caught_up';
-
 /** Server version string, for the connection check. */
 export const SERVER_VERSION = "SELECT current_setting('server_version') AS version";
 
@@ -65,26 +56,3 @@ export const INSERT_PROBE_ROW = 'INSERT INTO test_replication (data) VALUES ($1)
 
 /** Does this node show row $1 yet? Proves a replayed LSN made the row visible, not just that WAL arrived. */
 export const ROW_IS_PRESENT = 'SELECT EXISTS (SELECT 1 FROM test_replication WHERE id = $1) AS present';
-
-// pg_current_wal_insert_lsn() points just past the header of a fresh WAL page (24 bytes; 40 at a segment start)
-// when the last record ended exactly on a page boundary. No standby replays up to that position until more WAL
-// is written (on an idle primary, seconds later), so a wait for it stalls. Stepping back over the header gives
-// the end of the last inserted record, which is exact whatever synchronous_commit says. (Header sizes are those
-// of 64-bit builds.)
-const endOfLastRecord = (source: string) => `
-  SELECT (lsn - CASE WHEN in_segment = 40 THEN 40
-                     WHEN in_page = 24 AND in_segment > in_page THEN 24
-                     ELSE 0 END)::text AS lsn
-    FROM (SELECT lsn,
-                 pg_wal_lsn_diff(lsn, '0/0') % pg_size_bytes(current_setting('wal_segment_size')) AS in_segment,
-                 pg_wal_lsn_diff(lsn, '0/0') % current_setting('wal_block_size')::numeric AS in_page
-            FROM (SELECT ${source} AS lsn) AS source) AS offsets`;
-
-/**
- * The LSN to wait for after a commit: the end of the last WAL record inserted, i.e. pg_current_wal_insert_lsn()
- * without a trailing page header (see endOfLastRecord). Use it instead of CURRENT_WAL_INSERT_LSN for waits.
- */
-export const WAL_INSERT_END_LSN = endOfLastRecord('pg_current_wal_insert_lsn()');
-
-/** The same correction applied to a given LSN $1, so it can be tested on page and segment boundaries. */
-export const END_OF_LAST_RECORD_AT = endOfLastRecord('$1::pg_lsn');

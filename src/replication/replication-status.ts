@@ -1,7 +1,7 @@
 // pg_stat_replication as the primary sees it: one typed row per connected standby.
 import { type PgTarget, queryOnce } from '../db/pg-client';
 import { REPLICATION_STATUS } from './queries';
-import type { LsnText } from './lsn';
+import type { LsnText } from 'rwsplit';
 
 /** One standby's replication connection, from the primary's pg_stat_replication. */
 export interface ReplicationStatus {

@@ -1,7 +1,7 @@
 // A standby's own view of its replication: receive and replay positions, last replayed commit, paused or not.
 import { type PgTarget, withPg } from '../db/pg-client';
 import { IS_IN_RECOVERY, STANDBY_STATUS } from './queries';
-import type { LsnText } from './lsn';
+import type { LsnText } from 'rwsplit';
 
 export interface StandbyStatus {
   /** pg_is_in_recovery(): false means the node is a primary (then every other field is null/false). */

@@ -2,7 +2,7 @@
 // shows every transaction committed before the call.
 import type { Config } from '../config';
 import { configuredStandbys } from './configured-nodes';
-import type { LsnText } from './lsn';
+import type { LsnText } from 'rwsplit';
 import { readPrimaryWalPosition } from './primary-wal-position';
 import { type ReplayWait, type WaitForReplayOptions, waitForReplay } from './wait-for-replay';
 

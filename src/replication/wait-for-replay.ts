@@ -1,9 +1,9 @@
 // Waiting until a standby has replayed up to an LSN: the exact test for "this standby shows that commit".
 import { performance } from 'node:perf_hooks';
-import { isConnectionError } from '../db/errors';
+import { isConnectionError } from 'rwsplit';
 import { type PgTarget, withPg } from '../db/pg-client';
 import { REPLAYED_UP_TO, REPLICA_REPLAY_LSN } from './queries';
-import type { LsnText } from './lsn';
+import type { LsnText } from 'rwsplit';
 
 /** What we use of a pg client: one query at a time. */
 export interface Queryable {

@@ -1,5 +1,5 @@
 // Which failures let the writer fall back: only those where no connection to the primary was ever made.
-import { causeChain, isConnectionError } from '../db/errors';
+import { causeChain, isConnectionError } from 'rwsplit';
 
 // Connect-time failures: refused, no route, or the name does not resolve. ETIMEDOUT counts only from connect():
 // on an open connection (keepalive) it says nothing about whether the INSERT was applied.

@@ -1,6 +1,6 @@
 // The writer: inserts into test_replication through Prisma on the primary, and only when the primary cannot be
 // reached over TCP, through psql (local, or inside the primary's container). Query errors never fall back.
-import type { RwsplitEvent } from '../routing/events';
+import type { WriterEvent } from './writer-events';
 import type { Config } from '../config';
 import { maskUrl } from '../config';
 import { type PrismaClient, createNodeClient } from '../db/node-client';
@@ -21,11 +21,11 @@ export interface WriteResult {
 }
 
 /**
- * Structured events, with stable names:
+ * Structured events, with stable names (see writer-events.ts):
  * - `writer_fallback`: the primary was unreachable over TCP and the write is going through `via`;
  * - `writer_fallback_failed`: that fallback failed too (`reason` says why).
  */
-export type WriterEvent = Extract<RwsplitEvent, { event: 'writer_fallback' | 'writer_fallback_failed' }>;
+export type { WriterEvent };
 
 export interface WriterServiceOptions {
   /** The primary's client. Default `createNodeClient(config.primaryUrl, { connectTimeoutMs })`, closed by `close()`. */

@@ -2,8 +2,8 @@
 // After a write in a scope, the scope remembers the primary's WAL insert LSN; later reads in the scope only go
 // to replicas that have replayed it.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { ConsistencyMode } from '../config';
-import { compareLsn, type LsnText } from '../replication/lsn';
+import type { ConsistencyMode } from '../options';
+import { compareLsn, type LsnText } from '../postgres/lsn';
 import { decodeCausalToken, encodeCausalToken } from './causal-token';
 
 export interface SessionOptions {

@@ -2,15 +2,8 @@
 // it returns the standbys the commit waited for already show the write (all of the required synchronous standbys
 // under FIRST n; under ANY n only a quorum of n of them). Refuses clearly when no synchronous standby is
 // configured, or fewer are connected than the setting requires, instead of returning early (or hanging).
-
-/**
- * The primary's synchronous standby setting and how many standbys it could wait for now: those streaming that
- * the setting names (sync_state 'sync' or 'potential' under FIRST n, 'quorum' under ANY n).
- */
-export const SYNC_STANDBY_STATE = `
-  SELECT current_setting('synchronous_standby_names') AS names,
-         (SELECT count(*) FROM pg_stat_replication
-           WHERE state = 'streaming' AND sync_state IN ('sync', 'potential', 'quorum'))::int AS connected`;
+import { NoSynchronousStandbyError } from '../errors';
+import { SYNC_STANDBY_STATE } from '../postgres/queries';
 
 /** `FIRST n (…)`, `ANY n (…)` or `n (…)`: the number of standbys a commit waits for. */
 const NUMBERED_SYNC_NAMES = /^\s*(?:(?:FIRST|ANY)\s+)?(\d+)\s*\(/i;
@@ -23,11 +16,6 @@ export function requiredSyncStandbys(names: string): number {
   if (!names.trim()) return 0;
   const numbered = NUMBERED_SYNC_NAMES.exec(names);
   return numbered ? Number(numbered[1]) : 1;
-}
-
-/** Raised when remote_apply could not give its guarantee. */
-export class NoSynchronousStandbyError extends Error {
-  override readonly name = 'NoSynchronousStandbyError';
 }
 
 interface TxClient {
@@ -45,7 +33,7 @@ interface TransactionalClient<Tx extends TxClient> {
  * only a quorum of n under `ANY n` (the others may still lag). A required standby that is connected but not
  * replaying (e.g. replay paused) makes the commit wait until it replays.
  * @throws NoSynchronousStandbyError when no synchronous standby is configured, or fewer are connected than required.
- * @example await withRemoteApply(rw.client, (tx) => tx.testReplication.create({ data: { data: 'x' } }));
+ * @example await withRemoteApply(rw.client, (tx) => tx.post.create({ data: { title: 'x', authorId: 1 } }));
  */
 export async function withRemoteApply<Tx extends TxClient, R>(
   client: TransactionalClient<Tx>,
@@ -58,7 +46,7 @@ export async function withRemoteApply<Tx extends TxClient, R>(
     throw new NoSynchronousStandbyError(
       'remote_apply was asked for, but the primary names no synchronous standby (synchronous_standby_names is empty), ' +
         'so the commit would return before any standby applied it. Set synchronous_standby_names ' +
-        '(RWSPLIT_SYNC_STANDBYS=n for the local cluster) or drop remote apply for this write.',
+        'on the primary (e.g. ANY 1 (*)) and reload it, or drop remote apply for this write.',
     );
   }
   const required = requiredSyncStandbys(names);

@@ -1,6 +1,7 @@
 // A causal token: a scope's last write position as an opaque string the caller can carry to the next request
 // (cookie, header). GitLab keeps this in Redis per user; rwsplit hands it to the caller.
-import { formatLsn, parseLsn, type LsnText } from '../replication/lsn';
+import { CausalTokenError } from '../errors';
+import { formatLsn, parseLsn, type LsnText } from '../postgres/lsn';
 
 const PREFIX = 'rw1.';
 
@@ -12,7 +13,7 @@ export function encodeCausalToken(lsn: LsnText): string {
 /** Decodes a token made by `encodeCausalToken`; anything else is refused with a clear error. */
 export function decodeCausalToken(token: string): LsnText {
   if (typeof token !== 'string' || !token.startsWith(PREFIX)) {
-    throw new Error(
+    throw new CausalTokenError(
       `Not an rwsplit causal token: "${String(token).slice(0, 40)}". Pass the value session.token() returned.`,
     );
   }
@@ -20,7 +21,7 @@ export function decodeCausalToken(token: string): LsnText {
   try {
     return formatLsn(parseLsn(text));
   } catch (cause) {
-    throw new Error(`Corrupt rwsplit causal token: "${token.slice(0, 40)}". Pass the value session.token() returned.`, {
+    throw new CausalTokenError(`Corrupt rwsplit causal token: "${token.slice(0, 40)}". Pass the value session.token() returned.`, {
       cause,
     });
   }

@@ -1,35 +1,12 @@
 // Failover discovery: when a write hits a connection error or a read-only-transaction error, probe every
 // configured node for the one with pg_is_in_recovery() = false and send writes there. Two servers claiming to be
 // primary is split brain: writes are refused until only one does (one server under two names is one primary).
-import { queryOnce } from '../db/pg-client';
-import { SERVER_ROLE_AND_IDENTITY } from '../replication/queries';
-import type { EventListener } from './events';
-import type { NodeAddress, PrimaryTarget } from './primary-target';
-
-/** Raised while two or more nodes claim to be primary; writes are refused until only one does. */
-export class SplitBrainError extends Error {
-  override readonly name = 'SplitBrainError';
-  /**
-   * @param primaries the nodes that claim to be primary.
-   * @param options `cause`: the write error that started the probe; `failedOn`: the node that write failed on.
-   */
-  constructor(
-    readonly primaries: readonly string[],
-    options: { cause?: unknown; failedOn?: string } = {},
-  ) {
-    super(
-      `${options.failedOn ? `Write failed on ${options.failedOn}. ` : ''}` +
-        `Split brain: ${primaries.join(' and ')} all claim to be primary (pg_is_in_recovery() = false). ` +
-        'Writes are refused until only one does: demote or stop the stale primary.',
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
-  }
-}
-
-/** Raised when no configured node is a primary (all down or all in recovery). */
-export class NoPrimaryError extends Error {
-  override readonly name = 'NoPrimaryError';
-}
+import { NoPrimaryError, SplitBrainError } from '../errors';
+import type { EventListener } from '../events';
+import type { NodeAddress } from '../postgres/node-address';
+import { SERVER_ROLE_AND_IDENTITY } from '../postgres/queries';
+import { queryOnce } from '../postgres/query-once';
+import type { PrimaryTarget } from './primary-target';
 
 export class PrimaryDiscovery {
   readonly #nodes: readonly NodeAddress[];
@@ -95,7 +72,7 @@ export class PrimaryDiscovery {
     if (!found) {
       throw new NoPrimaryError(
         `No primary found among ${this.#nodes.map((n) => n.name).join(', ')}: every node is down or in recovery. ` +
-          'Promote a standby (npm run cluster:failover for the local cluster) and retry.',
+          'Promote a standby (or wait for your HA manager to) and retry.',
       );
     }
     const previous = this.#target.current;

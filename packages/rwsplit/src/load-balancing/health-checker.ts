@@ -1,8 +1,8 @@
 // Checks every replica on a randomised interval (so processes don't probe in lock-step), off the request path,
 // and reports ejections and re-admissions as events.
-import type { EventListener } from './events';
+import type { EventListener } from '../events';
+import type { PrimaryPosition } from '../primary/primary-position';
 import type { HostList } from './host-list';
-import type { PrimaryPosition } from './primary-position';
 import type { ReplicaHost } from './replica-host';
 
 /** Timers and randomness, injectable for tests. */

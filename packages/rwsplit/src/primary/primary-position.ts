@@ -2,7 +2,7 @@
 // it often; a fresh connection per ask costs a password exchange each time). The pool's connections follow the
 // primary target, so after failover discovery they reach the new primary.
 import pg from 'pg';
-import { WAL_INSERT_END_LSN } from '../replication/queries';
+import { WAL_INSERT_END_LSN } from '../postgres/queries';
 import type { PrimaryTarget } from './primary-target';
 
 /** Connections kept for position queries: enough for concurrent read-your-writes reads without queueing much. */

@@ -69,7 +69,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       reject(
         new Error(
           cause.code === 'EADDRINUSE'
-            ? `Port ${port} on ${host} is already in use. Choose another with --port.`
+            ? `Port ${port} on ${host} is already in use. Choose another port (0 picks a free one).`
             : `Could not listen on ${host}:${port}: ${cause.message}`,
           { cause },
         ),

@@ -2,21 +2,7 @@
 // `FollowingClient`, which reads the current primary's address at connect time. After failover discovery moves
 // the target, every new connection (model writes, raw SQL, transactions alike) reaches the new primary.
 import pg from 'pg';
-
-export interface NodeAddress {
-  /** A label for logs and metrics: `host:port`. */
-  readonly name: string;
-  readonly url: string;
-  readonly host: string;
-  readonly port: number;
-}
-
-/** Parses a postgres URL into the address parts the router needs. */
-export function nodeAddress(url: string): NodeAddress {
-  const u = new URL(url);
-  const port = Number(u.port || 5432);
-  return { name: `${u.hostname}:${port}`, url, host: u.hostname, port };
-}
+import type { NodeAddress } from '../postgres/node-address';
 
 export class PrimaryTarget {
   #current: NodeAddress;

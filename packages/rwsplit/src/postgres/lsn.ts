@@ -1,5 +1,6 @@
 // WAL positions (pg_lsn) in Node: PostgreSQL prints them as 'X/Y' (two hex halves of a 64-bit byte position).
 // Parsed to bigint so that comparing and subtracting stay exact past 2^53.
+import { LsnFormatError } from '../errors';
 
 /** A WAL position as PostgreSQL prints it, e.g. `'0/3000148'`. */
 export type LsnText = string;
@@ -9,10 +10,6 @@ const LSN_PATTERN = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/;
 /** The largest position a pg_lsn can hold ('FFFFFFFF/FFFFFFFF'). */
 export const MAX_LSN = (1n << 64n) - 1n;
 
-/** Raised for text that is not a pg_lsn; the message shows the input and the expected form. */
-export class LsnFormatError extends Error {
-  override readonly name = 'LsnFormatError';
-}
 
 /**
  * Parses `'X/Y'` (each half 1–8 hex digits) into the byte position it names.

@@ -1,11 +1,12 @@
-// One replica as the router sees it: its PrismaClient, its health (reachable, in recovery, lag) and whether it
+// One replica as the router sees it: its NodeClient, its health (reachable, in recovery, lag) and whether it
 // may serve reads now. Health comes from checks on the host's own small pg pool, never from the request path.
 import pg from 'pg';
-import { isConnectionError } from '../db/errors';
-import type { PrismaClient } from '../db/node-client';
-import { hasReached, type LsnText } from '../replication/lsn';
-import { REPLAYED_UP_TO } from '../replication/queries';
-import type { EjectionReason } from './events';
+import { ReplicaUnreachableError } from '../errors';
+import type { EjectionReason } from '../events';
+import { isConnectionError } from '../postgres/connection-errors';
+import { hasReached, type LsnText } from '../postgres/lsn';
+import { REPLAYED_UP_TO, REPLICA_HEALTH } from '../postgres/queries';
+import type { NodeClient } from '../prisma/node-client';
 
 /** Lag thresholds: a replica is fresh enough when lag time ≤ maxLagMs OR lag bytes ≤ maxLagBytes. */
 export interface LagThresholds {
@@ -25,20 +26,6 @@ export interface HostHealth {
   readonly checkedAt: number;
   readonly error: string | null;
 }
-
-/**
- * The replica's view for a health check, given the primary's current WAL position as $1 (when the primary does
- * not answer, the replica's own receive position stands in, so reads survive a dead primary).
- * Byte lag comes from pg_wal_lsn_diff; time lag from pg_last_xact_replay_timestamp(), which stands still on an
- * idle standby (so the byte rule decides there).
- */
-export const REPLICA_HEALTH = `
-  SELECT pg_is_in_recovery() AS in_recovery,
-         pg_last_wal_replay_lsn()::text AS replay_lsn,
-         CASE WHEN pg_is_in_recovery()
-              THEN pg_wal_lsn_diff(COALESCE($1::text::pg_lsn, pg_last_wal_receive_lsn()), pg_last_wal_replay_lsn())::float8
-         END AS lag_bytes,
-         EXTRACT(EPOCH FROM (clock_timestamp() - pg_last_xact_replay_timestamp()))::float8 * 1000 AS lag_ms`;
 
 const UNKNOWN: HostHealth = {
   reachable: false,
@@ -80,14 +67,14 @@ export interface ReplicaHostOptions {
 export class ReplicaHost {
   readonly name: string;
   readonly url: string;
-  readonly client: PrismaClient;
+  readonly client: NodeClient;
   readonly #pool: pg.Pool;
   readonly #checkTimeoutMs: number;
   #health: HostHealth = UNKNOWN;
   /** Set by a connection error on a read; cleared by the next passing check. */
   #ejected: EjectionReason | null = null;
 
-  constructor(name: string, url: string, client: PrismaClient, options: ReplicaHostOptions = {}) {
+  constructor(name: string, url: string, client: NodeClient, options: ReplicaHostOptions = {}) {
     this.name = name;
     this.url = url;
     this.client = client;
@@ -172,7 +159,7 @@ export class ReplicaHost {
     } catch (err) {
       if (!isUnreachable(err)) return false;
       this.eject('connection_error');
-      throw new Error(`Replica ${this.name} did not answer whether it has replayed ${lsn}; it is out of rotation.`, {
+      throw new ReplicaUnreachableError(`Replica ${this.name} did not answer whether it has replayed ${lsn}; it is out of rotation.`, {
         cause: err,
       });
     }

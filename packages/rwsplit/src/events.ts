@@ -1,4 +1,4 @@
-// Structured events with stable names. The router, the health checker and the writer emit them through an
+// Structured events with stable names. The router, the health checker and failover discovery emit them through an
 // injectable listener that defaults to silence; metrics and tests subscribe to them.
 
 /** Which side served a query. */
@@ -33,23 +33,19 @@ export type RwsplitEvent =
   | { event: 'replica_is_primary'; node: string }
   /** A read went to the primary because no replica qualified. */
   | { event: 'primary_fallback_read'; reason: 'no_eligible_replica' | 'not_caught_up' }
-  /** A write went around Prisma through psql. */
-  | { event: 'writer_fallback'; via: 'psql' | 'docker-exec'; reason: string }
-  /** That fallback failed too (`reason` says why). */
-  | { event: 'writer_fallback_failed'; via: 'psql' | 'docker-exec'; reason: string }
   /** Failover discovery found a new primary. */
   | { event: 'primary_changed'; from: string; to: string };
 
 export type RwsplitEventName = RwsplitEvent['event'];
 
 /** Receives events; must not throw (errors thrown by a listener are ignored). */
-export type EventListener = (event: RwsplitEvent) => void;
+export type EventListener<E = RwsplitEvent> = (event: E) => void;
 
 /** The default listener: silence. */
-export const silent: EventListener = () => undefined;
+export const silent: EventListener<unknown> = () => undefined;
 
 /** Calls every listener, shielding the caller from a listener that throws. */
-export function fanOut(...listeners: EventListener[]): EventListener {
+export function fanOut<E = RwsplitEvent>(...listeners: EventListener<E>[]): EventListener<E> {
   return (event) => {
     for (const listener of listeners) {
       try {

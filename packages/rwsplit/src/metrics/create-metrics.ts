@@ -2,7 +2,7 @@
 // The listener is on the request path (it sees every 'query' event), so it must stay cheap: labelled children
 // are cached per label set instead of being looked up by prom-client's label hashing on each event.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { EventListener, RwsplitEvent } from '../routing/events';
+import type { EventListener, RwsplitEvent } from '../events';
 
 /**
  * Buckets of `rwsplit_query_duration_seconds`, in seconds: 0.25 ms to 1 s. Loopback reads take well under
@@ -13,9 +13,7 @@ export const QUERY_DURATION_BUCKETS: readonly number[] = Object.freeze([
 ]);
 
 type FallbackReason = Extract<RwsplitEvent, { event: 'primary_fallback_read' }>['reason'];
-type WriterRoute = Extract<RwsplitEvent, { event: 'writer_fallback' }>['via'];
 const PRIMARY_FALLBACK_REASONS: readonly FallbackReason[] = ['no_eligible_replica', 'not_caught_up'];
-const WRITER_FALLBACK_ROUTES: readonly WriterRoute[] = ['psql', 'docker-exec'];
 
 export interface MetricsOptions {
   /** Registry to register into. Default: a new private Registry (never prom-client's global one). */
@@ -39,7 +37,6 @@ export interface RwsplitMetrics {
     readonly eligible: Gauge<'node'>;
     readonly ejections: Counter<'node' | 'reason'>;
     readonly primaryFallbackReads: Counter<'reason'>;
-    readonly writerFallback: Counter<'via'>;
     readonly primaryChanges: Counter;
   };
 }
@@ -47,8 +44,9 @@ export interface RwsplitMetrics {
 /**
  * Creates the rwsplit metrics in a registry of their own.
  * @example
+ * import { createMetrics, metricsHandler } from 'rwsplit/metrics';
  * const { registry, listener } = createMetrics();
- * const client = createRouter({ ...config, onEvent: fanOut(listener, log) });
+ * const rw = await createRwsplit({ PrismaClient, primaryUrl, replicaUrls, onEvent: listener });
  * http.createServer(metricsHandler(registry)).listen(9464);
  */
 export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
@@ -106,12 +104,6 @@ export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
       labelNames: ['reason'] as const,
       registers,
     }),
-    writerFallback: new Counter({
-      name: 'rwsplit_writer_fallback_total',
-      help: 'Writes that went around Prisma through psql, by route (psql or docker-exec).',
-      labelNames: ['via'] as const,
-      registers,
-    }),
     primaryChanges: new Counter({
       name: 'rwsplit_primary_changes_total',
       help: 'Times failover discovery found a new primary.',
@@ -121,7 +113,6 @@ export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
 
   // Known label values start at 0, so rate() and alerts see the series before the first fallback happens.
   for (const reason of PRIMARY_FALLBACK_REASONS) metrics.primaryFallbackReads.inc({ reason }, 0);
-  for (const via of WRITER_FALLBACK_ROUTES) metrics.writerFallback.inc({ via }, 0);
 
   // Children cached per label set: the 'query' path then costs one Map lookup and three increments. The histogram
   // child (node, role) is shared by every operation on that node, so its series stay few: nodes × roles.
@@ -172,9 +163,6 @@ export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
         return;
       case 'primary_fallback_read':
         metrics.primaryFallbackReads.inc({ reason: event.reason });
-        return;
-      case 'writer_fallback':
-        metrics.writerFallback.inc({ via: event.via });
         return;
       case 'primary_changed':
         metrics.primaryChanges.inc();

@@ -1,17 +1,13 @@
 // The load balancer: decides which node serves a read, given the scope's consistency mode, the replicas'
 // health and the scope's last write position; retries a read once elsewhere after a connection error.
-import type { ConsistencyMode } from '../config';
-import type { PrismaClient } from '../db/node-client';
-import { isConnectionError } from '../db/errors';
-import type { EventListener, NodeRole } from './events';
+import { currentSession, type Session } from '../consistency/session';
+import { NoReplicaAvailableError } from '../errors';
+import type { EventListener, NodeRole } from '../events';
+import type { ConsistencyMode } from '../options';
+import { isConnectionError } from '../postgres/connection-errors';
+import type { NodeClient } from '../prisma/node-client';
 import type { HostList } from './host-list';
 import type { ReplicaHost } from './replica-host';
-import { currentSession, type Session } from './session';
-
-/** Raised when no replica may serve a read and `fallbackToPrimary` is off. */
-export class NoReplicaAvailableError extends Error {
-  override readonly name = 'NoReplicaAvailableError';
-}
 
 export interface RouterOptions {
   /** Reads go to the primary when no replica is eligible. Default true. */
@@ -24,13 +20,13 @@ export interface RouterOptions {
 
 /** What the router needs of the primary: its client, its label, and its WAL insert position. */
 export interface PrimaryEndpoint {
-  readonly client: PrismaClient;
+  readonly client: NodeClient;
   name(): string;
   /** The primary's WAL insert LSN now (after every write that has returned). */
   walInsertLsn(): Promise<string>;
 }
 
-type Target = { client: PrismaClient; name: string; role: NodeRole; host?: ReplicaHost };
+type Target = { client: NodeClient; name: string; role: NodeRole; host?: ReplicaHost };
 
 const POLL_MS = 5;
 
@@ -57,7 +53,7 @@ export class Router {
    * once, on another eligible replica (or the primary when none is left); if the retry's replica fails to connect
    * too, it is ejected as well and that error is surfaced.
    */
-  async read<T>(operation: string, run: (client: PrismaClient) => Promise<T>): Promise<T> {
+  async read<T>(operation: string, run: (client: NodeClient) => Promise<T>): Promise<T> {
     const session = currentSession();
     // Eventual and primary reads choose synchronously: no promise to await on the hot path.
     const required = session?.mode === 'read-your-writes' ? await this.#requiredLsn(session) : null;
@@ -152,7 +148,7 @@ export class Router {
     this.#onEvent({ event: 'replica_ejected', node: host.name, reason: 'connection_error', lagMs, lagBytes });
   }
 
-  async #timed<T>(target: Target, operation: string, run: (client: PrismaClient) => Promise<T>): Promise<T> {
+  async #timed<T>(target: Target, operation: string, run: (client: NodeClient) => Promise<T>): Promise<T> {
     const start = performance.now();
     let ok = false;
     try {

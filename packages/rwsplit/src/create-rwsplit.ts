@@ -1,0 +1,134 @@
+// The public factory: the application's own Prisma client, routed: reads to healthy, fresh-enough replicas,
+// read-your-writes inside a session scope, primary fallback, and writes that follow a promoted primary.
+import { currentSession, runInSession, Session, type SessionOptions, sessionToken } from './consistency/session';
+import { type EventListener, fanOut, silent } from './events';
+import { HealthChecker } from './load-balancing/health-checker';
+import { HostList, roundRobin } from './load-balancing/host-list';
+import { ReplicaHost } from './load-balancing/replica-host';
+import { Router } from './load-balancing/router';
+import { type RwsplitOptions, resolveOptions, sessionMode } from './options';
+import { nodeAddress } from './postgres/node-address';
+import { PrimaryDiscovery } from './primary/primary-discovery';
+import { PrimaryPosition } from './primary/primary-position';
+import { PrimaryTarget } from './primary/primary-target';
+import { createNodeClient, type PrismaClientClass } from './prisma/node-client';
+import { type RoutedClient, routedClient } from './prisma/prisma-internals';
+import { WriteTracker } from './prisma/write-tracking';
+
+/** Health of one replica, as the router sees it now. */
+export interface ReplicaSnapshot {
+  /** `host:port`, the node's name in events and metrics. */
+  readonly name: string;
+  readonly eligible: boolean;
+  /** Why it is not eligible (`unreachable`, `lagging`, `not_in_recovery`, `connection_error`), or null. */
+  readonly reason: string | null;
+  readonly reachable: boolean;
+  readonly inRecovery: boolean;
+  readonly lagMs: number | null;
+  readonly lagBytes: number | null;
+  readonly replayLsn: string | null;
+}
+
+export interface Rwsplit<C> {
+  /** Use it like your PrismaClient. Reads are routed; writes, transactions and raw SQL go to the primary. */
+  readonly client: RoutedClient<C>;
+  /**
+   * Runs `fn` in a consistency scope (AsyncLocalStorage): reads after a write in the scope see that write.
+   * @example await rw.session(async () => { await rw.client.post.create(...); return rw.client.post.findMany(); });
+   */
+  session<T>(fn: () => Promise<T>, options?: SessionOptions): Promise<T>;
+  /** The current scope's causal token (to hand to the next request), or null outside a scope / before any write. */
+  token(): Promise<string | null>;
+  /** Each replica's health as of its last check. */
+  replicas(): ReplicaSnapshot[];
+  /** The node writes go to now (`host:port`). */
+  primaryName(): string;
+  /** Checks every replica now (otherwise they are checked in the background). */
+  checkNow(): Promise<void>;
+  /** Probes every node for the primary now; resolves to its `host:port`. */
+  discoverPrimary(): Promise<string>;
+  /** Stops health checks and closes every pool. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the routed client and starts health checks (the first check completes before it resolves).
+ * @example
+ * import { PrismaClient } from './generated/prisma/client';
+ * const rw = await createRwsplit({ PrismaClient, primaryUrl, replicaUrls, maxLagMs: 500 });
+ * await rw.client.user.findMany(); // a healthy, fresh-enough replica
+ */
+export async function createRwsplit<P extends PrismaClientClass>(
+  options: RwsplitOptions<P>,
+): Promise<Rwsplit<InstanceType<P>>> {
+  type C = InstanceType<P>;
+  const opts = resolveOptions(options);
+  const onEvent: EventListener = opts.onEvent ? fanOut(opts.onEvent) : silent;
+  const target = new PrimaryTarget(nodeAddress(opts.primaryUrl));
+  const nodeOptions = {
+    poolSize: opts.poolSize,
+    connectTimeoutMs: opts.connectTimeoutMs,
+    pool: opts.pool,
+    clientOptions: opts.clientOptions,
+  };
+  const PrismaClient = opts.PrismaClient as PrismaClientClass<C>;
+  const primary = createNodeClient(PrismaClient, opts.primaryUrl, { ...nodeOptions, clientClass: target.clientClass() });
+  const hostOptions = { connectTimeoutMs: opts.connectTimeoutMs, checkTimeoutMs: opts.checkTimeoutMs };
+  const hosts = new HostList(
+    opts.replicaUrls.map(
+      (url) => new ReplicaHost(nodeAddress(url).name, url, createNodeClient(PrismaClient, url, nodeOptions), hostOptions),
+    ),
+    { maxLagMs: opts.maxLagMs, maxLagBytes: opts.maxLagBytes },
+    opts.strategy ?? roundRobin(),
+  );
+  const discovery = new PrimaryDiscovery(
+    [target.current, ...opts.replicaUrls.map(nodeAddress)],
+    target,
+    onEvent,
+    opts.checkTimeoutMs,
+  );
+  const position = new PrimaryPosition(target, opts.connectTimeoutMs, opts.checkTimeoutMs);
+  // A replica found answering as a primary, other than the one writes go to, is a promotion (writes follow it
+  // without waiting for a write to fail) or a split brain (writes are refused until only one primary is left):
+  // discovery decides, off the request path.
+  const onHealthEvent: EventListener = (e) => {
+    onEvent(e);
+    if (e.event === 'replica_is_primary' && e.node !== target.current.name) {
+      void discovery.discover().catch(() => undefined);
+    }
+  };
+  const health = new HealthChecker(hosts, position, opts.checkIntervalMs, onHealthEvent, opts.scheduler);
+  const router = new Router(
+    hosts,
+    { client: primary, name: () => target.current.name, walInsertLsn: () => position.lsn() },
+    opts,
+    onEvent,
+  );
+  const client = routedClient(primary, router, new WriteTracker(target, discovery, onEvent));
+  await health.start();
+  return {
+    client,
+    session: async (fn, sessionOptions = {}) =>
+      runInSession(new Session(sessionMode(sessionOptions.mode, opts.consistency), sessionOptions.token), fn),
+    token: async () => {
+      const session = currentSession();
+      if (!session) return null;
+      if (session.hasPendingWrite) session.recordLsn(await position.lsn());
+      return sessionToken(session);
+    },
+    replicas: () =>
+      hosts.hosts.map((h) => {
+        const reason = h.reason(hosts.limits);
+        const { reachable, inRecovery, lagMs, lagBytes, replayLsn } = h.health;
+        return { name: h.name, eligible: reason === null, reason, reachable, inRecovery, lagMs, lagBytes, replayLsn };
+      }),
+    primaryName: () => target.current.name,
+    checkNow: () => health.checkAll(),
+    discoverPrimary: async () => (await discovery.discover()).name,
+    close: async () => {
+      await health.close();
+      await position.close();
+      await Promise.all([primary.$disconnect(), ...hosts.hosts.map((h) => h.client.$disconnect().then(() => h.close()))]);
+    },
+  };
+}

@@ -1,0 +1,103 @@
+// Every error rwsplit throws: one base class with a stable `code`, and a subclass for each thing a caller may want
+// to handle differently. Each keeps the error that caused it as `cause`, and its message says what to do next.
+
+/** The stable codes of rwsplit's errors, one per subclass. Match on `err.code`, not on the message. */
+export type RwsplitErrorCode =
+  | 'RWSPLIT_CONFIG'
+  | 'RWSPLIT_NO_REPLICA'
+  | 'RWSPLIT_NO_PRIMARY'
+  | 'RWSPLIT_SPLIT_BRAIN'
+  | 'RWSPLIT_WRITE_OUTCOME_UNKNOWN'
+  | 'RWSPLIT_TRANSACTION_NOT_RUN'
+  | 'RWSPLIT_NO_SYNC_STANDBY'
+  | 'RWSPLIT_CAUSAL_TOKEN'
+  | 'RWSPLIT_LSN_FORMAT'
+  | 'RWSPLIT_REPLICA_UNREACHABLE'
+  | 'RWSPLIT_PRIMARY_UNREACHABLE'
+  | 'RWSPLIT_USAGE';
+
+/** The base class of every error rwsplit throws. */
+export abstract class RwsplitError extends Error {
+  /** A stable string naming the kind of error, e.g. `RWSPLIT_NO_PRIMARY`. */
+  abstract readonly code: RwsplitErrorCode;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+  }
+}
+
+/** An option or URL that cannot be used; the message names the option and what it expects. */
+export class ConfigError extends RwsplitError {
+  readonly code = 'RWSPLIT_CONFIG';
+}
+
+/** No replica may serve a read and `fallbackToPrimary` is off. */
+export class NoReplicaAvailableError extends RwsplitError {
+  readonly code = 'RWSPLIT_NO_REPLICA';
+}
+
+/** No node answers as a primary (all down or all in recovery). Nothing was written. */
+export class NoPrimaryError extends RwsplitError {
+  readonly code = 'RWSPLIT_NO_PRIMARY';
+}
+
+/** Two or more nodes claim to be primary; writes are refused until only one does. Nothing was written. */
+export class SplitBrainError extends RwsplitError {
+  readonly code = 'RWSPLIT_SPLIT_BRAIN';
+  /**
+   * @param primaries the nodes that claim to be primary.
+   * @param options `cause`: the write error that started the probe; `failedOn`: the node that write failed on.
+   */
+  constructor(
+    readonly primaries: readonly string[],
+    options: { cause?: unknown; failedOn?: string } = {},
+  ) {
+    super(
+      `${options.failedOn ? `Write failed on ${options.failedOn}. ` : ''}` +
+        `Split brain: ${primaries.join(' and ')} all claim to be primary (pg_is_in_recovery() = false). ` +
+        'Writes are refused until only one does: demote or stop the stale primary.',
+      options,
+    );
+  }
+}
+
+/** The write may or may not have been applied: the connection broke after the statement was sent. Never retried. */
+export class WriteOutcomeUnknownError extends RwsplitError {
+  readonly code = 'RWSPLIT_WRITE_OUTCOME_UNKNOWN';
+}
+
+/** A statement inside a transaction was refused before it ran; the transaction did not commit and may be re-run. */
+export class TransactionNotRunError extends RwsplitError {
+  readonly code = 'RWSPLIT_TRANSACTION_NOT_RUN';
+}
+
+/** `withRemoteApply` could not give its guarantee (no synchronous standby configured, or too few connected). */
+export class NoSynchronousStandbyError extends RwsplitError {
+  readonly code = 'RWSPLIT_NO_SYNC_STANDBY';
+}
+
+/** A causal token that rwsplit did not make, or that was damaged on the way. */
+export class CausalTokenError extends RwsplitError {
+  readonly code = 'RWSPLIT_CAUSAL_TOKEN';
+}
+
+/** Text that is not a pg_lsn; the message shows the input and the expected form. */
+export class LsnFormatError extends RwsplitError {
+  readonly code = 'RWSPLIT_LSN_FORMAT';
+}
+
+/** A replica did not answer a routing query (caught-up check) in time, or dropped the connection. */
+export class ReplicaUnreachableError extends RwsplitError {
+  readonly code = 'RWSPLIT_REPLICA_UNREACHABLE';
+}
+
+/** The primary did not answer a routing query (its WAL position) in time, or dropped the connection. */
+export class PrimaryUnreachableError extends RwsplitError {
+  readonly code = 'RWSPLIT_PRIMARY_UNREACHABLE';
+}
+
+/** An API used where it cannot work, e.g. `$replica()` inside a transaction, or a client used after `close()`. */
+export class UsageError extends RwsplitError {
+  readonly code = 'RWSPLIT_USAGE';
+}

@@ -1,0 +1,70 @@
+// rwsplit's public API, and nothing else. Metrics live in the separate entry point `rwsplit/metrics`.
+
+// The routed client: health-aware replica reads, read-your-writes scopes, primary fallback, failover discovery.
+export { createRwsplit, type Rwsplit, type ReplicaSnapshot } from './create-rwsplit';
+export { DEFAULTS, type RwsplitOptions, type ConsistencyMode } from './options';
+export type { RoutedClient } from './prisma/prisma-internals';
+export {
+  createNodeClient,
+  type NodeClient,
+  type NodeClientOptions,
+  type PrismaClientClass,
+  type ClientOptionsOf,
+  type PoolOptions,
+} from './prisma/node-client';
+export { READ_OPERATIONS } from './prisma/write-tracking';
+export type { SessionOptions } from './consistency/session';
+export { encodeCausalToken, decodeCausalToken } from './consistency/causal-token';
+export { withRemoteApply, requiredSyncStandbys } from './consistency/remote-apply';
+
+// Custom strategies and schedulers: what a strategy receives (ReplicaHost with its HostHealth) and the timer
+// interface a test or an embedding app can inject.
+export { roundRobin, leastLag, type SelectionStrategy } from './load-balancing/host-list';
+export { ineligibility, type ReplicaHost, type HostHealth, type LagThresholds } from './load-balancing/replica-host';
+export type { Scheduler } from './load-balancing/health-checker';
+
+// Events.
+export {
+  fanOut,
+  type EventListener,
+  type RwsplitEvent,
+  type RwsplitEventName,
+  type NodeRole,
+  type EjectionReason,
+} from './events';
+
+// Errors: one base class with a stable `code`.
+export {
+  RwsplitError,
+  type RwsplitErrorCode,
+  ConfigError,
+  NoReplicaAvailableError,
+  NoPrimaryError,
+  SplitBrainError,
+  WriteOutcomeUnknownError,
+  TransactionNotRunError,
+  NoSynchronousStandbyError,
+  CausalTokenError,
+  LsnFormatError,
+  ReplicaUnreachableError,
+  PrimaryUnreachableError,
+  UsageError,
+} from './errors';
+
+// PostgreSQL helpers the router is built on, for applications that watch replication themselves.
+export {
+  isConnectionError,
+  isReadOnlyTransaction,
+  isConnectionRefused,
+  causeChain,
+} from './postgres/connection-errors';
+export { parseLsn, formatLsn, compareLsn, lsnDiff, hasReached, MAX_LSN, type LsnText } from './postgres/lsn';
+export { parsePostgresUrl, maskUrl, shownValue } from './postgres/postgres-url';
+export { nodeAddress, type NodeAddress } from './postgres/node-address';
+export {
+  WAL_INSERT_END_LSN,
+  END_OF_LAST_RECORD_AT,
+  REPLAYED_UP_TO,
+  SYNC_STANDBY_STATE,
+  REPLICA_HEALTH,
+} from './postgres/queries';

@@ -1,0 +1,167 @@
+// Every option of createRwsplit, with its default documented where it is defined, and its validation: a bad
+// option is refused at once with a ConfigError naming it, never ignored.
+import { z } from 'zod';
+import { ConfigError } from './errors';
+import type { EventListener } from './events';
+import type { Scheduler } from './load-balancing/health-checker';
+import type { SelectionStrategy } from './load-balancing/host-list';
+import { maskUrl, parsePostgresUrl } from './postgres/postgres-url';
+import type { ClientOptionsOf, NodeClient, PoolOptions, PrismaClientClass } from './prisma/node-client';
+
+/** How fresh a read must be: any eligible replica, one that has replayed the scope's writes, or the primary. */
+export type ConsistencyMode = 'eventual' | 'read-your-writes' | 'primary';
+
+/** The defaults, in one place (an application mapping its own settings onto options can fall back to them). */
+export const DEFAULTS = Object.freeze({
+  /** A replica is fresh enough when its replay lag is at most this many ms… */
+  maxLagMs: 1000,
+  /** …or at most this many bytes of WAL behind the primary (1 MiB). */
+  maxLagBytes: 1024 * 1024,
+  /** Health checks run per replica at a random interval in [min, max] ms. */
+  checkIntervalMs: Object.freeze([1000, 2000]) as readonly [number, number],
+  /** Reads go to the primary when no replica is eligible. */
+  fallbackToPrimary: true,
+  /** Consistency inside a session scope. */
+  consistency: 'read-your-writes' as ConsistencyMode,
+  /** How long a read-your-writes read may wait for a replica to catch up, in ms. */
+  readYourWritesWaitMs: 0,
+  /** Pool size of each node's PrismaClient. */
+  poolSize: 10,
+  /** Connect timeout of every pool, in ms. */
+  connectTimeoutMs: 3000,
+});
+
+/** The options a Prisma user passes; only `PrismaClient` and `primaryUrl` are required. */
+export interface RwsplitOptions<P extends PrismaClientClass = PrismaClientClass> {
+  /** The application's generated PrismaClient class. rwsplit makes one client per node, each over its own pg Pool. */
+  readonly PrismaClient: P;
+  /** The primary's URL. Required. @example 'postgresql://app:pw@db-primary:5432/app' */
+  readonly primaryUrl: string;
+  /** The replicas' URLs. Default none (every read goes to the primary). */
+  readonly replicaUrls?: readonly string[];
+  /** Options for every node's client constructor: `log`, `errorFormat`, `transactionOptions` … Default none. */
+  readonly clientOptions?: ClientOptionsOf<P>;
+  /** pg Pool settings for every node (ssl, idleTimeoutMillis …); they win over poolSize/connectTimeoutMs. */
+  readonly pool?: PoolOptions;
+  /** A replica is fresh enough when its replay lag is at most this many ms… Default 1000. */
+  readonly maxLagMs?: number;
+  /** …or at most this many bytes of WAL behind (covers an idle primary). Default 1 MiB. */
+  readonly maxLagBytes?: number;
+  /** Health checks run per replica at a random interval in [min, max] ms. Default [1000, 2000]. */
+  readonly checkIntervalMs?: readonly [number, number];
+  /** Reads go to the primary when no replica is eligible; off → they fail with NoReplicaAvailableError. Default true. */
+  readonly fallbackToPrimary?: boolean;
+  /** Consistency of reads inside `session()` when it names none. Default `read-your-writes`. */
+  readonly consistency?: ConsistencyMode;
+  /** How long a read-your-writes read may wait for a replica to catch up, in ms. Default 0 (go to the primary). */
+  readonly readYourWritesWaitMs?: number;
+  /** How to choose among eligible replicas. Default round-robin. */
+  readonly strategy?: SelectionStrategy;
+  /** Receives structured events (queries, ejections, fallbacks, failover). Default: silence. */
+  readonly onEvent?: EventListener;
+  /** Pool size of each node's PrismaClient. Default 10. */
+  readonly poolSize?: number;
+  /** Connect timeout for every pool, in ms. Default 3000. */
+  readonly connectTimeoutMs?: number;
+  /**
+   * How long a health-check, caught-up or primary-position query may go unanswered, in ms; a replica whose check
+   * times out (e.g. a hung server that still accepts connections) counts as unreachable. Default: `connectTimeoutMs`.
+   */
+  readonly checkTimeoutMs?: number;
+  /** Timers and randomness for health checks (tests inject their own). Default: real timers. */
+  readonly scheduler?: Scheduler;
+}
+
+/** The consistency modes, for the `consistency` option and `session({ mode })` alike. */
+const consistencySchema = z.enum(['eventual', 'read-your-writes', 'primary'], {
+  error: 'must be one of eventual, read-your-writes, primary',
+});
+
+const ms = (name: string, min: number) =>
+  z.number({ error: `${name} must be a number of ms` }).int(`${name} must be a whole number`).min(min, `${name} must be ≥ ${min}`);
+
+const optionsSchema = z.object({
+  PrismaClient: z.custom<PrismaClientClass<NodeClient>>((v) => typeof v === 'function', {
+    error:
+      "PrismaClient must be your generated PrismaClient class (import { PrismaClient } from './generated/prisma/client')",
+  }),
+  primaryUrl: z.unknown(),
+  replicaUrls: z.array(z.unknown(), { error: 'replicaUrls must be an array of postgres URLs' }).default([]),
+  clientOptions: z.object({}, { error: 'clientOptions must be an object' }).loose().default({}),
+  pool: z.object({}, { error: 'pool must be an object of pg Pool settings' }).loose().default({}),
+  maxLagMs: ms('maxLagMs', 0).default(DEFAULTS.maxLagMs),
+  maxLagBytes: z.number().int().min(0, 'maxLagBytes must be ≥ 0').default(DEFAULTS.maxLagBytes),
+  checkIntervalMs: z
+    .tuple([ms('checkIntervalMs[0]', 10), ms('checkIntervalMs[1]', 10)], {
+      error: 'checkIntervalMs must be [min, max] in ms',
+    })
+    .refine(([min, max]) => max >= min, 'checkIntervalMs must be [min, max] with min ≤ max')
+    .default([...DEFAULTS.checkIntervalMs]),
+  fallbackToPrimary: z.boolean({ error: 'fallbackToPrimary must be true or false' }).default(DEFAULTS.fallbackToPrimary),
+  consistency: consistencySchema.default(DEFAULTS.consistency),
+  readYourWritesWaitMs: ms('readYourWritesWaitMs', 0).default(DEFAULTS.readYourWritesWaitMs),
+  strategy: z.custom<SelectionStrategy>((v) => typeof v === 'function', 'strategy must be a function').optional(),
+  onEvent: z.custom<EventListener>((v) => typeof v === 'function', 'onEvent must be a function').optional(),
+  poolSize: z.number().int().min(1, 'poolSize must be ≥ 1').default(DEFAULTS.poolSize),
+  connectTimeoutMs: ms('connectTimeoutMs', 1).default(DEFAULTS.connectTimeoutMs),
+  checkTimeoutMs: ms('checkTimeoutMs', 1).optional(),
+  scheduler: z.custom<Scheduler>((v) => typeof v === 'object' && v !== null, 'scheduler must be an object').optional(),
+});
+
+/** Validated options with every default filled in, frozen. */
+export type ResolvedOptions = Readonly<
+  Omit<z.infer<typeof optionsSchema>, 'primaryUrl' | 'replicaUrls' | 'checkTimeoutMs'> & {
+    primaryUrl: string;
+    replicaUrls: readonly string[];
+    checkTimeoutMs: number;
+  }
+>;
+
+/** The first zod issue as one line naming the option. */
+function firstIssue(error: z.ZodError, prefix: string): string {
+  const issue = error.issues[0];
+  const where = issue?.path.length ? issue.path.map(String).join('.') : '';
+  return `${prefix}${where ? ` ${where}` : ''}: ${issue?.message ?? 'invalid'}`;
+}
+
+/** A session's mode, validated like the `consistency` option (an unknown mode is refused, never ignored). */
+export function sessionMode(mode: unknown, fallback: ConsistencyMode): ConsistencyMode {
+  if (mode === undefined) return fallback;
+  const parsed = consistencySchema.safeParse(mode);
+  if (!parsed.success) {
+    throw new ConfigError(`session option mode ${parsed.error.issues[0]?.message ?? 'is invalid'} (got ${JSON.stringify(mode)}).`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Validates `options` and fills in the defaults.
+ * @throws ConfigError naming the first bad option, e.g. "rwsplit option maxLagMs: maxLagMs must be ≥ 0".
+ */
+export function resolveOptions(options: RwsplitOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError('createRwsplit needs an options object: { PrismaClient, primaryUrl, replicaUrls }.');
+  }
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) throw new ConfigError(firstIssue(parsed.error, 'rwsplit option'));
+  const o = parsed.data;
+  const primary = parsePostgresUrl(o.primaryUrl, 'primaryUrl');
+  const primaryKey = `${primary.hostname}:${primary.port || 5432}${primary.pathname}`;
+  const replicaUrls = o.replicaUrls.map((url, i) => {
+    const u = parsePostgresUrl(url, `replicaUrls[${i}]`);
+    if (`${u.hostname}:${u.port || 5432}${u.pathname}` === primaryKey) {
+      throw new ConfigError(
+        `replicaUrls[${i}] (${maskUrl(String(url))}) is the primary itself. Remove it: reads would not be offloaded, ` +
+          'and read-your-writes would be meaningless.',
+      );
+    }
+    return String(url).trim();
+  });
+  return Object.freeze({
+    ...o,
+    primaryUrl: String(o.primaryUrl).trim(),
+    replicaUrls: Object.freeze(replicaUrls),
+    // A node that accepts connections but never answers is detected as fast as one that is down.
+    checkTimeoutMs: o.checkTimeoutMs ?? o.connectTimeoutMs,
+  });
+}

@@ -1,0 +1,162 @@
+// Writes on the primary: each one marks the session scope (for read-your-writes), is timed as an event, and on
+// a connection or read-only error triggers failover discovery. A write is retried on the new primary only when
+// it provably did not run (connection refused, or refused as read-only); otherwise its outcome is unknown.
+import { currentSession } from '../consistency/session';
+import { NoPrimaryError, SplitBrainError, TransactionNotRunError, WriteOutcomeUnknownError } from '../errors';
+import type { EventListener } from '../events';
+import type { PrimaryDiscovery } from '../primary/primary-discovery';
+import type { PrimaryTarget } from '../primary/primary-target';
+import { isConnectionError, isConnectionRefused, isReadOnlyTransaction } from '../postgres/connection-errors';
+
+/** Model operations that only read (the read-replicas extension's own list). */
+export const READ_OPERATIONS: ReadonlySet<string> = new Set([
+  'findFirst',
+  'findFirstOrThrow',
+  'findMany',
+  'findUnique',
+  'findUniqueOrThrow',
+  'groupBy',
+  'aggregate',
+  'count',
+  'findRaw',
+  'aggregateRaw',
+]);
+
+/** Errors that make the router look for the primary: the connection failed, or the node has become read-only. */
+export function triggersDiscovery(err: unknown): boolean {
+  return isConnectionError(err) || isReadOnlyTransaction(err);
+}
+
+/** What `$transaction` knows about a failed call. */
+export interface TransactionAttempt {
+  /** An interactive transaction (a callback), as opposed to a batch (an array of queries). */
+  readonly interactive: boolean;
+  /** The callback was entered: statements may have run. Always true for a batch. */
+  readonly entered: boolean;
+  /** This attempt is already the retry. */
+  readonly retried: boolean;
+}
+
+/** Errors already handled (discovery run, message written) inside a transaction, so `$transaction` passes them on. */
+const handled = new WeakSet<object>();
+
+function markHandled<E>(err: E): E {
+  if (typeof err === 'object' && err !== null) handled.add(err);
+  return err;
+}
+
+export class WriteTracker {
+  readonly #target: PrimaryTarget;
+  readonly #discovery: PrimaryDiscovery;
+  readonly #onEvent: EventListener;
+
+  constructor(target: PrimaryTarget, discovery: PrimaryDiscovery, onEvent: EventListener) {
+    this.#target = target;
+    this.#discovery = discovery;
+    this.#onEvent = onEvent;
+  }
+
+  /**
+   * Runs one statement on the primary (a model write, raw SQL, or any statement inside a transaction). Retries it
+   * once on the new primary only when it provably did not run and is not inside a transaction.
+   */
+  async run<T>(operation: string, inTransaction: boolean, query: () => Promise<T>): Promise<T> {
+    if (this.#discovery.splitBrain) await this.#discovery.discover();
+    const session = currentSession();
+    const attempt = async () => {
+      const start = performance.now();
+      let ok = false;
+      try {
+        const result = await query();
+        ok = true;
+        return result;
+      } finally {
+        session?.markWrite();
+        const node = this.#target.current.name;
+        this.#onEvent({ event: 'query', node, role: 'primary', operation, durationMs: performance.now() - start, ok });
+      }
+    };
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!triggersDiscovery(err)) throw err;
+      const notRun = isConnectionRefused(err) || isReadOnlyTransaction(err);
+      const before = this.#target.current.name;
+      await this.#discoverAfter(before, err);
+      const now = this.#target.current.name;
+      if (inTransaction) {
+        // Never retried inside a transaction: its earlier statements went with the failed connection (or the node
+        // refused it). Writes are re-pointed, so the caller's next transaction reaches the new primary.
+        if (isReadOnlyTransaction(err)) throw markHandled(err);
+        if (notRun) {
+          throw markHandled(
+            new TransactionNotRunError(
+              `A statement in a transaction on ${before} could not connect; the transaction did not commit. ` +
+                `Writes now go to ${now}: run the whole transaction again.`,
+              { cause: err },
+            ),
+          );
+        }
+        throw markHandled(
+          new WriteOutcomeUnknownError(
+            `The connection to ${before} broke inside a transaction after the ${operation} was sent: the ` +
+              `transaction may or may not have committed. Writes now go to ${now}. Check whether its writes are ` +
+              'there before running it again.',
+            { cause: err },
+          ),
+        );
+      }
+      if (!notRun) {
+        throw new WriteOutcomeUnknownError(
+          `The connection to ${before} broke after the ${operation} was sent: it may or may not have been applied. ` +
+            `Writes now go to ${now}. Check whether the write is there before repeating it.`,
+          { cause: err },
+        );
+      }
+      return attempt();
+    }
+  }
+
+  /**
+   * Failover for `$transaction` itself (its start and its commit, which query extensions never see). Discovery runs
+   * for a connection or read-only error, so the next transaction reaches the new primary. Resolves 'retry' only for
+   * an interactive transaction whose callback never ran (none of its statements was sent), once; otherwise throws
+   * the error to surface: a refusal as is, a connection lost once statements may have run as
+   * `WriteOutcomeUnknownError`. Errors already handled by a statement inside the transaction pass through.
+   */
+  async transactionFailed(err: unknown, attempt: TransactionAttempt): Promise<'retry'> {
+    if ((typeof err === 'object' && err !== null && handled.has(err)) || !triggersDiscovery(err)) throw err;
+    const before = this.#target.current.name;
+    await this.#discoverAfter(before, err);
+    if (attempt.interactive && !attempt.entered) {
+      if (!attempt.retried) return 'retry';
+      throw err;
+    }
+    // Refused or read-only: nothing was committed, and the error says so itself.
+    if (isReadOnlyTransaction(err) || isConnectionRefused(err)) throw err;
+    throw new WriteOutcomeUnknownError(
+      `The connection to ${before} broke during a transaction: it may or may not have committed. Writes now go to ` +
+        `${this.#target.current.name}. Check whether its writes are there before running it again.`,
+      { cause: err },
+    );
+  }
+
+  /**
+   * Runs failover discovery after `err` hit a write on `before`. When no single primary can be found, the
+   * discovery's own typed error (SplitBrainError, NoPrimaryError) is raised, with the write's error as its cause
+   * and both messages in its text.
+   */
+  async #discoverAfter(before: string, err: unknown): Promise<void> {
+    try {
+      await this.#discovery.discover();
+    } catch (discoveryError) {
+      if (discoveryError instanceof SplitBrainError) {
+        throw new SplitBrainError(discoveryError.primaries, { cause: err, failedOn: before });
+      }
+      const message = discoveryError instanceof Error ? discoveryError.message : String(discoveryError);
+      throw new NoPrimaryError(`Write failed on ${before} and no primary could be found: ${message}`, {
+        cause: err,
+      });
+    }
+  }
+}
