@@ -72,11 +72,15 @@ export async function createRwsplit<P extends PrismaClientClass>(
     clientOptions: opts.clientOptions,
   };
   const PrismaClient = opts.PrismaClient as PrismaClientClass<C>;
-  const primary = createNodeClient(PrismaClient, opts.primaryUrl, { ...nodeOptions, clientClass: target.clientClass() });
+  const primary = createNodeClient(PrismaClient, opts.primaryUrl, {
+    ...nodeOptions,
+    clientClass: target.clientClass(),
+  });
   const hostOptions = { connectTimeoutMs: opts.connectTimeoutMs, checkTimeoutMs: opts.checkTimeoutMs };
   const hosts = new HostList(
     opts.replicaUrls.map(
-      (url) => new ReplicaHost(nodeAddress(url).name, url, createNodeClient(PrismaClient, url, nodeOptions), hostOptions),
+      (url) =>
+        new ReplicaHost(nodeAddress(url).name, url, createNodeClient(PrismaClient, url, nodeOptions), hostOptions),
     ),
     { maxLagMs: opts.maxLagMs, maxLagBytes: opts.maxLagBytes },
     opts.strategy ?? roundRobin(),
@@ -128,7 +132,10 @@ export async function createRwsplit<P extends PrismaClientClass>(
     close: async () => {
       await health.close();
       await position.close();
-      await Promise.all([primary.$disconnect(), ...hosts.hosts.map((h) => h.client.$disconnect().then(() => h.close()))]);
+      await Promise.all([
+        primary.$disconnect(),
+        ...hosts.hosts.map((h) => h.client.$disconnect().then(() => h.close())),
+      ]);
     },
   };
 }

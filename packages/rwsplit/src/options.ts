@@ -78,7 +78,10 @@ const consistencySchema = z.enum(['eventual', 'read-your-writes', 'primary'], {
 });
 
 const ms = (name: string, min: number) =>
-  z.number({ error: `${name} must be a number of ms` }).int(`${name} must be a whole number`).min(min, `${name} must be ≥ ${min}`);
+  z
+    .number({ error: `${name} must be a number of ms` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be ≥ ${min}`);
 
 const optionsSchema = z.object({
   PrismaClient: z.custom<PrismaClientClass<NodeClient>>((v) => typeof v === 'function', {
@@ -97,7 +100,9 @@ const optionsSchema = z.object({
     })
     .refine(([min, max]) => max >= min, 'checkIntervalMs must be [min, max] with min ≤ max')
     .default([...DEFAULTS.checkIntervalMs]),
-  fallbackToPrimary: z.boolean({ error: 'fallbackToPrimary must be true or false' }).default(DEFAULTS.fallbackToPrimary),
+  fallbackToPrimary: z
+    .boolean({ error: 'fallbackToPrimary must be true or false' })
+    .default(DEFAULTS.fallbackToPrimary),
   consistency: consistencySchema.default(DEFAULTS.consistency),
   readYourWritesWaitMs: ms('readYourWritesWaitMs', 0).default(DEFAULTS.readYourWritesWaitMs),
   strategy: z.custom<SelectionStrategy>((v) => typeof v === 'function', 'strategy must be a function').optional(),
@@ -129,7 +134,9 @@ export function sessionMode(mode: unknown, fallback: ConsistencyMode): Consisten
   if (mode === undefined) return fallback;
   const parsed = consistencySchema.safeParse(mode);
   if (!parsed.success) {
-    throw new ConfigError(`session option mode ${parsed.error.issues[0]?.message ?? 'is invalid'} (got ${JSON.stringify(mode)}).`);
+    throw new ConfigError(
+      `session option mode ${parsed.error.issues[0]?.message ?? 'is invalid'} (got ${JSON.stringify(mode)}).`,
+    );
   }
   return parsed.data;
 }

@@ -21,8 +21,11 @@ export function decodeCausalToken(token: string): LsnText {
   try {
     return formatLsn(parseLsn(text));
   } catch (cause) {
-    throw new CausalTokenError(`Corrupt rwsplit causal token: "${token.slice(0, 40)}". Pass the value session.token() returned.`, {
-      cause,
-    });
+    throw new CausalTokenError(
+      `Corrupt rwsplit causal token: "${token.slice(0, 40)}". Pass the value session.token() returned.`,
+      {
+        cause,
+      },
+    );
   }
 }

@@ -159,9 +159,12 @@ export class ReplicaHost {
     } catch (err) {
       if (!isUnreachable(err)) return false;
       this.eject('connection_error');
-      throw new ReplicaUnreachableError(`Replica ${this.name} did not answer whether it has replayed ${lsn}; it is out of rotation.`, {
-        cause: err,
-      });
+      throw new ReplicaUnreachableError(
+        `Replica ${this.name} did not answer whether it has replayed ${lsn}; it is out of rotation.`,
+        {
+          cause: err,
+        },
+      );
     }
   }
 

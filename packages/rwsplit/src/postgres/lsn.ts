@@ -10,7 +10,6 @@ const LSN_PATTERN = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/;
 /** The largest position a pg_lsn can hold ('FFFFFFFF/FFFFFFFF'). */
 export const MAX_LSN = (1n << 64n) - 1n;
 
-
 /**
  * Parses `'X/Y'` (each half 1–8 hex digits) into the byte position it names.
  * @example parseLsn('16/B374D848') === 0x16B374D848n

@@ -105,7 +105,8 @@ function followTransactions<C extends object>(client: C, writes: WriteTracker): 
  */
 export function routedClient<C extends NodeClient>(primary: C, router: Router, writes: WriteTracker): RoutedClient<C> {
   const base = primary as any;
-  const statement = (params: any) => writes.run(params.operation, inTransaction(params), () => params.query(params.args));
+  const statement = (params: any) =>
+    writes.run(params.operation, inTransaction(params), () => params.query(params.args));
   const onPrimary = followTransactions(
     base.$extends({ name: 'rwsplit-primary', query: { $allOperations: statement } }),
     writes,
@@ -129,7 +130,9 @@ export function routedClient<C extends NodeClient>(primary: C, router: Router, w
       $allOperations(params: any) {
         const { model, operation, args } = params;
         if (READ_OPERATIONS.has(operation) && !inTransaction(params)) {
-          return router.read(operation, (c) => (model ? (c as any)[model][operation](args) : (c as any)[operation](args)));
+          return router.read(operation, (c) =>
+            model ? (c as any)[model][operation](args) : (c as any)[operation](args),
+          );
         }
         return statement(params);
       },

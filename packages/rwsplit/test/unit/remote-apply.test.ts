@@ -1,5 +1,5 @@
 // How many synchronous standbys a commit waits for, read from synchronous_standby_names as PostgreSQL parses it.
-import { requiredSyncStandbys } from 'rwsplit';
+import { requiredSyncStandbys } from '../../src';
 
 test.each([
   ['', 0],

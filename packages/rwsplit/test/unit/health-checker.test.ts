@@ -1,13 +1,25 @@
 // The health checker's schedule with an injected scheduler (no sleeping): delays stay within [min, max], and a
 // failed check is followed by the next one. The failing check is real: a connection refused on a closed port.
-import { createNodeClient } from '../../src/db/node-client';
-import type { RwsplitEvent } from 'rwsplit';
-import { HealthChecker, type Scheduler } from '../../src/routing/health-checker';
-import { HostList } from 'rwsplit';
-import { PrimaryPosition } from '../../src/routing/primary-position';
-import { nodeAddress, PrimaryTarget } from 'rwsplit';
-import { ReplicaHost } from '../../src/routing/replica-host';
-import { waitUntil } from '../helpers/wait-until';
+import type { RwsplitEvent } from '../../src';
+import { HealthChecker, type Scheduler } from '../../src/load-balancing/health-checker';
+import { HostList } from '../../src/load-balancing/host-list';
+import { ReplicaHost } from '../../src/load-balancing/replica-host';
+import { nodeAddress } from '../../src/postgres/node-address';
+import { PrimaryPosition } from '../../src/primary/primary-position';
+import { PrimaryTarget } from '../../src/primary/primary-target';
+import type { NodeClient } from '../../src/prisma/node-client';
+
+/** The host's Prisma client is never used by health checks (they run on the host's own pg pool). */
+const unusedClient: NodeClient = { $connect: async () => undefined, $disconnect: async () => undefined };
+
+/** Polls a condition with a deadline. */
+async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 // Port 1 on loopback: nothing listens, so every connection is refused at once.
 const NOWHERE = 'postgresql://rwsplit:x@127.0.0.1:1/rwsplit';
@@ -43,7 +55,7 @@ class ManualScheduler implements Scheduler {
 function setUp(interval: readonly [number, number], randoms: number[]) {
   const scheduler = new ManualScheduler(randoms);
   const events: RwsplitEvent[] = [];
-  const host = new ReplicaHost('127.0.0.1:1', NOWHERE, createNodeClient(NOWHERE), { connectTimeoutMs: 500 });
+  const host = new ReplicaHost('127.0.0.1:1', NOWHERE, unusedClient, { connectTimeoutMs: 500 });
   const hosts = new HostList([host], { maxLagMs: 1000, maxLagBytes: 1 << 20 });
   const position = new PrimaryPosition(new PrimaryTarget(nodeAddress(NOWHERE)), 500);
   const checker = new HealthChecker(hosts, position, interval, (e) => events.push(e), scheduler);

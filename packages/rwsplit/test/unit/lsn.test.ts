@@ -1,12 +1,4 @@
-import {
-  LsnFormatError,
-  MAX_LSN,
-  compareLsn,
-  formatLsn,
-  hasReached,
-  lsnDiff,
-  parseLsn,
-} from 'rwsplit';
+import { LsnFormatError, MAX_LSN, compareLsn, formatLsn, hasReached, lsnDiff, parseLsn } from '../../src';
 
 describe('parseLsn', () => {
   test.each([
