@@ -162,6 +162,6 @@ test('two metric sets do not share a registry (nothing lands in the global one)'
 
 test('a port already in use is reported with what to do', async () => {
   await expect(startMetricsServer({ registry: metrics.registry, port: server.port })).rejects.toThrow(
-    /already in use.*--port/,
+    /already in use.*Choose another port/,
   );
 });

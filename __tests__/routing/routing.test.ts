@@ -101,8 +101,9 @@ describe('routing on the real cluster', () => {
     expect(await rw.client.testReplication.findUnique({ where: { id } })).toBeNull();
     expect(await rw.client.testReplication.count({ where: { id } })).toBe(0);
     expect(await rw.client.$primary().testReplication.findUnique({ where: { id } })).not.toBeNull();
+    // $primary() reads are reported too, as served by the primary.
     const reads = events.filter((e) => e.event === 'query' && e.operation !== '$queryRaw');
-    expect(reads.map((e) => (e.event === 'query' ? e.role : null))).toEqual(['replica', 'replica']);
+    expect(reads.map((e) => (e.event === 'query' ? e.role : null))).toEqual(['replica', 'replica', 'primary']);
   });
 
   test('a lagging replica is ejected and re-admitted after it catches up; the byte rule keeps an idle one in', async () => {
@@ -259,7 +260,7 @@ describe('routing on the real cluster', () => {
   test('session() refuses an unknown mode instead of ignoring it', async () => {
     const err = await rw.session(async () => 1, { mode: 'strong' as never }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
-    expect(String(err)).toMatch(/session option mode: consistency must be one of eventual, read-your-writes, primary/);
+    expect(String(err)).toMatch(/session option mode must be one of eventual, read-your-writes, primary/);
   });
 
   test("mode 'primary' always reads on the primary", async () => {
@@ -279,7 +280,7 @@ describe('bad routing configuration', () => {
   test.each([
     [{ maxLagMs: -1 }, /maxLagMs must be ≥ 0/],
     [{ maxLagBytes: -5 }, /maxLagBytes must be ≥ 0/],
-    [{ consistency: 'strong' as never }, /consistency must be one of eventual, read-your-writes, primary/],
+    [{ consistency: 'strong' as never }, /consistency: must be one of eventual, read-your-writes, primary/],
     [{ checkIntervalMs: [500, 100] as const }, /checkIntervalMs must be \[min, max\]/],
   ])('%j is refused', async (extra, message) => {
     await expect(createRwsplitFromConfig(config, extra)).rejects.toThrow(message);

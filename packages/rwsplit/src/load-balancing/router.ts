@@ -74,6 +74,11 @@ export class Router {
     }
   }
 
+  /** Runs a read that the caller sent to the primary itself (`$primary()`): timed and reported like any read. */
+  readOnPrimary<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    return this.#timed(this.#primaryTarget(), operation, run);
+  }
+
   /** The LSN this read must see, fetching the primary's position once after the scope's pending writes. */
   async #requiredLsn(session: Session | undefined): Promise<string | null> {
     if (!session || session.mode !== 'read-your-writes') return null;

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
-/** Default port of `npm run metrics`: 9464, the port OpenTelemetry's Prometheus exporter uses. */
+/** Default port of startMetricsServer: 9464, the port OpenTelemetry's Prometheus exporter uses. */
 export const DEFAULT_METRICS_PORT = 9464;
 
 /** The path the handler serves. */

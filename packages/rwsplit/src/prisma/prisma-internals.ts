@@ -74,7 +74,7 @@ export function inTransaction(params: object): boolean {
 /**
  * Wraps `client.$transaction` in place: a failure goes to `writes.transactionFailed`, which may ask for one retry.
  * Only that property is redefined on Prisma's own client object (its proxy allows it); every other access stays
- * Prisma's, so model reads pay nothing for this (a wrapping Proxy cost ~5% of a read's p50 in `npm run bench`).
+ * Prisma's, so model reads pay nothing for this (a wrapping Proxy measured ~5% of a read's p50).
  */
 function followTransactions<C extends object>(client: C, writes: WriteTracker): C {
   const original = (client as any).$transaction;
@@ -107,8 +107,14 @@ export function routedClient<C extends NodeClient>(primary: C, router: Router, w
   const base = primary as any;
   const statement = (params: any) =>
     writes.run(params.operation, inTransaction(params), () => params.query(params.args));
+  // `$primary()`: reads stay on the primary (reported like any read, without marking the session as written),
+  // everything else is a tracked statement.
+  const onPrimaryStatement = (params: any) =>
+    READ_OPERATIONS.has(params.operation) && !inTransaction(params)
+      ? router.readOnPrimary(params.operation, () => params.query(params.args))
+      : statement(params);
   const onPrimary = followTransactions(
-    base.$extends({ name: 'rwsplit-primary', query: { $allOperations: statement } }),
+    base.$extends({ name: 'rwsplit-primary', query: { $allOperations: onPrimaryStatement } }),
     writes,
   );
   const replica = routingReplica(router);
