@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { findPgbench } from '../baseline/find-pgbench';
 import { findChromium } from '../report/headless-chromium';
 import { locatePsql } from '../writer/psql-locator';
+import { answersVersion, HA_BINARIES, isExecutable } from '../ha/ha-binaries';
 
 export interface SystemTool {
   /** Command name, for messages. */
@@ -45,6 +46,39 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
     debianPackage: null,
     neededFor: 'the pgbench baseline of `npm run bench` (optional)',
     present: () => findPgbench().then((found) => found !== null),
+  },
+  {
+    // Debian's package ships both binaries; promtool checks and unit-tests the alert rules without a server.
+    name: 'prometheus',
+    debianPackage: 'prometheus',
+    neededFor: 'the Prometheus config, alert rules and Grafana dashboard tests (ops/, __tests__/ops)',
+    present: async () => (await commandAnswers('prometheus')) && (await commandAnswers('promtool')),
+  },
+  // The HA cluster (`npm run ha:up`, src/ha): Patroni, etcd and PostgreSQL 15's tools from Debian's packages.
+  {
+    name: 'patroni',
+    debianPackage: 'patroni',
+    neededFor: 'the HA cluster (npm run ha:up) and its tests',
+    present: () => answersVersion(HA_BINARIES.patroni),
+  },
+  {
+    name: 'etcd',
+    debianPackage: 'etcd-server',
+    neededFor: "the HA cluster's DCS (npm run ha:up)",
+    present: () => answersVersion(HA_BINARIES.etcd),
+  },
+  {
+    name: 'etcdctl',
+    debianPackage: 'etcd-client',
+    neededFor: "inspecting the HA cluster's DCS by hand",
+    present: () => isExecutable(HA_BINARIES.etcdctl),
+  },
+  {
+    // Debian's postgresql-15 creates (and, where services may start, starts) a `main` cluster on 5432.
+    name: 'pg_basebackup (PostgreSQL 15)',
+    debianPackage: 'postgresql-15',
+    neededFor: "the HA cluster's replicas and rejoins (pg_basebackup, pg_rewind)",
+    present: () => isExecutable(HA_BINARIES.pgBasebackup),
   },
 ];
 
@@ -98,6 +132,12 @@ const runApt: AptRunner = async (args) => {
     throw new Error(`apt-get ${args.join(' ')} exited with ${r.exitCode ?? r.signal}: ${String(r.all).slice(-1500)}`);
   }
 };
+
+/** True when `command --version` runs and exits 0 within 10 s. */
+async function commandAnswers(command: string): Promise<boolean> {
+  const r = await execa(command, ['--version'], { reject: false, stdin: 'ignore', timeout: 10_000 }).catch(() => null);
+  return r !== null && r.exitCode === 0;
+}
 
 async function hasAptGet(): Promise<boolean> {
   const r = await execa('apt-get', ['--version'], { reject: false, stdin: 'ignore' }).catch(() => null);
