@@ -1,0 +1,100 @@
+// Patroni's REST API (3.0.2): /cluster for the members as the DCS sees them, /switchover and /failover to move the
+// leader. Every request has a timeout: a member whose Patroni hangs must not hang the caller.
+import { z } from 'zod';
+
+/** How long one REST request may take, in ms (a switchover answers once it is done: a few seconds). */
+export const REST_TIMEOUT_MS = 3000;
+/** POST /switchover and /failover wait for the new leader before answering. */
+export const REST_ACTION_TIMEOUT_MS = 30_000;
+
+const memberSchema = z.object({
+  name: z.string(),
+  /** `leader`, `replica`, `sync_standby`, `standby_leader`. */
+  role: z.string(),
+  /** `running`, `streaming`, `starting`, `stopped`, `creating replica`, `crashed`, … */
+  state: z.string(),
+  host: z.string().optional(),
+  port: z.number().optional(),
+  timeline: z.number().optional(),
+  /** Replicas only: bytes behind by the received position, or "unknown". */
+  lag: z.union([z.number(), z.string()]).optional(),
+  api_url: z.string().optional(),
+});
+
+const clusterSchema = z.object({
+  members: z.array(memberSchema),
+  scope: z.string().optional(),
+});
+
+export type PatroniMember = z.infer<typeof memberSchema>;
+export type PatroniCluster = z.infer<typeof clusterSchema>;
+
+export class PatroniRestError extends Error {
+  readonly status: number | undefined;
+  constructor(message: string, status?: number, options?: { cause: unknown }) {
+    super(message, options);
+    this.name = 'PatroniRestError';
+    this.status = status;
+  }
+}
+
+async function request(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; body: string }> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (cause) {
+    const why =
+      cause instanceof Error && cause.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'refused';
+    throw new PatroniRestError(`Patroni REST ${init.method ?? 'GET'} ${url}: ${why}`, undefined, { cause });
+  }
+  return { status: res.status, body: await res.text() };
+}
+
+/** GET /cluster from one member. */
+export async function fetchCluster(restUrl: string, timeoutMs = REST_TIMEOUT_MS): Promise<PatroniCluster> {
+  const { status, body } = await request(`${restUrl}/cluster`, { method: 'GET' }, timeoutMs);
+  if (status !== 200) throw new PatroniRestError(`GET ${restUrl}/cluster answered ${status}: ${body}`, status);
+  return clusterSchema.parse(JSON.parse(body));
+}
+
+/** /cluster from the first member that answers; a clear error naming each when none does. */
+export async function fetchClusterFromAny(restUrls: readonly string[]): Promise<PatroniCluster> {
+  const errors: string[] = [];
+  for (const url of restUrls) {
+    try {
+      return await fetchCluster(url);
+    } catch (err) {
+      errors.push(err instanceof Error ? err.message : String(err));
+    }
+  }
+  throw new PatroniRestError(`No Patroni member answered /cluster: ${errors.join('; ')}`);
+}
+
+/** The HTTP status of GET <restUrl><path> (e.g. /primary, /health), or null when the member does not answer. */
+export async function probe(restUrl: string, path: string): Promise<number | null> {
+  return request(`${restUrl}${path}`, { method: 'GET' }, REST_TIMEOUT_MS).then(
+    (r) => r.status,
+    () => null,
+  );
+}
+
+async function post(url: string, payload: Record<string, string>): Promise<string> {
+  const { status, body } = await request(
+    url,
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) },
+    REST_ACTION_TIMEOUT_MS,
+  );
+  // 200: done; 202: scheduled (only with `scheduled_at`, which we never send).
+  if (status !== 200 && status !== 202) throw new PatroniRestError(`POST ${url} answered ${status}: ${body}`, status);
+  return body;
+}
+
+/** POST /switchover: `leader` hands over to `candidate` (any healthy replica when omitted). */
+export function postSwitchover(restUrl: string, leader: string, candidate?: string): Promise<string> {
+  return post(`${restUrl}/switchover`, candidate ? { leader, candidate } : { leader });
+}
+
+/** POST /failover to `candidate` (works without a healthy leader, unlike a switchover). */
+export function postFailover(restUrl: string, candidate: string): Promise<string> {
+  return post(`${restUrl}/failover`, { candidate });
+}
