@@ -11,6 +11,7 @@ import { nodeAddress } from './postgres/node-address';
 import { PrimaryDiscovery } from './primary/primary-discovery';
 import { PrimaryPosition } from './primary/primary-position';
 import { PrimaryTarget } from './primary/primary-target';
+import { WriteClock } from './primary/write-clock';
 import { createNodeClient, type PrismaClientClass } from './prisma/node-client';
 import { type RoutedClient, routedClient } from './prisma/prisma-internals';
 import { WriteTracker } from './prisma/write-tracking';
@@ -27,6 +28,16 @@ export interface ReplicaSnapshot {
   readonly lagMs: number | null;
   readonly lagBytes: number | null;
   readonly replayLsn: string | null;
+}
+
+/** What read-your-writes has cost so far, for benchmarks and dashboards. */
+export interface RoutingStats {
+  /** Reads that needed the primary's position (a write was pending in their session). */
+  readonly positionRequests: number;
+  /** Queries the primary answered for them and for health checks: at most one in flight, shared by all. */
+  readonly positionQueries: number;
+  /** Replay-position queries the replicas answered (shared per replica; health checks not included). */
+  readonly replayQueries: number;
 }
 
 export interface Rwsplit<C> {
@@ -47,6 +58,8 @@ export interface Rwsplit<C> {
   checkNow(): Promise<void>;
   /** Probes every node for the primary now; resolves to its `host:port`. */
   discoverPrimary(): Promise<string>;
+  /** Counts of the queries read-your-writes made (a cheap snapshot). */
+  stats(): RoutingStats;
   /** Stops health checks and closes every pool. */
   close(): Promise<void>;
 }
@@ -77,10 +90,13 @@ export async function createRwsplit<P extends PrismaClientClass>(
     clientClass: target.clientClass(),
   });
   const hostOptions = { connectTimeoutMs: opts.connectTimeoutMs, checkTimeoutMs: opts.checkTimeoutMs };
+  // Replica reads have a deadline: the server cancels a slow statement, the client stops waiting for a silent one.
+  const deadline = { statement_timeout: opts.replicaReadTimeoutMs, query_timeout: opts.replicaReadTimeoutMs };
+  const replicaOptions = { ...nodeOptions, pool: { ...deadline, ...opts.pool } };
   const hosts = new HostList(
     opts.replicaUrls.map(
       (url) =>
-        new ReplicaHost(nodeAddress(url).name, url, createNodeClient(PrismaClient, url, nodeOptions), hostOptions),
+        new ReplicaHost(nodeAddress(url).name, url, createNodeClient(PrismaClient, url, replicaOptions), hostOptions),
     ),
     { maxLagMs: opts.maxLagMs, maxLagBytes: opts.maxLagBytes },
     opts.strategy ?? roundRobin(),
@@ -91,7 +107,8 @@ export async function createRwsplit<P extends PrismaClientClass>(
     onEvent,
     opts.checkTimeoutMs,
   );
-  const position = new PrimaryPosition(target, opts.connectTimeoutMs, opts.checkTimeoutMs);
+  const clock = new WriteClock();
+  const position = new PrimaryPosition(target, clock, opts.connectTimeoutMs, opts.checkTimeoutMs);
   // A replica found answering as a primary, other than the one writes go to, is a promotion (writes follow it
   // without waiting for a write to fail) or a split brain (writes are refused until only one primary is left):
   // discovery decides, off the request path.
@@ -104,11 +121,16 @@ export async function createRwsplit<P extends PrismaClientClass>(
   const health = new HealthChecker(hosts, position, opts.checkIntervalMs, onHealthEvent, opts.scheduler);
   const router = new Router(
     hosts,
-    { client: primary, name: () => target.current.name, walInsertLsn: () => position.lsn() },
+    {
+      client: primary,
+      name: () => target.current.name,
+      positionAfter: (covers) => position.after(covers),
+      discover: () => discovery.discover(),
+    },
     opts,
     onEvent,
   );
-  const client = routedClient(primary, router, new WriteTracker(target, discovery, onEvent));
+  const client = routedClient(primary, router, new WriteTracker(target, discovery, clock, onEvent));
   await health.start();
   return {
     client,
@@ -117,7 +139,10 @@ export async function createRwsplit<P extends PrismaClientClass>(
     token: async () => {
       const session = currentSession();
       if (!session) return null;
-      if (session.hasPendingWrite) session.recordLsn(await position.lsn());
+      if (session.hasPendingWrite) {
+        const p = await position.after(session.pendingTick);
+        session.recordLsn(p.lsn, p.covers);
+      }
       return sessionToken(session);
     },
     replicas: () =>
@@ -128,6 +153,11 @@ export async function createRwsplit<P extends PrismaClientClass>(
       }),
     primaryName: () => target.current.name,
     checkNow: () => health.checkAll(),
+    stats: () => ({
+      positionRequests: position.stats.requests,
+      positionQueries: position.stats.queries,
+      replayQueries: hosts.hosts.reduce((n, h) => n + h.replayQueries, 0),
+    }),
     discoverPrimary: async () => (await discovery.discover()).name,
     close: async () => {
       await health.close();

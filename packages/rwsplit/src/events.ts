@@ -5,7 +5,7 @@
 export type NodeRole = 'primary' | 'replica';
 
 /** Why a replica stopped being eligible for reads. */
-export type EjectionReason = 'connection_error' | 'unreachable' | 'lagging' | 'not_in_recovery';
+export type EjectionReason = 'connection_error' | 'timeout' | 'unreachable' | 'lagging' | 'not_in_recovery';
 
 export type RwsplitEvent =
   /** A routed Prisma operation finished (ok or not) on `node`. */

@@ -1,7 +1,7 @@
 // rwsplit's public API, and nothing else. Metrics live in the separate entry point `rwsplit/metrics`.
 
 // The routed client: health-aware replica reads, read-your-writes scopes, primary fallback, failover discovery.
-export { createRwsplit, type Rwsplit, type ReplicaSnapshot } from './create-rwsplit';
+export { createRwsplit, type Rwsplit, type ReplicaSnapshot, type RoutingStats } from './create-rwsplit';
 export { DEFAULTS, type RwsplitOptions, type ConsistencyMode } from './options';
 export type { RoutedClient } from './prisma/prisma-internals';
 export {
@@ -56,6 +56,8 @@ export {
   isConnectionError,
   isReadOnlyTransaction,
   isConnectionRefused,
+  isTimeout,
+  isUnreachable,
   causeChain,
 } from './postgres/connection-errors';
 export { parseLsn, formatLsn, compareLsn, lsnDiff, hasReached, MAX_LSN, type LsnText } from './postgres/lsn';

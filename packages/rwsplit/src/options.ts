@@ -29,6 +29,12 @@ export const DEFAULTS = Object.freeze({
   poolSize: 10,
   /** Connect timeout of every pool, in ms. */
   connectTimeoutMs: 3000,
+  /**
+   * The deadline of one read on a replica, in ms: past it the read is cancelled (the replica's own
+   * statement_timeout, and pg's query_timeout for a replica that does not answer at all), the replica is ejected
+   * until its next passing check, and the read is retried once elsewhere. Writes never have one.
+   */
+  replicaReadTimeoutMs: 10_000,
 });
 
 /** The options a Prisma user passes; only `PrismaClient` and `primaryUrl` are required. */
@@ -68,6 +74,13 @@ export interface RwsplitOptions<P extends PrismaClientClass = PrismaClientClass>
    * times out (e.g. a hung server that still accepts connections) counts as unreachable. Default: `connectTimeoutMs`.
    */
   readonly checkTimeoutMs?: number;
+  /**
+   * The deadline of one read on a replica, in ms. Past it the read is cancelled (statement_timeout on the replica,
+   * query_timeout in the client for a replica that does not answer at all: a hung server, a network partition),
+   * the replica is ejected until its next passing check, and the read is retried once elsewhere, the primary
+   * included. Writes are never retried this way. Default 10000.
+   */
+  readonly replicaReadTimeoutMs?: number;
   /** Timers and randomness for health checks (tests inject their own). Default: real timers. */
   readonly scheduler?: Scheduler;
 }
@@ -110,6 +123,7 @@ const optionsSchema = z.object({
   poolSize: z.number().int().min(1, 'poolSize must be ≥ 1').default(DEFAULTS.poolSize),
   connectTimeoutMs: ms('connectTimeoutMs', 1).default(DEFAULTS.connectTimeoutMs),
   checkTimeoutMs: ms('checkTimeoutMs', 1).optional(),
+  replicaReadTimeoutMs: ms('replicaReadTimeoutMs', 1).default(DEFAULTS.replicaReadTimeoutMs),
   scheduler: z.custom<Scheduler>((v) => typeof v === 'object' && v !== null, 'scheduler must be an object').optional(),
 });
 

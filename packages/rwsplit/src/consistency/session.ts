@@ -19,26 +19,34 @@ export interface SessionOptions {
 export class Session {
   readonly mode: ConsistencyMode;
   #requiredLsn: LsnText | null;
-  /** A write ran since the LSN was last taken: the next read must fetch the primary's position first. */
-  #pendingWrite = false;
+  /** The WriteClock tick of the scope's last write whose position is not recorded yet (0: none pending). */
+  #pendingTick = 0;
 
   constructor(mode: ConsistencyMode, token?: string) {
     this.mode = mode;
     this.#requiredLsn = token === undefined ? null : decodeCausalToken(token);
   }
 
-  /** Called after every write in the scope. Taking the LSN is deferred to the next read (one query, not one per write). */
-  markWrite(): void {
-    this.#pendingWrite = true;
+  /**
+   * Called when a write in the scope has returned, with its WriteClock tick. Taking the LSN is deferred to the
+   * next read (one position for many writes), which may reuse a position fetched after this tick.
+   */
+  markWrite(tick: number): void {
+    this.#pendingTick = Math.max(this.#pendingTick, tick);
+  }
+
+  /** The tick a primary position must cover before the next read, or 0 when no write is pending. */
+  get pendingTick(): number {
+    return this.#pendingTick;
   }
 
   get hasPendingWrite(): boolean {
-    return this.#pendingWrite;
+    return this.#pendingTick > 0;
   }
 
-  /** Records the primary's position after the pending writes. Positions only move forward. */
-  recordLsn(lsn: LsnText): void {
-    this.#pendingWrite = false;
+  /** Records a primary position that covers the pending writes (tick `covers`). Positions only move forward. */
+  recordLsn(lsn: LsnText, covers = this.#pendingTick): void {
+    if (covers >= this.#pendingTick) this.#pendingTick = 0;
     if (this.#requiredLsn === null || compareLsn(lsn, this.#requiredLsn) > 0) this.#requiredLsn = lsn;
   }
 

@@ -3,9 +3,9 @@
 import pg from 'pg';
 import { ReplicaUnreachableError } from '../errors';
 import type { EjectionReason } from '../events';
-import { isConnectionError } from '../postgres/connection-errors';
+import { isTimeout, isUnreachable } from '../postgres/connection-errors';
 import { hasReached, type LsnText } from '../postgres/lsn';
-import { REPLAYED_UP_TO, REPLICA_HEALTH } from '../postgres/queries';
+import { REPLICA_HEALTH, REPLICA_REPLAY_STATE } from '../postgres/queries';
 import type { NodeClient } from '../prisma/node-client';
 
 /** Lag thresholds: a replica is fresh enough when lag time ≤ maxLagMs OR lag bytes ≤ maxLagBytes. */
@@ -23,6 +23,8 @@ export interface HostHealth {
   /** Bytes of WAL between the primary's position and this replica's replay position (null if unknown). */
   readonly lagBytes: number | null;
   readonly replayLsn: LsnText | null;
+  /** The timeline the replica's WAL receiver streams (null: not streaming, or not visible to this role). */
+  readonly timeline: number | null;
   readonly checkedAt: number;
   readonly error: string | null;
 }
@@ -33,6 +35,7 @@ const UNKNOWN: HostHealth = {
   lagMs: null,
   lagBytes: null,
   replayLsn: null,
+  timeline: null,
   checkedAt: 0,
   error: 'not checked yet',
 };
@@ -46,12 +49,10 @@ export function ineligibility(health: HostHealth, limits: LagThresholds): Ejecti
   return timeOk || bytesOk ? null : 'lagging';
 }
 
-/** pg's message when a query got no answer within `query_timeout` (the server hangs, e.g. SIGSTOPped). */
-const QUERY_TIMEOUT_MESSAGE = /Query read timeout/;
-
-/** True when `err` says the node cannot be reached or does not answer: a reason to take it out of rotation. */
-export function isUnreachable(err: unknown): boolean {
-  return isConnectionError(err) || (err instanceof Error && QUERY_TIMEOUT_MESSAGE.test(err.message));
+/** How far a replica has replayed, on which timeline (null: unknown). */
+export interface ReplayState {
+  readonly lsn: LsnText | null;
+  readonly timeline: number | null;
 }
 
 export interface ReplicaHostOptions {
@@ -73,6 +74,11 @@ export class ReplicaHost {
   #health: HostHealth = UNKNOWN;
   /** Set by a connection error on a read; cleared by the next passing check. */
   #ejected: EjectionReason | null = null;
+  /** The furthest replay position and the timeline seen by any query (check or caught-up). */
+  #replay: ReplayState = { lsn: null, timeline: null };
+  /** The one replay-position query in flight, shared by every read that waits on it. */
+  #replayInFlight: Promise<ReplayState> | null = null;
+  #replayQueries = 0;
 
   constructor(name: string, url: string, client: NodeClient, options: ReplicaHostOptions = {}) {
     this.name = name;
@@ -109,9 +115,14 @@ export class ReplicaHost {
     return this.reason(limits) === null;
   }
 
-  /** Takes the host out of rotation at once (a read on it hit a connection error). */
-  eject(reason: EjectionReason): void {
-    this.#ejected = reason;
+  /**
+   * Takes the host out of rotation at once (a read on it hit a connection error or its deadline). True when this
+   * changed its state (it was eligible): the caller reports the ejection then, and only then.
+   */
+  eject(reason: EjectionReason, limits: LagThresholds): boolean {
+    const wasEligible = this.isEligible(limits);
+    this.#ejected ??= reason;
+    return wasEligible;
   }
 
   /** Runs one health check. `primaryLsn` is the primary's current WAL position (null if unknown). */
@@ -122,6 +133,7 @@ export class ReplicaHost {
         replay_lsn: string | null;
         lag_bytes: number | null;
         lag_ms: number | null;
+        timeline: number | null;
       }>(REPLICA_HEALTH, [primaryLsn]);
       const row = rows[0]!;
       this.#health = {
@@ -130,48 +142,78 @@ export class ReplicaHost {
         lagMs: row.lag_ms,
         lagBytes: row.lag_bytes === null ? null : Math.max(0, row.lag_bytes),
         replayLsn: row.replay_lsn,
+        timeline: row.timeline,
         checkedAt: now,
         error: null,
       };
       this.#ejected = null;
+      this.#learn({ lsn: row.replay_lsn, timeline: row.timeline });
     } catch (err) {
       this.#health = { ...UNKNOWN, checkedAt: now, error: this.#describe(err) };
     }
     return this.#health;
   }
 
-  /** True when the last check already shows this replica has replayed up to `lsn` (no query). */
+  /** The furthest replay position and the latest timeline known without a query. */
+  get replay(): ReplayState {
+    return this.#replay;
+  }
+
+  /** Replay-position queries sent so far (checks not included). */
+  get replayQueries(): number {
+    return this.#replayQueries;
+  }
+
+  /** True when a check or an earlier answer already shows this replica has replayed up to `lsn` (no query). */
   knownToHaveReached(lsn: LsnText): boolean {
-    const known = this.#health.replayLsn;
+    const known = this.#replay.lsn;
     return known !== null && hasReached(known, lsn);
   }
 
   /**
-   * Has this replica replayed up to `lsn`? Answers from the last check when that already shows it, else asks
-   * the replica (one cheap query). A connection error or an unanswered query ejects the host and rejects with
-   * that error (the caller reports the ejection); any other error answers false.
+   * Asks the replica how far it has replayed. Concurrent callers share one query; its answer is remembered, so a
+   * later read whose position it already covers needs none. A connection error or an unanswered query rejects
+   * with ReplicaUnreachableError (the caller ejects the host); any other error answers what is already known.
    */
-  async hasCaughtUp(lsn: LsnText): Promise<boolean> {
-    if (this.knownToHaveReached(lsn)) return true;
+  replayState(): Promise<ReplayState> {
+    this.#replayInFlight ??= this.#queryReplay().finally(() => {
+      this.#replayInFlight = null;
+    });
+    return this.#replayInFlight;
+  }
+
+  async #queryReplay(): Promise<ReplayState> {
+    this.#replayQueries++;
     try {
-      const { rows } = await this.#pool.query<{ caught_up: boolean | null }>(REPLAYED_UP_TO, [lsn]);
-      return rows[0]?.caught_up === true;
+      const { rows } = await this.#pool.query<{ replay_lsn: string | null; timeline: number | null }>(
+        REPLICA_REPLAY_STATE,
+      );
+      this.#learn({ lsn: rows[0]?.replay_lsn ?? null, timeline: rows[0]?.timeline ?? null });
+      return this.#replay;
     } catch (err) {
-      if (!isUnreachable(err)) return false;
-      this.eject('connection_error');
+      if (!isUnreachable(err)) return this.#replay;
       throw new ReplicaUnreachableError(
-        `Replica ${this.name} did not answer whether it has replayed ${lsn}; it is out of rotation.`,
-        {
-          cause: err,
-        },
+        `Replica ${this.name} did not answer how far it has replayed (${this.#describe(err)}); it is out of rotation.`,
+        { cause: err },
       );
     }
+  }
+
+  /** Keeps the furthest position; a new timeline replaces the old one (and its positions). */
+  #learn(state: ReplayState): void {
+    const { lsn, timeline } = this.#replay;
+    if (state.timeline !== null && timeline !== null && state.timeline !== timeline) {
+      this.#replay = state;
+      return;
+    }
+    const further = state.lsn !== null && (lsn === null || hasReached(state.lsn, lsn));
+    this.#replay = { lsn: further ? state.lsn : lsn, timeline: state.timeline ?? timeline };
   }
 
   /** A check's failure as text for health.error; a timeout says what it means. */
   #describe(err: unknown): string {
     const message = err instanceof Error ? err.message : String(err);
-    return QUERY_TIMEOUT_MESSAGE.test(message)
+    return isTimeout(err)
       ? `no answer within ${this.#checkTimeoutMs} ms (checkTimeoutMs): the server accepted the connection but hangs`
       : message;
   }

@@ -1,10 +1,14 @@
-// The load balancer: decides which node serves a read, given the scope's consistency mode, the replicas'
-// health and the scope's last write position; retries a read once elsewhere after a connection error.
+// The load balancer: decides which node serves a read, given the scope's consistency mode, the replicas' health
+// and the scope's last write position; retries a read once elsewhere after a connection error or a missed
+// deadline. Every failure it cannot route around is a typed RwsplitError with the driver's error as cause; a query
+// error of the application's own (a constraint, a syntax error) passes through unchanged.
 import { currentSession, type Session } from '../consistency/session';
-import { NoReplicaAvailableError } from '../errors';
+import { NoReplicaAvailableError, PrimaryUnreachableError, ReplicaUnreachableError } from '../errors';
 import type { EventListener, NodeRole } from '../events';
 import type { ConsistencyMode } from '../options';
-import { isConnectionError } from '../postgres/connection-errors';
+import { isUnreachable, isTimeout } from '../postgres/connection-errors';
+import { hasReached, type LsnText } from '../postgres/lsn';
+import type { Position } from '../primary/primary-position';
 import type { NodeClient } from '../prisma/node-client';
 import type { HostList } from './host-list';
 import type { ReplicaHost } from './replica-host';
@@ -16,17 +20,28 @@ export interface RouterOptions {
   readonly consistency: ConsistencyMode;
   /** How long a read-your-writes read may wait for a replica to catch up before using the primary, ms. Default 0. */
   readonly readYourWritesWaitMs: number;
+  /** The deadline of a read on a replica, in ms (enforced by the replica pools' query_timeout). */
+  readonly replicaReadTimeoutMs: number;
 }
 
-/** What the router needs of the primary: its client, its label, and its WAL insert position. */
+/** What the router needs of the primary: its client, its label, its position, and failover discovery. */
 export interface PrimaryEndpoint {
   readonly client: NodeClient;
   name(): string;
-  /** The primary's WAL insert LSN now (after every write that has returned). */
-  walInsertLsn(): Promise<string>;
+  /** A primary position that covers every write up to WriteClock tick `covers`. */
+  positionAfter(covers: number): Promise<Position>;
+  /** Finds the primary again (after its position query failed); rejects with NoPrimaryError / SplitBrainError. */
+  discover(): Promise<unknown>;
 }
 
 type Target = { client: NodeClient; name: string; role: NodeRole; host?: ReplicaHost };
+
+/** What a read-your-writes read must see: a position, on a timeline. */
+interface Required {
+  readonly lsn: LsnText;
+  /** The primary's timeline when the position was taken (null: from a causal token, timeline unknown). */
+  readonly timeline: number | null;
+}
 
 const POLL_MS = 5;
 
@@ -35,6 +50,9 @@ export class Router {
   readonly #primary: PrimaryEndpoint;
   readonly #options: RouterOptions;
   readonly #onEvent: EventListener;
+  /** The primary's timeline as first seen, and whether it has changed since (a promotion happened). */
+  #firstTimeline: number | null = null;
+  #timelineChanged = false;
 
   constructor(hosts: HostList, primary: PrimaryEndpoint, options: RouterOptions, onEvent: EventListener) {
     this.#hosts = hosts;
@@ -49,27 +67,29 @@ export class Router {
   }
 
   /**
-   * Runs a read on the chosen node. A connection error on a replica ejects it and the read is retried exactly
-   * once, on another eligible replica (or the primary when none is left); if the retry's replica fails to connect
-   * too, it is ejected as well and that error is surfaced.
+   * Runs a read on the chosen node. A connection error or a missed deadline on a replica ejects it and the read is
+   * retried exactly once, on another eligible replica (or the primary when none is left); if the retry fails the
+   * same way, its node is ejected too and a typed error says so.
    */
   async read<T>(operation: string, run: (client: NodeClient) => Promise<T>): Promise<T> {
     const session = currentSession();
     // Eventual and primary reads choose synchronously: no promise to await on the hot path.
-    const required = session?.mode === 'read-your-writes' ? await this.#requiredLsn(session) : null;
+    const required = session?.mode === 'read-your-writes' ? await this.#required(session) : null;
     const picked = this.#choose(session, required);
     const first = picked instanceof Promise ? await picked : picked;
     try {
       return await this.#timed(first, operation, run);
     } catch (err) {
-      if (!first.host || !isConnectionError(err)) throw err;
-      this.#eject(first.host);
+      if (!first.host || !isUnreachable(err)) throw this.#typed(first, operation, err);
+      this.#eject(first.host, isTimeout(err) ? 'timeout' : 'connection_error');
       const second = await this.#choose(session, required, first.host);
       try {
         return await this.#timed(second, operation, run);
       } catch (retryError) {
-        if (second.host && isConnectionError(retryError)) this.#eject(second.host);
-        throw retryError;
+        if (second.host && isUnreachable(retryError)) {
+          this.#eject(second.host, isTimeout(retryError) ? 'timeout' : 'connection_error');
+        }
+        throw this.#typed(second, operation, retryError);
       }
     }
   }
@@ -79,15 +99,40 @@ export class Router {
     return this.#timed(this.#primaryTarget(), operation, run);
   }
 
-  /** The LSN this read must see, fetching the primary's position once after the scope's pending writes. */
-  async #requiredLsn(session: Session | undefined): Promise<string | null> {
-    if (!session || session.mode !== 'read-your-writes') return null;
-    if (session.hasPendingWrite) session.recordLsn(await this.#primary.walInsertLsn());
-    return session.requiredLsn;
+  /**
+   * What this read must see: the scope's required position, after fetching (or reusing) a primary position that
+   * covers the scope's pending writes. A failed position query starts discovery and is tried once more; then the
+   * read is served, or fails with a typed error (NoPrimaryError, SplitBrainError, PrimaryUnreachableError).
+   */
+  async #required(session: Session): Promise<Required | null> {
+    if (session.hasPendingWrite) {
+      const covers = session.pendingTick;
+      let position: Position;
+      try {
+        position = await this.#primary.positionAfter(covers);
+      } catch (err) {
+        if (!isUnreachable(err)) throw err;
+        await this.#primary.discover();
+        position = await this.#primary.positionAfter(covers);
+      }
+      this.#noteTimeline(position.timeline);
+      session.recordLsn(position.lsn, position.covers);
+      return { lsn: session.requiredLsn ?? position.lsn, timeline: position.timeline };
+    }
+    const lsn = session.requiredLsn;
+    return lsn === null ? null : { lsn, timeline: this.#firstTimeline };
+  }
+
+  #noteTimeline(timeline: number): void {
+    if (this.#firstTimeline === null) this.#firstTimeline = timeline;
+    else if (timeline !== this.#firstTimeline) {
+      this.#timelineChanged = true;
+      this.#firstTimeline = timeline;
+    }
   }
 
   /** The node for a read: at once for primary and eventual reads, after caught-up checks for read-your-writes. */
-  #choose(session: Session | undefined, required: string | null, exclude?: ReplicaHost): Target | Promise<Target> {
+  #choose(session: Session | undefined, required: Required | null, exclude?: ReplicaHost): Target | Promise<Target> {
     if (this.modeFor(session) === 'primary') return this.#primaryTarget();
     if (required === null) {
       const host = this.#hosts.next(exclude);
@@ -96,33 +141,78 @@ export class Router {
     return this.#chooseCaughtUp(required, exclude);
   }
 
-  async #chooseCaughtUp(required: string, exclude?: ReplicaHost): Promise<Target> {
+  /**
+   * A replica that has replayed `required`: one already known to have (no query), else the first to answer yes
+   * among the eligible ones asked in parallel (each replica's query shared with every read waiting on it). It
+   * never waits on a slow replica once the others have answered no: with no wait allowed, the primary serves.
+   */
+  async #chooseCaughtUp(required: Required, exclude?: ReplicaHost): Promise<Target> {
     const deadline = Date.now() + this.#options.readYourWritesWaitMs;
     for (;;) {
-      const eligible = this.#hosts.eligible(exclude);
+      const eligible = this.#hosts.eligible(exclude).filter((h) => this.#sameTimeline(h, required));
       if (eligible.length === 0) return this.#fallback('no_eligible_replica');
-      // The strategy picks among the replicas that have caught up, asked in parallel (those whose last check
-      // already shows the position answer without a query).
-      const host = this.#hosts.choose(await this.#caughtUp(eligible, required));
+      const known = this.#hosts.choose(eligible.filter((h) => h.knownToHaveReached(required.lsn)));
+      if (known) return this.#replicaTarget(known);
+      const host = this.#hosts.choose(await this.#firstCaughtUp(eligible, required));
       if (host) return this.#replicaTarget(host);
       if (Date.now() >= deadline) return this.#fallback('not_caught_up');
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   }
 
-  /** The hosts among `eligible` that have replayed `lsn`; one that cannot be reached is ejected and left out. */
-  async #caughtUp(eligible: readonly ReplicaHost[], lsn: string): Promise<ReplicaHost[]> {
-    const known = eligible.filter((h) => h.knownToHaveReached(lsn));
-    if (known.length === eligible.length) return known;
-    const answers = await Promise.all(
-      eligible.map((host) =>
-        host.hasCaughtUp(lsn).catch(() => {
-          this.#eject(host);
-          return false;
-        }),
-      ),
-    );
-    return eligible.filter((_, i) => answers[i]);
+  /**
+   * Asks every host in parallel; resolves with the ones that have replayed `required` as soon as one has (those
+   * that answered in the same moment included), or with none once the others answered no and the slow ones have
+   * had as long again as the fastest answer took. A host that cannot be reached is ejected.
+   */
+  #firstCaughtUp(hosts: readonly ReplicaHost[], required: Required): Promise<ReplicaHost[]> {
+    const started = performance.now();
+    return new Promise((resolve) => {
+      const yes: ReplicaHost[] = [];
+      let pending = hosts.length;
+      let settled = false;
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      const finish = () => {
+        if (settled) return;
+        settled = true;
+        if (grace) clearTimeout(grace);
+        resolve(yes);
+      };
+      for (const host of hosts) {
+        host
+          .replayState()
+          .then(
+            (state) => {
+              if (state.lsn !== null && hasReached(state.lsn, required.lsn) && this.#sameTimeline(host, required)) {
+                yes.push(host);
+                // Others answering in the same tick still join the choice.
+                queueMicrotask(finish);
+              }
+            },
+            (err: unknown) => this.#eject(host, isTimeout(err) ? 'timeout' : 'connection_error'),
+          )
+          .finally(() => {
+            pending--;
+            if (pending === 0) finish();
+            else if (!grace && !settled) {
+              // The first answer sets the pace: a replica twice as slow as the fastest is not waited for.
+              const waitMs = Math.max(1, performance.now() - started);
+              grace = setTimeout(finish, waitMs);
+            }
+          });
+      }
+    });
+  }
+
+  /**
+   * May `host` serve a read that must see `required`? Only on the same timeline: a replica that received more of
+   * an old primary's WAL than the promoted one has positions that mean nothing on the new timeline. A replica whose
+   * timeline is not visible counts as on it until a promotion has been seen.
+   */
+  #sameTimeline(host: ReplicaHost, required: Required): boolean {
+    const timeline = host.replay.timeline;
+    if (timeline === null || required.timeline === null) return !this.#timelineChanged;
+    return timeline === required.timeline;
   }
 
   #fallback(reason: 'no_eligible_replica' | 'not_caught_up'): Target {
@@ -147,10 +237,29 @@ export class Router {
     return { client: host.client, name: host.name, role: 'replica', host };
   }
 
-  #eject(host: ReplicaHost): void {
-    host.eject('connection_error');
+  /** Ejects `host`, reporting it only when this changed its state (concurrent failing reads report it once). */
+  #eject(host: ReplicaHost, reason: 'connection_error' | 'timeout'): void {
+    if (!host.eject(reason, this.#hosts.limits)) return;
     const { lagMs, lagBytes } = host.health;
-    this.#onEvent({ event: 'replica_ejected', node: host.name, reason: 'connection_error', lagMs, lagBytes });
+    this.#onEvent({ event: 'replica_ejected', node: host.name, reason, lagMs, lagBytes });
+  }
+
+  /** A failure of the node itself becomes a typed error naming it; the application's own query errors pass. */
+  #typed(target: Target, operation: string, err: unknown): unknown {
+    if (!isUnreachable(err)) return err;
+    if (target.role === 'replica') {
+      return new ReplicaUnreachableError(
+        `The ${operation} on replica ${target.name} failed (${isTimeout(err) ? `no answer within replicaReadTimeoutMs = ${this.#options.replicaReadTimeoutMs} ms` : 'connection error'}) ` +
+          'after one retry elsewhere; it is out of rotation until its next passing check. Retry the read.',
+        { cause: err },
+      );
+    }
+    void this.#primary.discover().catch(() => undefined);
+    return new PrimaryUnreachableError(
+      `The ${operation} on the primary ${target.name} failed with a connection error; failover discovery has ` +
+        'started. Retry the read.',
+      { cause: err },
+    );
   }
 
   async #timed<T>(target: Target, operation: string, run: (client: NodeClient) => Promise<T>): Promise<T> {

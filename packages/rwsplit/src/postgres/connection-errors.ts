@@ -86,3 +86,26 @@ export function isConnectionRefused(err: unknown): boolean {
   }
   return false;
 }
+
+/** pg's message when a query got no answer within `query_timeout` (the server hangs, e.g. SIGSTOPped or cut off). */
+const QUERY_TIMEOUT_MESSAGE = /Query read timeout/;
+
+/**
+ * True when a query passed its deadline: no answer within pg's `query_timeout` (client side), or cancelled by the
+ * server's `statement_timeout` (SQLSTATE 57014).
+ */
+export function isTimeout(err: unknown): boolean {
+  for (const e of causeChain(err)) {
+    const { code, message, originalCode } = fields(e);
+    if (code === '57014' || originalCode === '57014') return true;
+    if (typeof message === 'string' && (QUERY_TIMEOUT_MESSAGE.test(message) || /statement timeout/i.test(message))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** True when `err` says the node cannot be reached or does not answer in time: a reason to take it out of rotation. */
+export function isUnreachable(err: unknown): boolean {
+  return isConnectionError(err) || isTimeout(err);
+}

@@ -24,7 +24,8 @@ export const REPLICA_HEALTH = `
          CASE WHEN pg_is_in_recovery()
               THEN pg_wal_lsn_diff(COALESCE($1::text::pg_lsn, pg_last_wal_receive_lsn()), pg_last_wal_replay_lsn())::float8
          END AS lag_bytes,
-         EXTRACT(EPOCH FROM (clock_timestamp() - pg_last_xact_replay_timestamp()))::float8 * 1000 AS lag_ms`;
+         EXTRACT(EPOCH FROM (clock_timestamp() - pg_last_xact_replay_timestamp()))::float8 * 1000 AS lag_ms,
+         (SELECT received_tli FROM pg_stat_wal_receiver LIMIT 1) AS timeline`;
 
 /**
  * The primary's synchronous standby setting and how many standbys it could wait for now: those streaming that
@@ -58,3 +59,21 @@ export const WAL_INSERT_END_LSN = endOfLastRecord('pg_current_wal_insert_lsn()')
 
 /** The same correction applied to a given LSN $1, so it can be tested on page and segment boundaries. */
 export const END_OF_LAST_RECORD_AT = endOfLastRecord('$1::pg_lsn');
+
+/**
+ * The primary's position for read-your-writes (the end of its last WAL record, as WAL_INSERT_END_LSN) and its
+ * timeline, read from the name of the current WAL file (its first 8 hex digits): after a promotion, positions on
+ * the new timeline are only comparable with replicas that follow it.
+ */
+export const PRIMARY_POSITION = `
+  SELECT end_of_last_record.lsn,
+         ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int AS timeline
+    FROM (${WAL_INSERT_END_LSN}) AS end_of_last_record`;
+
+/**
+ * How far a replica has replayed, and the timeline its WAL receiver streams (NULL while it is not streaming, or
+ * when the role may not read pg_stat_wal_receiver: grant it pg_monitor or pg_read_all_stats).
+ */
+export const REPLICA_REPLAY_STATE = `
+  SELECT pg_last_wal_replay_lsn()::text AS replay_lsn,
+         (SELECT received_tli FROM pg_stat_wal_receiver LIMIT 1) AS timeline`;

@@ -2,10 +2,17 @@
 // a connection or read-only error triggers failover discovery. A write is retried on the new primary only when
 // it provably did not run (connection refused, or refused as read-only); otherwise its outcome is unknown.
 import { currentSession } from '../consistency/session';
-import { NoPrimaryError, SplitBrainError, TransactionNotRunError, WriteOutcomeUnknownError } from '../errors';
+import {
+  NoPrimaryError,
+  PrimaryUnreachableError,
+  SplitBrainError,
+  TransactionNotRunError,
+  WriteOutcomeUnknownError,
+} from '../errors';
 import type { EventListener } from '../events';
 import type { PrimaryDiscovery } from '../primary/primary-discovery';
 import type { PrimaryTarget } from '../primary/primary-target';
+import type { WriteClock } from '../primary/write-clock';
 import { isConnectionError, isConnectionRefused, isReadOnlyTransaction } from '../postgres/connection-errors';
 
 /** Model operations that only read (the read-replicas extension's own list). */
@@ -49,10 +56,12 @@ export class WriteTracker {
   readonly #target: PrimaryTarget;
   readonly #discovery: PrimaryDiscovery;
   readonly #onEvent: EventListener;
+  readonly #clock: WriteClock;
 
-  constructor(target: PrimaryTarget, discovery: PrimaryDiscovery, onEvent: EventListener) {
+  constructor(target: PrimaryTarget, discovery: PrimaryDiscovery, clock: WriteClock, onEvent: EventListener) {
     this.#target = target;
     this.#discovery = discovery;
+    this.#clock = clock;
     this.#onEvent = onEvent;
   }
 
@@ -71,7 +80,9 @@ export class WriteTracker {
         ok = true;
         return result;
       } finally {
-        session?.markWrite();
+        // Ticked once the statement has returned (or failed): a position fetched from now on covers it.
+        const tick = this.#clock.tick();
+        session?.markWrite(tick);
         const node = this.#target.current.name;
         this.#onEvent({ event: 'query', node, role: 'primary', operation, durationMs: performance.now() - start, ok });
       }
@@ -82,38 +93,44 @@ export class WriteTracker {
       if (!triggersDiscovery(err)) throw err;
       const notRun = isConnectionRefused(err) || isReadOnlyTransaction(err);
       const before = this.#target.current.name;
+      if (!notRun) {
+        // The statement may have run: whatever discovery finds, the caller must learn that first. Discovery still
+        // runs, so the next write goes to the right place.
+        const found = await this.#discoverQuietly(before, err);
+        const what = inTransaction
+          ? `inside a transaction after the ${operation} was sent: the transaction may or may not have committed.`
+          : `after the ${operation} was sent: it may or may not have been applied.`;
+        throw markHandled(
+          new WriteOutcomeUnknownError(
+            `The connection to ${before} broke ${what} ${found} Check whether the write is there before repeating it.`,
+            { cause: err },
+          ),
+        );
+      }
       await this.#discoverAfter(before, err);
       const now = this.#target.current.name;
       if (inTransaction) {
         // Never retried inside a transaction: its earlier statements went with the failed connection (or the node
         // refused it). Writes are re-pointed, so the caller's next transaction reaches the new primary.
         if (isReadOnlyTransaction(err)) throw markHandled(err);
-        if (notRun) {
-          throw markHandled(
-            new TransactionNotRunError(
-              `A statement in a transaction on ${before} could not connect; the transaction did not commit. ` +
-                `Writes now go to ${now}: run the whole transaction again.`,
-              { cause: err },
-            ),
-          );
-        }
         throw markHandled(
-          new WriteOutcomeUnknownError(
-            `The connection to ${before} broke inside a transaction after the ${operation} was sent: the ` +
-              `transaction may or may not have committed. Writes now go to ${now}. Check whether its writes are ` +
-              'there before running it again.',
+          new TransactionNotRunError(
+            `A statement in a transaction on ${before} could not connect; the transaction did not commit. ` +
+              `Writes now go to ${now}: run the whole transaction again.`,
             { cause: err },
           ),
         );
       }
-      if (!notRun) {
-        throw new WriteOutcomeUnknownError(
-          `The connection to ${before} broke after the ${operation} was sent: it may or may not have been applied. ` +
-            `Writes now go to ${now}. Check whether the write is there before repeating it.`,
-          { cause: err },
+      try {
+        return await attempt();
+      } catch (retryError) {
+        if (!triggersDiscovery(retryError)) throw retryError;
+        throw new PrimaryUnreachableError(
+          `The ${operation} was refused by ${before} before it ran, and again by ${now} after failover discovery: ` +
+            'it was not applied. Retry it once the primary accepts writes.',
+          { cause: retryError },
         );
       }
-      return attempt();
     }
   }
 
@@ -127,18 +144,31 @@ export class WriteTracker {
   async transactionFailed(err: unknown, attempt: TransactionAttempt): Promise<'retry'> {
     if ((typeof err === 'object' && err !== null && handled.has(err)) || !triggersDiscovery(err)) throw err;
     const before = this.#target.current.name;
-    await this.#discoverAfter(before, err);
-    if (attempt.interactive && !attempt.entered) {
-      if (!attempt.retried) return 'retry';
-      throw err;
+    const refused = isReadOnlyTransaction(err) || isConnectionRefused(err);
+    const neverRan = attempt.interactive && !attempt.entered;
+    if (!refused && !neverRan) {
+      const found = await this.#discoverQuietly(before, err);
+      throw new WriteOutcomeUnknownError(
+        `The connection to ${before} broke during a transaction: it may or may not have committed. ${found} ` +
+          'Check whether its writes are there before running it again.',
+        { cause: err },
+      );
     }
+    await this.#discoverAfter(before, err);
+    // The callback never ran: none of the caller's statements was sent, so running it again is safe (once).
+    if (neverRan && !attempt.retried) return 'retry';
     // Refused or read-only: nothing was committed, and the error says so itself.
-    if (isReadOnlyTransaction(err) || isConnectionRefused(err)) throw err;
-    throw new WriteOutcomeUnknownError(
-      `The connection to ${before} broke during a transaction: it may or may not have committed. Writes now go to ` +
-        `${this.#target.current.name}. Check whether its writes are there before running it again.`,
-      { cause: err },
-    );
+    throw err;
+  }
+
+  /** Runs discovery without letting its failure hide the write's own error; says where writes go now. */
+  async #discoverQuietly(before: string, err: unknown): Promise<string> {
+    try {
+      await this.#discoverAfter(before, err);
+      return `Writes now go to ${this.#target.current.name}.`;
+    } catch (discoveryError) {
+      return `No primary could be found yet (${discoveryError instanceof Error ? discoveryError.message : String(discoveryError)}).`;
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import { ReplicaHost } from '../../src/load-balancing/replica-host';
 import { nodeAddress } from '../../src/postgres/node-address';
 import { PrimaryPosition } from '../../src/primary/primary-position';
 import { PrimaryTarget } from '../../src/primary/primary-target';
+import { WriteClock } from '../../src/primary/write-clock';
 import type { NodeClient } from '../../src/prisma/node-client';
 
 /** The host's Prisma client is never used by health checks (they run on the host's own pg pool). */
@@ -57,7 +58,7 @@ function setUp(interval: readonly [number, number], randoms: number[]) {
   const events: RwsplitEvent[] = [];
   const host = new ReplicaHost('127.0.0.1:1', NOWHERE, unusedClient, { connectTimeoutMs: 500 });
   const hosts = new HostList([host], { maxLagMs: 1000, maxLagBytes: 1 << 20 });
-  const position = new PrimaryPosition(new PrimaryTarget(nodeAddress(NOWHERE)), 500);
+  const position = new PrimaryPosition(new PrimaryTarget(nodeAddress(NOWHERE)), new WriteClock(), 500);
   const checker = new HealthChecker(hosts, position, interval, (e) => events.push(e), scheduler);
   const close = async () => {
     checker.stop();
