@@ -44,12 +44,15 @@ const cluster = new LocalCluster(config.cluster);
 const [primaryPort, ...standbyPorts] = config.cluster.ports;
 const standbyAdmins = cluster.nodes.slice(1).map((n) => cluster.adminTarget(n));
 
-/** The environment of every child: ours without npm's per-script variables (a parent `npm test -w …` or
- * `npm_config_prefix` would otherwise steer the consumer's npm into the repository) and without NODE_PATH. */
+/**
+ * The environment of every child: ours without the lower-case `npm_*` variables a parent npm script exports
+ * (`npm_config_local_prefix`, `npm_config_workspace` of `npm test -w …` would steer the consumer's npm into the
+ * repository) and without NODE_PATH. A user's own `NPM_CONFIG_*` (a registry mirror, a proxy) is kept.
+ */
 function childEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^npm_/i.test(key) && key !== 'NODE_PATH' && key !== 'INIT_CWD') env[key] = value;
+    if (value !== undefined && !key.startsWith('npm_') && key !== 'NODE_PATH' && key !== 'INIT_CWD') env[key] = value;
   }
   return { ...env, PRISMA_HIDE_UPDATE_MESSAGE: '1', ...extra };
 }
@@ -99,6 +102,7 @@ async function present(target: string, id: number): Promise<boolean> {
 
 interface CjsResult {
   resolved: string;
+  promClientLoaded: boolean;
   reads: { findUnique: unknown; findMany: unknown[]; primaryFindUnique: { id: number; name: string } | null };
   identities: { port: number; inRecovery: boolean }[];
   created: { id: number };
@@ -121,7 +125,6 @@ jest.setTimeout(90_000);
 describe('the packed tarball, installed in a fresh project', () => {
   let tmp: string;
   let consumer: string;
-  let tarball: string;
   const urls = { PRIMARY_URL: config.primaryUrl, REPLICA_URLS: config.replicaUrls.join(',') };
 
   beforeAll(async () => {
@@ -133,7 +136,7 @@ describe('the packed tarball, installed in a fresh project', () => {
     await mustRun('npm', ['pack', '-w', 'rwsplit', '--pack-destination', packDir], REPO, 60_000);
     const packed = (await fs.readdir(packDir)).filter((f) => f.endsWith('.tgz'));
     expect(packed).toHaveLength(1);
-    tarball = path.join(packDir, packed[0]!);
+    const tarball = path.join(packDir, packed[0]!);
 
     await fs.cp(TEMPLATE, consumer, { recursive: true });
     for (const [from, to] of Object.entries(RENAMED)) {
@@ -165,7 +168,7 @@ describe('the packed tarball, installed in a fresh project', () => {
         ).every(Boolean),
       "the standbys to replay the consumer's tables",
     );
-  }, 240_000);
+  }, 180_000);
 
   afterAll(async () => {
     await Promise.all(standbyAdmins.map((t) => queryOnce(t, RESUME_REPLAY)));
@@ -179,6 +182,14 @@ describe('the packed tarball, installed in a fresh project', () => {
     expect(stat.isSymbolicLink()).toBe(false);
     expect(stat.isDirectory()).toBe(true);
     expect(path.relative(REPO, await fs.realpath(installed)).startsWith('..')).toBe(true);
+    // From the tarball (a `file:` dependency), at the workspace's version: never a same-named registry package.
+    const manifest = JSON.parse(await fs.readFile(path.join(consumer, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    expect(manifest.dependencies.rwsplit).toMatch(/^file:.*\.tgz$/);
+    const version = async (dir: string) =>
+      (JSON.parse(await fs.readFile(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(await version(installed)).toBe(await version(path.join(REPO, 'packages', 'rwsplit')));
     for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/metrics/index.js', 'dist/metrics/index.d.ts']) {
       expect(existsSync(path.join(installed, file))).toBe(true);
     }
@@ -189,6 +200,8 @@ describe('the packed tarball, installed in a fresh project', () => {
     expect(existsSync(path.join(consumer, 'generated', 'prisma', 'client.ts'))).toBe(true);
   });
 
+  // typed.ts is checked with skipLibCheck off: the packed declarations must themselves compile in a consumer that
+  // has only the peers (and what they bring: @types/pg and @types/node come with @prisma/adapter-pg).
   test("tsc: the consumer's models are typed through rw.client; a misspelt model is refused", async () => {
     const [typed, misspelt] = await Promise.all([
       run('npx', ['--no', '--', 'tsc', '-p', 'tsconfig.typed.json'], consumer, 60_000),
@@ -208,6 +221,7 @@ describe('the packed tarball, installed in a fresh project', () => {
         await mustRun('node', ['consumer.cjs'], consumer, 30_000, { ...urls, MARKER_ID: String(marker) }),
       );
       expect(out.resolved).toBe(path.join(consumer, 'node_modules', 'rwsplit', 'dist', 'index.js'));
+      expect(out.promClientLoaded).toBe(false);
 
       // (a) A read lands on a replica.
       expect(out.reads.findUnique).toBeNull();

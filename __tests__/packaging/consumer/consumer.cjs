@@ -7,6 +7,9 @@
 const { createRwsplit } = require('rwsplit');
 const { PrismaClient } = require('./build/generated/prisma/client.js');
 
+// prom-client is an optional peer: the main entry point must not load it (only `rwsplit/metrics` does).
+const promClientLoaded = Object.keys(require.cache).some((file) => file.includes('/node_modules/prom-client/'));
+
 const SERVER_IDENTITY_READS = 4;
 
 async function main() {
@@ -57,6 +60,7 @@ async function main() {
       .map((e) => (e.event === 'query' ? `${e.role}:${e.operation}` : `${e.event}:${e.reason ?? ''}`));
     const result = {
       resolved: require.resolve('rwsplit'),
+      promClientLoaded,
       reads,
       identities,
       created: { id: created.id },
