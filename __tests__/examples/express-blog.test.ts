@@ -1,0 +1,230 @@
+// The Express example (examples/express-blog) over real HTTP on the real cluster. Where a read went is proven by
+// the data, not by trusting the app: with replay paused on both standbys, a new post exists only on the primary,
+// so a 404 means a standby answered and a 200 means the primary (or a replica that has replayed it) did.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LocalCluster } from '../../src/cluster/local-cluster';
+import { loadConfig } from '../../src/config';
+import { queryOnce } from '../../src/db/pg-client';
+import { applyBlogSchema } from '../../examples/express-blog/src/apply-blog-schema';
+import { type BlogRwsplit, createBlogRwsplit } from '../../examples/express-blog/src/blog-rwsplit';
+import { TOKEN_COOKIE, TOKEN_HEADER } from '../../examples/express-blog/src/causal-session';
+import { createBlogApp } from '../../examples/express-blog/src/create-app';
+import { NODES_HEADER } from '../../examples/express-blog/src/reply';
+import { waitUntil } from '../helpers/wait-until';
+
+const config = loadConfig();
+const cluster = new LocalCluster(config.cluster);
+const standbys = cluster.nodes.slice(1);
+const [primaryPort, ...standbyPorts] = config.cluster.ports;
+
+const PRIMARY_LSN = 'SELECT pg_current_wal_insert_lsn()::text AS lsn';
+const REPLAYED = 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done';
+const DELETE_USERS = 'DELETE FROM blog_user WHERE id = ANY($1::int[])';
+
+async function setReplay(paused: boolean): Promise<void> {
+  const sql = paused ? 'SELECT pg_wal_replay_pause()' : 'SELECT pg_wal_replay_resume()';
+  await Promise.all(standbys.map((node) => queryOnce(cluster.adminTarget(node), sql)));
+}
+
+/** Waits until both standbys have replayed everything the primary has written so far. */
+async function waitForStandbys(): Promise<void> {
+  const [{ lsn }] = (await queryOnce<{ lsn: string }>(config.primaryUrl, PRIMARY_LSN)) as [{ lsn: string }];
+  await waitUntil(async () => {
+    const answers = await Promise.all(
+      standbys.map(async (node) => (await queryOnce<{ done: boolean }>(cluster.adminTarget(node), REPLAYED, [lsn]))[0]),
+    );
+    return answers.every((a) => a?.done === true);
+  }, `both standbys to replay ${lsn}`);
+}
+
+interface Answer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+  readonly headers: Headers;
+}
+
+let rw: BlogRwsplit;
+let server: Server;
+let baseUrl: string;
+const userIds: number[] = [];
+
+async function call(
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
+}
+
+/** The `rwsplit_token` cookie a response sets, as a request's Cookie header. */
+function tokenCookie(answer: Answer): string {
+  const cookie = answer.headers.getSetCookie().find((c) => c.startsWith(`${TOKEN_COOKIE}=`));
+  expect(cookie).toBeDefined();
+  return cookie!.split(';')[0]!;
+}
+
+async function newUser(name: string): Promise<number> {
+  const email = `${name}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+  const created = await call('POST', '/users', { body: { email, name } });
+  expect(created.status).toBe(201);
+  const id = created.body.id as number;
+  userIds.push(id);
+  return id;
+}
+
+beforeAll(async () => {
+  await applyBlogSchema(config.primaryUrl);
+  await setReplay(false);
+  await waitForStandbys();
+  rw = await createBlogRwsplit({
+    primaryUrl: config.primaryUrl,
+    replicaUrls: config.replicaUrls,
+    // Paused standbys must stay eligible whatever else writes to the cluster meanwhile (other suites share it),
+    // so that a read without a token provably goes to one; and no background check may change that mid-test.
+    maxLagMs: 600_000,
+    maxLagBytes: 1024 ** 3,
+    checkIntervalMs: [600_000, 600_000],
+  });
+  server = createBlogApp(rw).listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await setReplay(false);
+  await queryOnce(config.primaryUrl, DELETE_USERS, [userIds]);
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  await rw?.close();
+});
+
+describe('read-your-writes across requests, by causal token', () => {
+  let postId: number;
+  let token: string;
+
+  test('with replay paused, the token (header or cookie) reads the new post on the primary; no token reads a standby', async () => {
+    const authorId = await newUser('paused');
+    await waitForStandbys(); // the author exists everywhere; only the post will be missing on the standbys
+    await setReplay(true);
+    try {
+      const created = await call('POST', '/posts', { body: { authorId, title: 'Hello', body: 'first post' } });
+      expect(created.status).toBe(201);
+      expect(created.headers.get(NODES_HEADER)).toBe(`127.0.0.1:${primaryPort} primary`);
+      postId = created.body.id as number;
+      token = created.headers.get(TOKEN_HEADER)!;
+      expect(token).toMatch(/^rw1\./);
+
+      const withHeader = await call('GET', `/posts/${postId}`, { headers: { [TOKEN_HEADER]: token } });
+      expect(withHeader.status).toBe(200);
+      expect(withHeader.body).toMatchObject({ id: postId, title: 'Hello', body: 'first post', authorId });
+      expect(withHeader.headers.get(NODES_HEADER)).toBe(`127.0.0.1:${primaryPort} primary`);
+      // The token goes back out, so a client that only follows the latest response keeps it.
+      expect(withHeader.headers.get(TOKEN_HEADER)).toBe(token);
+
+      const withCookie = await call('GET', `/posts/${postId}`, { headers: { cookie: tokenCookie(created) } });
+      expect(withCookie.status).toBe(200);
+      expect(withCookie.body).toMatchObject({ id: postId, title: 'Hello' });
+      expect(withCookie.headers.get(NODES_HEADER)).toBe(`127.0.0.1:${primaryPort} primary`);
+      expect(tokenCookie(withCookie)).toBe(`${TOKEN_COOKIE}=${token}`);
+
+      const withoutToken = await call('GET', `/posts/${postId}`);
+      expect(withoutToken.status).toBe(404);
+      expect(withoutToken.body).toEqual({ error: `Post ${postId} not found.`, code: 'NOT_FOUND' });
+      const served = withoutToken.headers.get(NODES_HEADER);
+      expect(standbyPorts.map((p) => `127.0.0.1:${p} replica`)).toContain(served);
+      expect(withoutToken.headers.get(TOKEN_HEADER)).toBeNull();
+    } finally {
+      await setReplay(false);
+    }
+  });
+
+  test('once the standbys have replayed it, the token-carrying read is served by a replica', async () => {
+    await waitForStandbys();
+    const read = await call('GET', `/posts/${postId}`, { headers: { [TOKEN_HEADER]: token } });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id: postId, title: 'Hello' });
+    expect(standbyPorts.map((p) => `127.0.0.1:${p} replica`)).toContain(read.headers.get(NODES_HEADER));
+  });
+});
+
+test('bad input answers 400 with a message naming what is wrong', async () => {
+  const badHeader = await call('GET', '/posts/1', { headers: { [TOKEN_HEADER]: 'not-a-token' } });
+  expect(badHeader.status).toBe(400);
+  expect(badHeader.body.code).toBe('BAD_REQUEST');
+  expect(badHeader.body.error).toMatch(/^Bad header x-rwsplit-token: Not an rwsplit causal token/);
+
+  const badCookie = await call('GET', '/posts', { headers: { cookie: `${TOKEN_COOKIE}=rw1.garbage` } });
+  expect(badCookie.status).toBe(400);
+  expect(badCookie.body.error).toMatch(/^Bad cookie rwsplit_token: Corrupt rwsplit causal token/);
+
+  for (const path of ['/posts/abc', '/posts/1.5', '/posts/0', '/users/x/posts']) {
+    const bad = await call('GET', path);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({ error: 'id must be a whole number from 1 to 2147483647', code: 'BAD_REQUEST' });
+  }
+
+  const missing = await call('POST', '/posts', { body: { authorId: 'seven' } });
+  expect(missing.status).toBe(400);
+  expect(missing.body.error).toBe(
+    'authorId must be a whole number from 1 to 2147483647; title is required (a string); body is required (a string)',
+  );
+
+  const notJson = await fetch(`${baseUrl}/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"email":',
+  });
+  expect(notJson.status).toBe(400);
+  expect(((await notJson.json()) as { error: string }).error).toMatch(/^Bad request body: /);
+
+  const noAuthor = await call('POST', '/posts', { body: { authorId: 2147483647, title: 't', body: '' } });
+  expect(noAuthor.status).toBe(400);
+  expect(noAuthor.body.error).toBe('authorId 2147483647 is not a user.');
+});
+
+test('a second user with the same email is a 409', async () => {
+  const email = `dup-${process.pid}-${Date.now()}@example.test`;
+  const first = await call('POST', '/users', { body: { email, name: 'One' } });
+  expect(first.status).toBe(201);
+  userIds.push(first.body.id as number);
+  const second = await call('POST', '/users', { body: { email, name: 'Two' } });
+  expect(second.status).toBe(409);
+  expect(second.body).toEqual({ error: `A user with email ${email} already exists.`, code: 'CONFLICT' });
+});
+
+test('posts come with their author; lists are newest first', async () => {
+  const authorId = await newUser('lists');
+  const first = await call('POST', '/posts', { body: { authorId, title: 'Older', body: 'a' } });
+  const second = await call('POST', '/posts', {
+    body: { authorId, title: 'Newer', body: 'b' },
+    headers: { [TOKEN_HEADER]: first.headers.get(TOKEN_HEADER)! },
+  });
+  const token = second.headers.get(TOKEN_HEADER)!;
+  const author = { id: authorId, name: 'lists', email: expect.stringMatching(/^lists-/) };
+
+  const one = await call('GET', `/posts/${first.body.id as number}`, { headers: { [TOKEN_HEADER]: token } });
+  expect(one.body).toMatchObject({ title: 'Older', author });
+
+  const all = await fetch(`${baseUrl}/posts`, { headers: { [TOKEN_HEADER]: token } });
+  const posts = ((await all.json()) as { id: number; title: string; author: unknown }[]).filter(
+    (p) => p.id === first.body.id || p.id === second.body.id,
+  );
+  expect(posts).toEqual([
+    expect.objectContaining({ title: 'Newer', author }),
+    expect.objectContaining({ title: 'Older', author }),
+  ]);
+
+  const byUser = await call('GET', `/users/${authorId}/posts`, { headers: { [TOKEN_HEADER]: token } });
+  expect(byUser.status).toBe(200);
+  expect(byUser.body).toMatchObject({ id: authorId, name: 'lists' });
+  expect((byUser.body.posts as { title: string }[]).map((p) => p.title)).toEqual(['Newer', 'Older']);
+
+  const nobody = await call('GET', '/users/2147483647/posts');
+  expect(nobody.status).toBe(404);
+});
