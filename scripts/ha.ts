@@ -43,7 +43,11 @@ program
     runMain(async () => {
       const cfg = haConfig();
       const urls = await restUrlsOf(cfg);
-      const cluster = await clusterState(urls);
+      const cluster = await clusterState(urls).catch((cause: unknown) => {
+        throw new Error('No HA member answers its REST API: the HA cluster is not running (`npm run ha:up`).', {
+          cause,
+        });
+      });
       console.log(formatHaStatus(cluster));
       const health = clusterHealth(cluster, urls.length);
       console.log(health.summary);

@@ -84,11 +84,12 @@ export async function startEtcd(cfg: HaConfig, runAs: RunAs | undefined, log: (l
     },
     { timeoutMs: ETCD_START_TIMEOUT_MS, advice: `Read ${cfg.etcd.logFile}.` },
   ).catch(async (err: unknown) => {
+    const exited = err instanceof WaitAborted;
     throw new Error(
-      `etcd did not become healthy (${err instanceof Error ? err.message : String(err)}). Last lines of ${cfg.etcd.logFile}:\n${await logTail(cfg.etcd.logFile)}`,
-      {
-        cause: err,
-      },
+      `${exited ? 'etcd exited' : `etcd runs but did not answer /health within ${ETCD_START_TIMEOUT_MS / 1000} s (hung or stopped?)`}. ` +
+        `Last lines of ${cfg.etcd.logFile}:\n${await logTail(cfg.etcd.logFile)}\n` +
+        'Stop the HA cluster (`npm run ha:down`) and start it again.',
+      { cause: err },
     );
   });
 }

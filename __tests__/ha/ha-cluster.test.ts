@@ -1,0 +1,113 @@
+// The local HA cluster for real: etcd and three Patroni members on PostgreSQL 15, on their own ports beside the
+// embedded cluster. Brought up (or reused when running), checked through Patroni's REST API and over TCP as the
+// application user, moved once by a REST switchover, and stopped at the end when this test started it.
+import { randomUUID } from 'node:crypto';
+import { withPg } from '../../src/db/pg-client';
+import { runningPid } from '../../src/ha/daemon';
+import { clusterState, type HaCluster, startHaCluster, switchover } from '../../src/ha/ha-cluster';
+import { appUrl } from '../../src/ha/ha-config';
+import { patroniPid, postmasterPid } from '../../src/ha/member-process';
+import type { PatroniMember } from '../../src/ha/patroni-rest';
+import { waitUntil } from '../helpers/wait-until';
+
+let cluster: HaCluster;
+
+beforeAll(async () => {
+  cluster = await startHaCluster({ log: (line) => console.log(line) });
+  console.log(`HA cluster ${cluster.reused ? 'reused' : 'started'} in ${cluster.startupMs} ms`);
+}, 100_000);
+
+afterAll(async () => {
+  if (!cluster || cluster.reused) return;
+  const started = Date.now();
+  await cluster.stop();
+  console.log(`HA cluster stopped in ${Date.now() - started} ms`);
+  // Nothing of ours is left running: no Patroni, no postmaster, no etcd.
+  for (const m of [...cluster.config.members, ...cluster.config.spareMembers]) {
+    expect(await patroniPid(m)).toBeNull();
+    expect(await postmasterPid(m)).toBeNull();
+  }
+  expect(await runningPid(cluster.config.etcd.pidFile, cluster.config.etcd.dataDir)).toBeNull();
+}, 60_000);
+
+function urlOf(member: PatroniMember): string {
+  return appUrl(cluster.config, member.host!, member.port!);
+}
+
+async function roles() {
+  const state = await clusterState(cluster.restUrls);
+  const leaders = state.members.filter((m) => m.role === 'leader');
+  const replicas = state.members.filter((m) => m.role === 'replica');
+  return { state, leaders, replicas };
+}
+
+test('/cluster lists one running leader and two running replicas, each with host, port and timeline', async () => {
+  const { state, leaders, replicas } = await roles();
+  expect(state.members).toHaveLength(cluster.restUrls.length);
+  expect(leaders).toHaveLength(1);
+  expect(replicas).toHaveLength(cluster.restUrls.length - 1);
+  expect(replicas.length).toBeGreaterThanOrEqual(2);
+  const ports = cluster.config.members.map((m) => m.pgPort);
+  for (const m of state.members) {
+    expect(m.state).toMatch(/^(running|streaming)$/);
+    expect(m.host).toBe('127.0.0.1');
+    expect(ports).toContain(m.port);
+    expect(m.timeline).toEqual(leaders[0]!.timeline);
+  }
+});
+
+test('a row written on the leader over TCP as the application user shows up on every replica', async () => {
+  const { leaders, replicas } = await roles();
+  const note = randomUUID();
+  await withPg(urlOf(leaders[0]!), async (c) => {
+    await c.query('create table if not exists ha_probe (id bigserial primary key, note text not null)');
+    await c.query('insert into ha_probe (note) values ($1)', [note]);
+  });
+  const started = Date.now();
+  for (const replica of replicas) {
+    await waitUntil(
+      async () =>
+        withPg(urlOf(replica), async (c) => {
+          const r = await c.query('select 1 from ha_probe where note = $1', [note]);
+          return r.rowCount === 1;
+        }).catch(() => false),
+      `the row on ${replica.name}`,
+      15_000,
+    );
+  }
+  console.log(`row visible on ${replicas.length} replicas after ${Date.now() - started} ms`);
+});
+
+test('pg_is_in_recovery() on each member matches the role Patroni reports', async () => {
+  const { state } = await roles();
+  for (const m of state.members) {
+    const inRecovery = await withPg(urlOf(m), async (c) => {
+      const r = await c.query<{ ro: boolean }>('select pg_is_in_recovery() as ro');
+      return r.rows[0]!.ro;
+    });
+    expect({ member: m.name, inRecovery }).toEqual({ member: m.name, inRecovery: m.role !== 'leader' });
+  }
+});
+
+test('a REST switchover moves the leader; the old leader rejoins as a streaming replica', async () => {
+  const before = (await roles()).leaders[0]!;
+  const change = await switchover();
+  console.log(
+    `switchover ${change.from} -> ${change.to}: writable after ${change.writableMs} ms, ` +
+      `all replicas streaming after ${change.rejoinedMs} ms`,
+  );
+  expect(change.from).toBe(before.name);
+  expect(change.to).not.toBe(before.name);
+  const { leaders, replicas } = await roles();
+  expect(leaders.map((m) => m.name)).toEqual([change.to]);
+  const oldLeader = replicas.find((m) => m.name === before.name);
+  expect(oldLeader).toBeDefined();
+  expect(oldLeader!.timeline).toBeGreaterThan(before.timeline!);
+  const readOnly = await withPg(
+    urlOf(oldLeader!),
+    async (c) => (await c.query('select pg_is_in_recovery() as ro')).rows[0],
+  );
+  expect(readOnly).toEqual({ ro: true });
+  // The old leader really runs again under Patroni.
+  expect(await patroniPid(cluster.config.members.find((m) => m.name === before.name)!)).not.toBeNull();
+}, 90_000);
