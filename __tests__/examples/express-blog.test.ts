@@ -44,6 +44,20 @@ interface Answer {
   readonly headers: Headers;
 }
 
+/** Serves `app` on a free loopback port; resolves to its server and base URL. */
+async function listen(app: ReturnType<typeof createBlogApp>): Promise<{ server: Server; url: string }> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** Stops a server, dropping fetch's idle keep-alive connections that would hold close() open. */
+async function stop(server: Server | undefined): Promise<void> {
+  if (!server) return;
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
 let rw: BlogRwsplit;
 let server: Server;
 let baseUrl: string;
@@ -80,7 +94,7 @@ async function newUser(name: string): Promise<number> {
 
 beforeAll(async () => {
   await applyBlogSchema(config.primaryUrl);
-  await setReplay(false);
+  // Replay is not resumed here: another run on this cluster may have paused it on purpose.
   await waitForStandbys();
   rw = await createBlogRwsplit({
     primaryUrl: config.primaryUrl,
@@ -91,16 +105,13 @@ beforeAll(async () => {
     maxLagBytes: 1024 ** 3,
     checkIntervalMs: [600_000, 600_000],
   });
-  server = createBlogApp(rw).listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, url: baseUrl } = await listen(createBlogApp(rw)));
 });
 
 afterAll(async () => {
   await setReplay(false);
   await queryOnce(config.primaryUrl, DELETE_USERS, [userIds]);
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await stop(server);
   await rw?.close();
 });
 
@@ -227,4 +238,32 @@ test('posts come with their author; lists are newest first', async () => {
 
   const nobody = await call('GET', '/users/2147483647/posts');
   expect(nobody.status).toBe(404);
+});
+
+test("rwsplit's own errors are a 503 with their code", async () => {
+  // A replica nothing listens on (port 1: connecting is refused at once), and no fallback to the primary: a read
+  // has nowhere to go.
+  const unreachable = new URL(config.replicaUrls[0]!);
+  unreachable.port = '1';
+  const stranded = await createBlogRwsplit({
+    primaryUrl: config.primaryUrl,
+    replicaUrls: [unreachable.href],
+    fallbackToPrimary: false,
+    checkIntervalMs: [600_000, 600_000],
+    connectTimeoutMs: 1000,
+  });
+  let strandedServer: Server | undefined;
+  try {
+    const { server: s, url } = await listen(createBlogApp(stranded));
+    strandedServer = s;
+    const res = await fetch(`${url}/posts`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      error: expect.stringMatching(/^No replica can serve this read \(127\.0\.0\.1:1: unreachable\)/),
+      code: 'RWSPLIT_NO_REPLICA',
+    });
+  } finally {
+    await stop(strandedServer);
+    await stranded.close();
+  }
 });
