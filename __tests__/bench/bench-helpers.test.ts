@@ -1,21 +1,7 @@
-// Pure helpers of the bench: histogram buckets, progress over phases, list options, results folder names.
-import { latencyHistogram } from '../../src/bench/latency-histogram';
+// Pure helpers of the bench: progress over phases, list options, results folder names.
 import { listOption } from '../../src/bench/list-option';
 import { type ProgressEvent, ProgressTracker } from '../../src/bench/progress-tracker';
 import { folderTimestamp } from '../../src/bench/write-results';
-
-test('latencyHistogram: every sample in exactly one bucket, bounds increasing, each sample ≤ its bound', () => {
-  const samples = [0.05, 0.2, 0.21, 0.5, 0.501, 1, 1.2, 3.7, 10, 250];
-  const h = latencyHistogram(samples);
-  expect(h.reduce((s, b) => s + b.count, 0)).toBe(samples.length);
-  for (let i = 1; i < h.length; i++) expect(h[i]!.upperMs).toBeGreaterThan(h[i - 1]!.upperMs);
-  // 0.5 and 0.501 share the bucket ending at 0.501 (10^-0.3); 1 ends its bucket exactly.
-  expect(h.find((b) => b.upperMs === 0.501)?.count).toBe(2);
-  expect(h.find((b) => b.upperMs === 1)?.count).toBe(1);
-  expect(h[0]!.upperMs).toBeGreaterThanOrEqual(0.05);
-  expect(h.at(-1)!.upperMs).toBeGreaterThanOrEqual(250);
-  expect(latencyHistogram([])).toEqual([]);
-});
 
 test('ProgressTracker: done counts over phases, capped per phase, finish reaches the total', () => {
   const events: ProgressEvent[] = [];

@@ -3,15 +3,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { type YamlValue, parseYamlSubset } from './yaml-subset';
+import { parse } from 'yaml';
 
 const root = path.resolve(__dirname, '..', '..');
-const compose = parseYamlSubset(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'));
+// merge: the services share their replication settings through a `<<: *replication-env` merge key.
+const compose: unknown = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
 
-type Mapping = { [key: string]: YamlValue };
-const asMap = (v: YamlValue | undefined): Mapping => {
+type Mapping = { [key: string]: unknown };
+const asMap = (v: unknown): Mapping => {
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`not a mapping: ${JSON.stringify(v)}`);
-  return v;
+  return v as Mapping;
 };
 const services = asMap(asMap(compose).services);
 
@@ -76,12 +77,8 @@ test.each(['docker/standby-entrypoint.sh', 'docker/primary-init/10-rwsplit-init.
   },
 );
 
-test('the subset reader refuses what it does not understand', () => {
-  expect(() => parseYamlSubset('a:\n\tb: 1')).toThrow(/tab/);
-  expect(() => parseYamlSubset('a: {b: 1}')).toThrow(/unsupported/);
-  expect(() => parseYamlSubset('a: *nope')).toThrow(/unknown alias/);
-  expect(parseYamlSubset("x: &e\n  k: 'v # not a comment'\ny:\n  <<: *e\n  z: [a, 'b']")).toEqual({
-    x: { k: 'v # not a comment' },
-    y: { k: 'v # not a comment', z: ['a', 'b'] },
-  });
+test('the merge key gives both services the shared replication settings', () => {
+  const env = (name: string) => asMap(asMap(services[name]).environment);
+  expect(env('postgres-standby').REPLICATION_SLOT).toBeTruthy();
+  expect(env('postgres-primary').REPLICATION_SLOT).toBe(env('postgres-standby').REPLICATION_SLOT);
 });

@@ -1,5 +1,6 @@
 // Measures several paths side by side: each round runs a slice of every path, in an order that rotates from round
 // to round, so a burst of machine noise (another process, a checkpoint, GC) lands on all paths alike.
+import { LatencyRecorder } from './latency-recorder';
 import { measureLatency } from './measure-latency';
 
 /** One path to measure: `op(i)` is one call (i counts the path's calls, warm-up first). */
@@ -25,8 +26,8 @@ export interface RoundsOptions {
 
 export interface RoundsMeasurement {
   readonly name: string;
-  /** Every measured call's latency, in ms. */
-  readonly samplesMs: number[];
+  /** Every measured call's latency, recorded in an HDR histogram (each slice's samples added as it ends). */
+  readonly latency: LatencyRecorder;
   /** Sum of the path's slices' wall-clock times, in ms (ops/s = samples ÷ this). */
   readonly wallMs: number;
   readonly rounds: number;
@@ -55,7 +56,7 @@ export async function measureInterleaved(
   if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`rounds must be a whole number >= 1.`);
   const concurrency = options.concurrency ?? 1;
   const warmup = options.warmup ?? 0;
-  const state = new Map(paths.map((p) => [p.name, { samplesMs: [] as number[], wallMs: 0, calls: 0 }]));
+  const state = new Map(paths.map((p) => [p.name, { latency: new LatencyRecorder(), wallMs: 0, calls: 0 }]));
   const run = async (path: RoundPath, calls: number, round: number, measured: boolean) => {
     const s = state.get(path.name)!;
     const first = s.calls;
@@ -66,7 +67,7 @@ export async function measureInterleaved(
         ...(options.now ? { now: options.now } : {}),
       });
       if (measured) {
-        s.samplesMs.push(...m.samplesMs);
+        m.samplesMs.forEach((ms) => s.latency.record(ms));
         s.wallMs += m.wallMs;
       }
     } catch (cause) {
@@ -83,6 +84,6 @@ export async function measureInterleaved(
   }
   return paths.map((p) => {
     const s = state.get(p.name)!;
-    return { name: p.name, samplesMs: s.samplesMs, wallMs: s.wallMs, rounds };
+    return { name: p.name, latency: s.latency, wallMs: s.wallMs, rounds };
   });
 }

@@ -1,7 +1,6 @@
-// Turns a path's raw samples into its BenchPathResult: percentiles, throughput, histogram.
+// Turns a path's recorded latencies into its BenchPathResult: percentiles, throughput, histogram.
 import type { BenchPathResult, BenchTarget, BenchWorkload } from './bench-report';
-import { latencyHistogram } from './latency-histogram';
-import { summarize } from './percentiles';
+import { LatencyRecorder } from './latency-recorder';
 
 export interface PathIdentity {
   readonly name: string;
@@ -11,23 +10,25 @@ export interface PathIdentity {
   readonly concurrency: number;
 }
 
-/** The result of a path from its samples (ms) and the wall-clock time they took. */
+/** The result of a path from its latencies (ms, or already in a recorder) and the wall-clock time they took. */
 export function pathResult(
   path: PathIdentity,
-  samplesMs: readonly number[],
+  latencies: readonly number[] | LatencyRecorder,
   wallMs: number,
   rounds = 1,
 ): BenchPathResult {
+  const recorder = latencies instanceof LatencyRecorder ? latencies : LatencyRecorder.of(latencies);
+  const summary = recorder.summary();
   return Object.freeze({
     name: path.name,
     description: path.description,
     target: path.target,
     ...(path.workload ? { workload: path.workload } : {}),
     concurrency: path.concurrency,
-    ...summarize(samplesMs),
-    opsPerSec: wallMs > 0 ? (samplesMs.length / wallMs) * 1000 : 0,
+    ...summary,
+    opsPerSec: wallMs > 0 ? (summary.samples / wallMs) * 1000 : 0,
     wallMs,
     rounds,
-    histogram: latencyHistogram(samplesMs),
+    histogram: recorder.buckets(),
   });
 }

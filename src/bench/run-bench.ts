@@ -168,7 +168,7 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
     });
     specs.forEach((spec, i) => {
       const m = measured[i]!;
-      paths.push(pathResult({ ...spec, concurrency: used.concurrency }, m.samplesMs, m.wallMs, m.rounds));
+      paths.push(pathResult({ ...spec, concurrency: used.concurrency }, m.latency, m.wallMs, m.rounds));
     });
 
     progress.phase('pgbench');
