@@ -1,0 +1,186 @@
+// Network faults between the router and real servers, made by a real TCP proxy (FaultProxy): a partition, a reset,
+// a refusal. Each test is one defect the router once had; where a read or write landed is asserted by the servers'
+// answers and the router's events, never by timing.
+import {
+  createRwsplit,
+  NoPrimaryError,
+  ReplicaUnreachableError,
+  RwsplitError,
+  type Rwsplit,
+  type RwsplitEvent,
+  type RwsplitOptions,
+  WriteOutcomeUnknownError,
+} from '../../src';
+import { PrismaClient } from '../fixture/generated/client';
+import { FaultProxy } from '../helpers/fault-proxy';
+import { ensureFixtureSchema, uniqueEmail } from '../helpers/fixture-schema';
+import { adminQuery, portOf, testCluster, waitForReplicas } from '../helpers/test-cluster';
+
+const cluster = testCluster();
+const proxies: FaultProxy[] = [];
+const opened: Rwsplit<PrismaClient>[] = [];
+let events: RwsplitEvent[] = [];
+
+async function proxy(url: string): Promise<FaultProxy> {
+  const p = await FaultProxy.start(portOf(url));
+  proxies.push(p);
+  return p;
+}
+
+/** A router whose health checks only run when the test says so (checkNow). */
+async function open(options: Partial<RwsplitOptions<typeof PrismaClient>>): Promise<Rwsplit<PrismaClient>> {
+  const rw = await createRwsplit({
+    PrismaClient,
+    primaryUrl: cluster.primaryUrl,
+    replicaUrls: cluster.replicaUrls,
+    checkIntervalMs: [60_000, 60_000],
+    connectTimeoutMs: 1000,
+    onEvent: (e) => events.push(e),
+    ...options,
+  });
+  opened.push(rw);
+  return rw;
+}
+
+const ejections = (node: string) => events.filter((e) => e.event === 'replica_ejected' && e.node === node);
+const queries = () => events.flatMap((e) => (e.event === 'query' ? [e] : []));
+const INSERT_SLOWLY = "INSERT INTO rwtest_user (email, name) SELECT $1, 'slow' FROM pg_sleep(0.4)";
+
+beforeAll(() => ensureFixtureSchema(cluster));
+beforeEach(() => {
+  events = [];
+});
+afterEach(async () => {
+  // The network first: a router's pools wait for the queries still hanging in a partition before they close.
+  await Promise.all(proxies.splice(0).map((p) => p.close()));
+  await Promise.all(opened.splice(0).map((rw) => rw.close()));
+});
+
+test('a write whose connection broke after it was sent is outcome-unknown, even when no primary can be found', async () => {
+  const primary = await proxy(cluster.primaryUrl);
+  const rw = await open({ primaryUrl: primary.url(cluster.primaryUrl) });
+  const email = uniqueEmail('outcome');
+  const write = rw.client.$executeRawUnsafe(INSERT_SLOWLY, email).catch((e: unknown) => e);
+  // The statement is on its way; the primary vanishes from the network (its address refuses from now on).
+  await new Promise((r) => setTimeout(r, 100));
+  await primary.refuse();
+  const err = await write;
+  expect(err).toBeInstanceOf(WriteOutcomeUnknownError);
+  expect((err as WriteOutcomeUnknownError).code).toBe('RWSPLIT_WRITE_OUTCOME_UNKNOWN');
+  expect((err as Error).message).toMatch(/may or may not have been applied\. No primary could be found yet/);
+  // The server, not the router, says what happened: the statement ran to its end (or not) on the primary.
+  const [row] = await adminQuery<{ n: number }>(
+    cluster,
+    0,
+    'SELECT count(*)::int AS n FROM rwtest_user WHERE email = $1',
+    [email],
+  );
+  expect([0, 1]).toContain(row?.n);
+  // Once nothing claims to be primary, a write that provably did not run is NoPrimaryError, not outcome-unknown.
+  const refused = await rw.client.user.create({ data: { email: uniqueEmail('refused'), name: 'x' } }).catch((e) => e);
+  expect(refused).toBeInstanceOf(NoPrimaryError);
+  await primary.accept();
+  await expect(rw.client.user.create({ data: { email: uniqueEmail('after'), name: 'x' } })).resolves.toBeDefined();
+});
+
+test("a read-your-writes read whose position query meets a dying primary's connection is served, not a raw error", async () => {
+  const primary = await proxy(cluster.primaryUrl);
+  const rw = await open({ primaryUrl: primary.url(cluster.primaryUrl) });
+  await waitForReplicas(cluster);
+  await rw.checkNow();
+  const found = await rw.session(async () => {
+    const user = await rw.client.user.create({ data: { email: uniqueEmail('dying'), name: 'x' } });
+    // The position query is sent into a partition, then every connection to the primary is reset.
+    primary.freeze();
+    const read = rw.client.user.findUnique({ where: { id: user.id } });
+    await new Promise((r) => setTimeout(r, 100));
+    primary.reset();
+    primary.thaw();
+    return read;
+  });
+  expect(found).not.toBeNull();
+});
+
+test('a read-your-writes read whose primary is gone fails with a typed error, never a raw driver error', async () => {
+  const primary = await proxy(cluster.primaryUrl);
+  const rw = await open({ primaryUrl: primary.url(cluster.primaryUrl) });
+  const err = await rw
+    .session(async () => {
+      await rw.client.user.create({ data: { email: uniqueEmail('gone'), name: 'x' } });
+      await primary.refuse();
+      return rw.client.user.count();
+    })
+    .catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(RwsplitError);
+  expect((err as RwsplitError).code).toBe('RWSPLIT_NO_PRIMARY');
+});
+
+test('a frozen replica does not stall read-your-writes reads: the first caught-up replica serves them', async () => {
+  const [a, b] = await Promise.all(cluster.replicaUrls.map(proxy));
+  const rw = await open({
+    replicaUrls: [a!.url(cluster.replicaUrls[0]!), b!.url(cluster.replicaUrls[1]!)],
+    checkTimeoutMs: 60_000, // a caught-up query on the frozen replica would wait a minute
+  });
+  a!.freeze();
+  const answeredBefore = a!.bytesToClients;
+  for (let i = 0; i < 5; i++) {
+    const row = await rw.session(async () => {
+      const user = await rw.client.user.create({ data: { email: uniqueEmail('frozen'), name: 'x' } });
+      return rw.client.user.findUnique({ where: { id: user.id } });
+    });
+    expect(row).not.toBeNull();
+  }
+  // Every read returned while the frozen replica had not answered a single byte.
+  expect(a!.bytesToClients).toBe(answeredBefore);
+  const reads = queries().filter((q) => q.operation === 'findUnique');
+  expect(reads).toHaveLength(5);
+  expect(reads.every((q) => q.node !== `127.0.0.1:${a!.port}`)).toBe(true);
+});
+
+test('a read already sent to a replica that then hangs is cut at replicaReadTimeoutMs and retried elsewhere', async () => {
+  const [a, b] = await Promise.all(cluster.replicaUrls.map(proxy));
+  const aName = `127.0.0.1:${a!.port}`;
+  const rw = await open({
+    replicaUrls: [a!.url(cluster.replicaUrls[0]!), b!.url(cluster.replicaUrls[1]!)],
+    replicaReadTimeoutMs: 500,
+    strategy: (eligible) => eligible[0]!, // the hung replica first, while it is eligible
+  });
+  const identity = 'SELECT inet_server_port() AS port, pg_is_in_recovery() AS in_recovery';
+  // One read opens the pooled connection to the first replica; the next is sent on it, then the network hangs.
+  const [warm] = await rw.client.$replica().$queryRawUnsafe<{ port: number }[]>(identity);
+  expect(warm?.port).toBe(portOf(cluster.replicaUrls[0]!));
+  a!.freeze();
+  const rows = await rw.client
+    .$replica()
+    .$queryRawUnsafe<{ port: number; in_recovery: boolean }[]>(
+      'SELECT inet_server_port() AS port, pg_is_in_recovery() AS in_recovery',
+    );
+  expect(rows[0]).toEqual({ port: portOf(cluster.replicaUrls[1]!), in_recovery: true });
+  expect(ejections(aName)).toEqual([expect.objectContaining({ reason: 'timeout' })]);
+  expect(rw.replicas()[0]).toMatchObject({ eligible: false, reason: 'timeout' });
+});
+
+test('a slow replica statement is cancelled by the server at the deadline; writes never are', async () => {
+  const rw = await open({ replicaReadTimeoutMs: 300 });
+  const err = await rw.client
+    .$replica()
+    .$queryRawUnsafe('SELECT pg_sleep(2)::text')
+    .catch((e: unknown) => e);
+  // Both replicas cancelled it (57014, statement_timeout): retried once, then a typed error.
+  expect(err).toBeInstanceOf(ReplicaUnreachableError);
+  expect((err as Error).message).toMatch(/no answer within replicaReadTimeoutMs = 300 ms/);
+  expect(
+    events.filter((e) => e.event === 'replica_ejected').map((e) => e.event === 'replica_ejected' && e.reason),
+  ).toEqual(['timeout', 'timeout']);
+  await expect(rw.client.$executeRawUnsafe(INSERT_SLOWLY, uniqueEmail('slow-write'))).resolves.toBe(1);
+});
+
+test('concurrent reads failing on one replica report its ejection once', async () => {
+  const [a, b] = await Promise.all(cluster.replicaUrls.map(proxy));
+  const aName = `127.0.0.1:${a!.port}`;
+  const rw = await open({ replicaUrls: [a!.url(cluster.replicaUrls[0]!), b!.url(cluster.replicaUrls[1]!)] });
+  await a!.refuse();
+  const results = await Promise.allSettled(Array.from({ length: 12 }, () => rw.client.user.count()));
+  expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+  expect(ejections(aName)).toHaveLength(1);
+});
