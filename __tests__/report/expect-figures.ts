@@ -1,7 +1,9 @@
-// Checks every figure a report page shows (table cells, bars, lag lines) against the report's data.
+// Checks every figure a report page shows (table cells, bars, lag lines) against the report's data. The charts'
+// figures are read from the aria-labels vega gives each mark.
+import { barLabel, lineLabel } from '../../src/report/chart-specs';
+import { formatNumber } from '../../src/report/format-number';
 import type { ReportBaseline, ReportData } from '../../src/report/report-data';
-import { formatNumber } from '../../src/report/svg-common';
-import { elements, figureCells, sectionCells } from './read-html';
+import { chartMarks, elements, figureCells, sectionCells } from './read-html';
 
 /** The baselines the page shows: pgbench's runs (when it ran) and raw pg's. */
 function baselinesOf(data: ReportData): ReportBaseline[] {
@@ -24,6 +26,7 @@ export function expectFiguresMatch(html: string, data: ReportData): void {
       expect({ field, path: p.name, value: c?.value }).toEqual({ field, path: p.name, value: p[field] });
       expect(c?.text).toBe(formatNumber(p[field]));
     }
+    expect(cells.get(`${p.name}|p999Ms`)).toEqual(expected(p.p999Ms ?? null));
   }
   // Each path's ratio cells, worked out here from the data (not by the renderer's own function).
   const baselines = baselinesOf(data);
@@ -76,34 +79,40 @@ export function expectFiguresMatch(html: string, data: ReportData): void {
       }),
     );
   }
-  const bars = elements(html, 'rect').filter((r) => r.class === 'bar');
-  const bar = (chart: string, group: string, series: string) => {
-    // Bars are found through their chart's svg: cut the html at that chart.
-    const start = html.indexOf(`data-chart="${chart}"`);
-    const end = html.indexOf('</svg>', start);
-    const inChart = elements(html.slice(start, end), 'rect').filter((r) => r.class === 'bar');
-    return inChart.find((r) => r['data-group'] === group && r['data-series'] === series)?.['data-value'];
-  };
-  expect(bars.length).toBeGreaterThan(0);
-  for (const p of data.paths) {
-    expect(Number(bar('latency', p.name, 'p50'))).toBe(p.p50Ms);
-    expect(Number(bar('latency', p.name, 'p95'))).toBe(p.p95Ms);
-    expect(Number(bar('latency', p.name, 'p99'))).toBe(p.p99Ms);
-    expect(Number(bar('throughput', p.name, 'path'))).toBe(p.opsPerSec);
-  }
-  for (const b of baselines) {
-    const label = `${b.tool === 'pgbench' ? 'pgbench' : 'raw pg'} ${b.workload}`;
-    expect(Number(bar('throughput', label, b.tool === 'pgbench' ? 'pgbench' : 'raw pg'))).toBe(b.opsPerSec);
-  }
-  for (const n of data.readsPerNode) expect(Number(bar('reads-per-node', n.node, 'reads'))).toBe(n.reads);
-  const lines = elements(html, 'path').filter((l) => l.class === 'line');
-  for (const s of data.lagSeries) {
-    const known = s.points.filter((p) => p.lagMs !== null);
-    const msLine = lines.find(
-      (l) => l['data-series'] === s.node && Number(l['data-max']) === Math.max(...known.map((p) => p.lagMs!)),
-    );
-    expect(msLine?.['data-points']).toBe(String(known.length));
-    const maxBytes = Math.max(...s.points.filter((p) => p.lagBytes !== null).map((p) => p.lagBytes!));
-    expect(lines.some((l) => l['data-series'] === s.node && Number(l['data-max']) === maxBytes)).toBe(true);
+  // The charts: one labelled bar per figure, drawn (a bar of zero width is a path with no horizontal run).
+  const labels = (chart: string, role: string) =>
+    chartMarks(html, chart)
+      .filter((m) => m.role === role)
+      .map((m) => m.label);
+  const latencyBars = chartMarks(html, 'latency').filter((m) => m.role === 'bar');
+  expect(latencyBars).toHaveLength(data.paths.length * 3);
+  for (const b of latencyBars) expect(b.d).not.toMatch(/^M[\d.,-]+h0v/);
+  const expectedLatency = data.paths.flatMap((p) => [
+    barLabel(p.name, 'p50', p.p50Ms),
+    barLabel(p.name, 'p95', p.p95Ms),
+    barLabel(p.name, 'p99', p.p99Ms),
+  ]);
+  expect(labels('latency', 'bar').sort()).toEqual(expectedLatency.sort());
+  const expectedThroughput = [
+    ...data.paths.map((p) => barLabel(p.name, 'path', p.opsPerSec)),
+    ...baselines.map((b) => {
+      const tool = b.tool === 'pgbench' ? 'pgbench' : 'raw pg';
+      return barLabel(`${tool} ${b.workload}`, tool, b.opsPerSec);
+    }),
+  ];
+  expect(labels('throughput', 'bar').sort()).toEqual(expectedThroughput.sort());
+  expect(labels('reads-per-node', 'bar').sort()).toEqual(
+    data.readsPerNode.map((n) => barLabel(n.node, 'reads', n.reads)).sort(),
+  );
+  // Each lag line carries its count of known points and its largest value.
+  for (const [chart, field] of [
+    ['lag-ms', 'lagMs'],
+    ['lag-bytes', 'lagBytes'],
+  ] as const) {
+    const lines = labels(chart, 'line mark');
+    for (const s of data.lagSeries) {
+      const known = s.points.flatMap((p) => (p[field] === null ? [] : [p[field]]));
+      if (known.length > 0) expect(lines).toContain(lineLabel(s.node, known.length, Math.max(...known)));
+    }
   }
 }

@@ -40,6 +40,23 @@ export function sectionCells(html: string): Map<string, { value: string | undefi
   return cells;
 }
 
+/** A mark of a chart: what vega calls it (`bar`, `line mark`, `point`), its aria-label and its path. */
+export interface ChartMark {
+  readonly role: string;
+  readonly label: string;
+  readonly d: string;
+}
+
+/** The marks of the chart `kind` (its first svg), read from their aria-labels. */
+export function chartMarks(html: string, kind: string): ChartMark[] {
+  const start = html.search(new RegExp(`<svg\\b[^>]*data-chart="${kind.replace(/[^\w-]/g, '\\$&')}"`));
+  if (start < 0) return [];
+  const svg = html.slice(start, html.indexOf('</svg>', start));
+  return elements(svg, 'path')
+    .filter((p) => p.role === 'graphics-symbol' && p['aria-label'] !== undefined)
+    .map((p) => ({ role: p['aria-roledescription'] ?? '', label: p['aria-label']!, d: p.d ?? '' }));
+}
+
 /** The svg elements' data-chart values, in order. */
 export function chartKinds(html: string): string[] {
   return [...html.matchAll(/<svg\b[^>]*data-chart="([^"]*)"/g)].map((m) => m[1]!);

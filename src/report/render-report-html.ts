@@ -1,10 +1,12 @@
 // report.html: one self-contained page (inline CSS and SVG, no scripts, no external assets) with the charts and
 // the figures. Every figure cell carries data-path / data-field / data-value so it can be checked against JSON.
+// The charts are vega-lite specs rendered to SVG when the page is written, so it needs no script to show them.
 import type { ReportBaseline, ReportData, ReportPath } from './report-data';
 import { type Chart, reportCharts } from './report-charts';
 import { baselineNote, pathRatios } from './report-figures';
 import { renderSections } from './render-report-sections';
-import { dataValue, escapeXml, formatNumber } from './svg-common';
+import { escapeXml } from './escape-xml';
+import { dataValue, formatNumber } from './format-number';
 
 const CSS = `
   body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 24px auto; max-width: 1100px;
@@ -32,7 +34,7 @@ function cell(path: string, field: string, value: number | null, suffix = ''): s
 function pathsTable(data: ReportData): string {
   const head =
     '<tr><th>path</th><th>workload</th><th class="num">samples</th><th class="num">p50 ms</th><th class="num">p95 ms</th>' +
-    '<th class="num">p99 ms</th><th class="num">mean ms</th><th class="num">ops/s</th>' +
+    '<th class="num">p99 ms</th><th class="num">p99.9 ms</th><th class="num">mean ms</th><th class="num">ops/s</th>' +
     '<th class="num">ops/s ÷ pgbench</th><th class="num">ops/s ÷ raw pg</th>' +
     '<th class="num">mean ÷ pgbench</th><th class="num">mean ÷ raw pg</th></tr>';
   const rows = data.paths.map((p: ReportPath) => {
@@ -44,6 +46,7 @@ function pathsTable(data: ReportData): string {
       cell(p.name, 'p50Ms', p.p50Ms) +
       cell(p.name, 'p95Ms', p.p95Ms) +
       cell(p.name, 'p99Ms', p.p99Ms) +
+      cell(p.name, 'p999Ms', p.p999Ms ?? null) +
       cell(p.name, 'meanMs', p.meanMs) +
       cell(p.name, 'opsPerSec', p.opsPerSec) +
       cell(p.name, 'opsVsPgbench', r.opsVsPgbench, '×') +
@@ -108,7 +111,7 @@ const sectionsOnly = (data: ReportData) => data.paths.length === 0 && (data.sect
 function figures(data: ReportData): string[] {
   if (sectionsOnly(data)) return [];
   return [
-    '<h2>Figures</h2>',
+    `<h2>${escapeXml(data.figuresTitle ?? 'Figures')}</h2>`,
     pathsTable(data),
     '<p class="meta">Ratios: a path\'s ops/s divided by the baseline\'s (1× = as fast), and its mean latency divided ' +
       "by the baseline's (1× = as quick), for the baseline of the same workload.</p>",
@@ -116,13 +119,13 @@ function figures(data: ReportData): string[] {
   ];
 }
 
-function charts(data: ReportData): string {
-  const shown = reportCharts(data).filter((c) => c.svg !== null || !sectionsOnly(data));
+async function charts(data: ReportData): Promise<string> {
+  const shown = (await reportCharts(data)).filter((c) => c.svg !== null || !sectionsOnly(data));
   return shown.length ? `<h2>Charts</h2><div class="charts">${shown.map(chartFigure).join('')}</div>` : '';
 }
 
 /** The whole page. Pure: the same data gives the same HTML. */
-export function renderReportHtml(data: ReportData): string {
+export async function renderReportHtml(data: ReportData): Promise<string> {
   const baseline = sectionsOnly(data) ? null : baselineNote(data);
   const notes = data.notes.length
     ? `<h2>Notes</h2><ul class="notes">${data.notes.map((n) => `<li>${escapeXml(n)}</li>`).join('')}</ul>`
@@ -138,8 +141,8 @@ export function renderReportHtml(data: ReportData): string {
     `<p class="meta">Generated <time datetime="${escapeXml(data.generatedAt)}">${escapeXml(data.generatedAt)}</time></p>`,
     baseline ? `<p class="note baseline-note">${escapeXml(baseline)}</p>` : '',
     ...figures(data),
-    charts(data),
-    renderSections(data),
+    await charts(data),
+    await renderSections(data),
     notes,
     environmentTable(data),
     `<script type="application/json" id="report-data">${json}</script>`,

@@ -1,8 +1,10 @@
 // The report's optional sections (ReportData.sections): a table each, and a line chart when the section has one.
 // Cells carry data-section / data-column / data-value so the figures can be read back and checked against JSON.
 import type { ReportData, ReportSection, SectionValue } from './report-data';
-import { dataValue, escapeXml, formatNumber } from './svg-common';
-import { svgLineChart } from './svg-line-chart';
+import { lineChartSpec } from './chart-specs';
+import { escapeXml } from './escape-xml';
+import { dataValue, formatNumber } from './format-number';
+import { vegaSvg } from './vega-svg';
 
 function sectionCell(section: string, column: string, value: SectionValue): string {
   const attrs = `data-section="${escapeXml(section)}" data-column="${escapeXml(column)}"`;
@@ -14,20 +16,26 @@ function sectionCell(section: string, column: string, value: SectionValue): stri
 }
 
 /** One section: heading, description, table, chart. */
-export function renderSection(section: ReportSection): string {
+export async function renderSection(section: ReportSection): Promise<string> {
   const head = section.columns.map((c) => `<th>${escapeXml(c)}</th>`).join('');
   const rows = section.rows.map(
     (row) => `<tr>${row.map((v, i) => sectionCell(section.id, section.columns[i] ?? String(i), v)).join('')}</tr>`,
   );
-  const chart = section.chart
-    ? `<div class="charts"><figure class="chart" data-chart="${escapeXml(section.id)}">${svgLineChart({
-        kind: section.id,
-        title: section.title,
-        xLabel: section.chart.xLabel,
-        yLabel: section.chart.yLabel,
-        series: section.chart.series,
-        ...(section.chart.logX ? { logX: true } : {}),
-      })}</figure></div>`
+  const svg = section.chart
+    ? await vegaSvg(
+        section.id,
+        section.title,
+        lineChartSpec({
+          title: section.title,
+          xLabel: section.chart.xLabel,
+          yLabel: section.chart.yLabel,
+          series: section.chart.series,
+          ...(section.chart.logX ? { logX: true } : {}),
+        }),
+      )
+    : null;
+  const chart = svg
+    ? `<div class="charts"><figure class="chart" data-chart="${escapeXml(section.id)}">${svg}</figure></div>`
     : '';
   return [
     `<section class="extra" data-section="${escapeXml(section.id)}">`,
@@ -40,6 +48,8 @@ export function renderSection(section: ReportSection): string {
 }
 
 /** Every section of the report, in order ('' when there are none). */
-export function renderSections(data: ReportData): string {
-  return (data.sections ?? []).map(renderSection).join('\n');
+export async function renderSections(data: ReportData): Promise<string> {
+  const sections: string[] = [];
+  for (const s of data.sections ?? []) sections.push(await renderSection(s));
+  return sections.join('\n');
 }

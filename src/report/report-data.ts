@@ -17,6 +17,8 @@ export interface ReportPath {
   readonly p50Ms: number;
   readonly p95Ms: number;
   readonly p99Ms: number;
+  /** p99.9, when the path recorded it (the bench's HDR histograms do). Optional: shown as — without. */
+  readonly p999Ms?: number;
   readonly meanMs: number;
   /** Completed operations per second. */
   readonly opsPerSec: number;
@@ -124,6 +126,8 @@ export interface ReportData {
   readonly generatedAt: string;
   /** Free-form facts about the run, shown as a table: node version, CPUs, PostgreSQL version, rows, clients… */
   readonly environment: Readonly<Record<string, string | number | boolean>>;
+  /** Heading of the paths' table, e.g. saying how they were measured. Default `Figures`. */
+  readonly figuresTitle?: string;
   readonly paths: readonly ReportPath[];
   /** Null when no baselines were run at all. */
   readonly baselines: ReportBaselines | null;

@@ -21,7 +21,7 @@ export async function writeReport(dir: string, data: ReportData): Promise<Writte
     const jsonPath = path.join(target, 'report.json');
     const htmlPath = path.join(target, 'report.html');
     await fs.writeFile(jsonPath, `${JSON.stringify(data, null, 2)}\n`);
-    await fs.writeFile(htmlPath, renderReportHtml(data));
+    await fs.writeFile(htmlPath, await renderReportHtml(data));
     return { dir: target, jsonPath, htmlPath };
   } catch (cause) {
     throw new Error(`Could not write the report into ${target}. Check the folder is writable, or pass another one.`, {
