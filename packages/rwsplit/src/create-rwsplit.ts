@@ -2,7 +2,7 @@
 // read-your-writes inside a session scope, primary fallback, and writes that follow a promoted primary.
 import { currentSession, runInSession, Session, type SessionOptions, sessionToken } from './consistency/session';
 import { type EventListener, fanOut, silent } from './events';
-import { HealthChecker } from './load-balancing/health-checker';
+import { HealthChecker, realScheduler } from './load-balancing/health-checker';
 import { HostList, roundRobin } from './load-balancing/host-list';
 import { ReplicaHost } from './load-balancing/replica-host';
 import { Router } from './load-balancing/router';
@@ -12,9 +12,17 @@ import { PrimaryDiscovery } from './primary/primary-discovery';
 import { PrimaryPosition } from './primary/primary-position';
 import { PrimaryTarget } from './primary/primary-target';
 import { WriteClock } from './primary/write-clock';
-import { createNodeClient, type PrismaClientClass } from './prisma/node-client';
+import {
+  clientOverPool,
+  createNodeClient,
+  createNodePool,
+  dropIdleConnections,
+  type PrismaClientClass,
+} from './prisma/node-client';
 import { type RoutedClient, routedClient } from './prisma/prisma-internals';
 import { WriteTracker } from './prisma/write-tracking';
+import { TopologyManager } from './topology/topology-manager';
+import { ConfigError } from './errors';
 
 /** Health of one replica, as the router sees it now. */
 export interface ReplicaSnapshot {
@@ -77,7 +85,14 @@ export async function createRwsplit<P extends PrismaClientClass>(
   type C = InstanceType<P>;
   const opts = resolveOptions(options);
   const onEvent: EventListener = opts.onEvent ? fanOut(opts.onEvent) : silent;
-  const target = new PrimaryTarget(nodeAddress(opts.primaryUrl));
+  const scheduler = opts.scheduler ?? realScheduler;
+  // The first read of the topology must succeed (there is nothing to fall back on yet); later ones may fail.
+  const first = await opts.topology.read();
+  const firstLeader = first.leaderUrl ?? first.members[0]?.url;
+  if (!firstLeader) {
+    throw new ConfigError(`The topology source (${opts.topology.description}) names no node at all.`);
+  }
+  const target = new PrimaryTarget(nodeAddress(firstLeader));
   const nodeOptions = {
     poolSize: opts.poolSize,
     connectTimeoutMs: opts.connectTimeoutMs,
@@ -85,30 +100,32 @@ export async function createRwsplit<P extends PrismaClientClass>(
     clientOptions: opts.clientOptions,
   };
   const PrismaClient = opts.PrismaClient as PrismaClientClass<C>;
-  const primary = createNodeClient(PrismaClient, opts.primaryUrl, {
-    ...nodeOptions,
-    clientClass: target.clientClass(),
-  });
+  const primaryPool = createNodePool(firstLeader, { ...nodeOptions, clientClass: target.clientClass() });
+  const primary = clientOverPool(PrismaClient, primaryPool, opts.clientOptions);
+  // Idle connections to the old primary would take the next writes there: drop them when the target moves.
+  target.onMove(() => void dropIdleConnections(primaryPool).catch(() => undefined));
   const hostOptions = { connectTimeoutMs: opts.connectTimeoutMs, checkTimeoutMs: opts.checkTimeoutMs };
   // Replica reads have a deadline: the server cancels a slow statement, the client stops waiting for a silent one.
   const deadline = { statement_timeout: opts.replicaReadTimeoutMs, query_timeout: opts.replicaReadTimeoutMs };
   const replicaOptions = { ...nodeOptions, pool: { ...deadline, ...opts.pool } };
+  const makeHost = (url: string) =>
+    new ReplicaHost(nodeAddress(url).name, url, createNodeClient(PrismaClient, url, replicaOptions), hostOptions);
   const hosts = new HostList(
-    opts.replicaUrls.map(
-      (url) =>
-        new ReplicaHost(nodeAddress(url).name, url, createNodeClient(PrismaClient, url, replicaOptions), hostOptions),
-    ),
+    [],
     { maxLagMs: opts.maxLagMs, maxLagBytes: opts.maxLagBytes },
     opts.strategy ?? roundRobin(),
   );
+  const clock = new WriteClock();
+  const position = new PrimaryPosition(target, clock, opts.connectTimeoutMs, opts.checkTimeoutMs);
+  let topology: TopologyManager | undefined;
   const discovery = new PrimaryDiscovery(
-    [target.current, ...opts.replicaUrls.map(nodeAddress)],
+    () => topology?.nodes() ?? [target.current],
     target,
     onEvent,
     opts.checkTimeoutMs,
+    // Failover discovery reads the topology source first, so a new leader or member is asked too.
+    () => topology?.sync() ?? Promise.resolve(),
   );
-  const clock = new WriteClock();
-  const position = new PrimaryPosition(target, clock, opts.connectTimeoutMs, opts.checkTimeoutMs);
   // A replica found answering as a primary, other than the one writes go to, is a promotion (writes follow it
   // without waiting for a write to fail) or a split brain (writes are refused until only one primary is left):
   // discovery decides, off the request path.
@@ -118,7 +135,21 @@ export async function createRwsplit<P extends PrismaClientClass>(
       void discovery.discover().catch(() => undefined);
     }
   };
-  const health = new HealthChecker(hosts, position, opts.checkIntervalMs, onHealthEvent, opts.scheduler);
+  const health = new HealthChecker(hosts, position, opts.checkIntervalMs, onHealthEvent, scheduler);
+  topology = new TopologyManager(
+    {
+      source: opts.topology,
+      target,
+      hosts,
+      health,
+      makeHost,
+      discover: () => discovery.discover(),
+      scheduler,
+      onEvent,
+    },
+    first,
+  );
+  for (const url of topology.replicaUrls()) hosts.add(makeHost(url));
   const router = new Router(
     hosts,
     {
@@ -132,6 +163,7 @@ export async function createRwsplit<P extends PrismaClientClass>(
   );
   const client = routedClient(primary, router, new WriteTracker(target, discovery, clock, onEvent));
   await health.start();
+  topology.start();
   return {
     client,
     session: async (fn, sessionOptions = {}) =>
@@ -160,6 +192,7 @@ export async function createRwsplit<P extends PrismaClientClass>(
     }),
     discoverPrimary: async () => (await discovery.discover()).name,
     close: async () => {
+      topology?.close();
       await health.close();
       await position.close();
       await Promise.all([

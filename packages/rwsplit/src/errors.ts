@@ -14,7 +14,8 @@ export type RwsplitErrorCode =
   | 'RWSPLIT_LSN_FORMAT'
   | 'RWSPLIT_REPLICA_UNREACHABLE'
   | 'RWSPLIT_PRIMARY_UNREACHABLE'
-  | 'RWSPLIT_USAGE';
+  | 'RWSPLIT_USAGE'
+  | 'RWSPLIT_TOPOLOGY_UNAVAILABLE';
 
 /** The base class of every error rwsplit throws. */
 export abstract class RwsplitError extends Error {
@@ -100,4 +101,9 @@ export class PrimaryUnreachableError extends RwsplitError {
 /** An API used where it cannot work, e.g. `$replica()` inside a transaction, or a client used after `close()`. */
 export class UsageError extends RwsplitError {
   readonly code = 'RWSPLIT_USAGE';
+}
+
+/** The topology source (e.g. every Patroni REST API) could not be read. At start this is fatal; later the last known topology stays. */
+export class TopologyUnavailableError extends RwsplitError {
+  readonly code = 'RWSPLIT_TOPOLOGY_UNAVAILABLE';
 }

@@ -33,8 +33,20 @@ export type RwsplitEvent =
   | { event: 'replica_is_primary'; node: string }
   /** A read went to the primary because no replica qualified. */
   | { event: 'primary_fallback_read'; reason: 'no_eligible_replica' | 'not_caught_up' }
-  /** Failover discovery found a new primary. */
-  | { event: 'primary_changed'; from: string; to: string };
+  /** Failover discovery found a new primary (writes go there now). */
+  | { event: 'primary_changed'; from: string; to: string }
+  /** Failover discovery asked every node and found exactly one primary (`node`), changed or not. */
+  | { event: 'primary_discovered'; node: string }
+  /** Failover discovery found no primary: writes fail with NoPrimaryError until one is promoted. */
+  | { event: 'no_primary'; nodes: string[] }
+  /** Failover discovery found two or more primaries: writes are refused with SplitBrainError until one is left. */
+  | { event: 'split_brain'; nodes: string[] }
+  /** The topology source named other replicas or another leader. */
+  | { event: 'topology_changed'; leader: string | null; added: string[]; removed: string[] }
+  /** The topology source could not be read; the last known topology stays and health checks go on. */
+  | { event: 'topology_unreachable'; source: string; error: string }
+  /** The topology source answers again. */
+  | { event: 'topology_reachable'; source: string };
 
 export type RwsplitEventName = RwsplitEvent['event'];
 

@@ -17,6 +17,10 @@ export type { SessionOptions } from './consistency/session';
 export { encodeCausalToken, decodeCausalToken } from './consistency/causal-token';
 export { withRemoteApply, requiredSyncStandbys } from './consistency/remote-apply';
 
+// Topology sources: the fixed list (primaryUrl/replicaUrls), or Patroni.
+export { fixedTopology, type TopologySource, type Topology, type TopologyMember } from './topology/topology-source';
+export { patroniTopology, type PatroniTopologyOptions } from './topology/patroni-topology';
+
 // Custom strategies and schedulers: what a strategy receives (ReplicaHost with its HostHealth) and the timer
 // interface a test or an embedding app can inject.
 export { roundRobin, leastLag, type SelectionStrategy } from './load-balancing/host-list';
@@ -49,6 +53,7 @@ export {
   ReplicaUnreachableError,
   PrimaryUnreachableError,
   UsageError,
+  TopologyUnavailableError,
 } from './errors';
 
 // PostgreSQL helpers the router is built on, for applications that watch replication themselves.

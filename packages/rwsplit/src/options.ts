@@ -7,6 +7,7 @@ import type { Scheduler } from './load-balancing/health-checker';
 import type { SelectionStrategy } from './load-balancing/host-list';
 import { maskUrl, parsePostgresUrl } from './postgres/postgres-url';
 import type { ClientOptionsOf, NodeClient, PoolOptions, PrismaClientClass } from './prisma/node-client';
+import { fixedTopology, type TopologySource } from './topology/topology-source';
 
 /** How fresh a read must be: any eligible replica, one that has replayed the scope's writes, or the primary. */
 export type ConsistencyMode = 'eventual' | 'read-your-writes' | 'primary';
@@ -41,10 +42,19 @@ export const DEFAULTS = Object.freeze({
 export interface RwsplitOptions<P extends PrismaClientClass = PrismaClientClass> {
   /** The application's generated PrismaClient class. rwsplit makes one client per node, each over its own pg Pool. */
   readonly PrismaClient: P;
-  /** The primary's URL. Required. @example 'postgresql://app:pw@db-primary:5432/app' */
-  readonly primaryUrl: string;
-  /** The replicas' URLs. Default none (every read goes to the primary). */
+  /**
+   * The primary's URL (the fixed topology). Required unless `topology` is given.
+   * @example 'postgresql://app:pw@db-primary:5432/app'
+   */
+  readonly primaryUrl?: string;
+  /** The replicas' URLs (the fixed topology). Default none (every read goes to the primary). */
   readonly replicaUrls?: readonly string[];
+  /**
+   * Where the nodes come from instead of primaryUrl/replicaUrls: an HA manager that moves the leader and adds or
+   * removes replicas, read on an interval and at once after a write error. Default: the fixed list.
+   * @example topology: patroniTopology({ restUrls: ['http://10.0.0.1:8008'], databaseUrl: 'postgresql://app:pw@x/app' })
+   */
+  readonly topology?: TopologySource;
   /** Options for every node's client constructor: `log`, `errorFormat`, `transactionOptions` … Default none. */
   readonly clientOptions?: ClientOptionsOf<P>;
   /** pg Pool settings for every node (ssl, idleTimeoutMillis …); they win over poolSize/connectTimeoutMs. */
@@ -102,7 +112,13 @@ const optionsSchema = z.object({
       "PrismaClient must be your generated PrismaClient class (import { PrismaClient } from './generated/prisma/client')",
   }),
   primaryUrl: z.unknown(),
-  replicaUrls: z.array(z.unknown(), { error: 'replicaUrls must be an array of postgres URLs' }).default([]),
+  replicaUrls: z.array(z.unknown(), { error: 'replicaUrls must be an array of postgres URLs' }).optional(),
+  topology: z
+    .custom<TopologySource>(
+      (v) => typeof v === 'object' && v !== null && typeof (v as TopologySource).read === 'function',
+      'topology must be a topology source, e.g. patroniTopology({ restUrls, databaseUrl })',
+    )
+    .optional(),
   clientOptions: z.object({}, { error: 'clientOptions must be an object' }).loose().default({}),
   pool: z.object({}, { error: 'pool must be an object of pg Pool settings' }).loose().default({}),
   maxLagMs: ms('maxLagMs', 0).default(DEFAULTS.maxLagMs),
@@ -129,9 +145,8 @@ const optionsSchema = z.object({
 
 /** Validated options with every default filled in, frozen. */
 export type ResolvedOptions = Readonly<
-  Omit<z.infer<typeof optionsSchema>, 'primaryUrl' | 'replicaUrls' | 'checkTimeoutMs'> & {
-    primaryUrl: string;
-    replicaUrls: readonly string[];
+  Omit<z.infer<typeof optionsSchema>, 'primaryUrl' | 'replicaUrls' | 'checkTimeoutMs' | 'topology'> & {
+    topology: TopologySource;
     checkTimeoutMs: number;
   }
 >;
@@ -166,9 +181,31 @@ export function resolveOptions(options: RwsplitOptions): ResolvedOptions {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) throw new ConfigError(firstIssue(parsed.error, 'rwsplit option'));
   const o = parsed.data;
-  const primary = parsePostgresUrl(o.primaryUrl, 'primaryUrl');
+  if (o.topology) {
+    if (o.primaryUrl !== undefined || o.replicaUrls !== undefined) {
+      throw new ConfigError(
+        'rwsplit options: give either topology or primaryUrl/replicaUrls, not both (the topology names the nodes).',
+      );
+    }
+  } else if (o.primaryUrl === undefined) {
+    throw new ConfigError(
+      "rwsplit option primaryUrl is required (or a topology source): e.g. 'postgresql://app:pw@db-primary:5432/app'.",
+    );
+  }
+  const { primaryUrl, replicaUrls, topology, ...rest } = o;
+  return Object.freeze({
+    ...rest,
+    topology: topology ?? fixedTopology(...fixedUrls(primaryUrl, replicaUrls ?? [])),
+    // A node that accepts connections but never answers is detected as fast as one that is down.
+    checkTimeoutMs: o.checkTimeoutMs ?? o.connectTimeoutMs,
+  });
+}
+
+/** Validates the fixed topology's URLs: each a postgres URL, and no replica that is the primary itself. */
+function fixedUrls(rawPrimary: unknown, rawReplicas: readonly unknown[]): [string, string[]] {
+  const primary = parsePostgresUrl(rawPrimary, 'primaryUrl');
   const primaryKey = `${primary.hostname}:${primary.port || 5432}${primary.pathname}`;
-  const replicaUrls = o.replicaUrls.map((url, i) => {
+  const replicaUrls = rawReplicas.map((url, i) => {
     const u = parsePostgresUrl(url, `replicaUrls[${i}]`);
     if (`${u.hostname}:${u.port || 5432}${u.pathname}` === primaryKey) {
       throw new ConfigError(
@@ -178,11 +215,5 @@ export function resolveOptions(options: RwsplitOptions): ResolvedOptions {
     }
     return String(url).trim();
   });
-  return Object.freeze({
-    ...o,
-    primaryUrl: String(o.primaryUrl).trim(),
-    replicaUrls: Object.freeze(replicaUrls),
-    // A node that accepts connections but never answers is detected as fast as one that is down.
-    checkTimeoutMs: o.checkTimeoutMs ?? o.connectTimeoutMs,
-  });
+  return [String(rawPrimary).trim(), replicaUrls];
 }

@@ -64,6 +64,24 @@ export class HealthChecker {
     this.#timers.clear();
   }
 
+  /** Starts checking a host added while running: once now, then on its own random interval. */
+  watch(host: ReplicaHost): Promise<void> {
+    const first = this.#position
+      .tryLsn()
+      .then((lsn) => this.#checkOne(host, lsn))
+      .catch(() => undefined);
+    if (this.#running) void first.finally(() => this.#schedule(host));
+    return first;
+  }
+
+  /** Stops checking a host that was removed. */
+  unwatch(host: ReplicaHost): void {
+    const handle = this.#timers.get(host);
+    if (handle !== undefined) this.#scheduler.clearTimeout(handle);
+    this.#timers.delete(host);
+    this.#warnedPrimary.delete(host);
+  }
+
   /** One check of every host, in parallel (tests call this instead of sleeping through intervals). */
   async checkAll(): Promise<void> {
     const lsn = await this.#position.tryLsn();
@@ -75,7 +93,7 @@ export class HealthChecker {
   }
 
   #schedule(host: ReplicaHost): void {
-    if (!this.#running) return;
+    if (!this.#running || !this.#hosts.hosts.includes(host)) return;
     const handle = this.#scheduler.setTimeout(() => {
       // Every query here is bounded (connect and query timeouts), so the next check is always scheduled, and a
       // failing check (or a throwing listener) never stops the checks.

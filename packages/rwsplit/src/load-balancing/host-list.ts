@@ -22,14 +22,29 @@ export const leastLag: SelectionStrategy = (eligible) =>
   eligible.reduce((best, h) => ((h.health.lagBytes ?? Infinity) < (best.health.lagBytes ?? Infinity) ? h : best));
 
 export class HostList {
-  readonly hosts: readonly ReplicaHost[];
+  #hosts: readonly ReplicaHost[];
   readonly #limits: LagThresholds;
   readonly #strategy: SelectionStrategy;
 
   constructor(hosts: readonly ReplicaHost[], limits: LagThresholds, strategy: SelectionStrategy = roundRobin()) {
-    this.hosts = hosts;
+    this.#hosts = hosts;
     this.#limits = limits;
     this.#strategy = strategy;
+  }
+
+  /** The replicas now (a topology source may add and remove them while the application runs). */
+  get hosts(): readonly ReplicaHost[] {
+    return this.#hosts;
+  }
+
+  /** Adds a replica; it serves reads once a check has found it eligible. */
+  add(host: ReplicaHost): void {
+    this.#hosts = [...this.#hosts, host];
+  }
+
+  /** Takes a replica out: no new read goes to it (reads already on it finish). */
+  remove(host: ReplicaHost): void {
+    this.#hosts = this.#hosts.filter((h) => h !== host);
   }
 
   get limits(): LagThresholds {
@@ -37,7 +52,7 @@ export class HostList {
   }
 
   eligible(exclude?: ReplicaHost): ReplicaHost[] {
-    return this.hosts.filter((h) => h !== exclude && h.isEligible(this.#limits));
+    return this.#hosts.filter((h) => h !== exclude && h.isEligible(this.#limits));
   }
 
   /** The next eligible host, or undefined when none qualifies. */

@@ -9,15 +9,27 @@ import { queryOnce } from '../postgres/query-once';
 import type { PrimaryTarget } from './primary-target';
 
 export class PrimaryDiscovery {
-  readonly #nodes: readonly NodeAddress[];
+  readonly #nodes: () => readonly NodeAddress[];
   readonly #target: PrimaryTarget;
   readonly #onEvent: EventListener;
   readonly #probeTimeoutMs: number;
+  readonly #beforeProbe: () => Promise<unknown>;
   #splitBrain: readonly string[] | null = null;
   #inFlight: Promise<NodeAddress> | null = null;
 
-  /** @param probeTimeoutMs connect and query timeout of each node's probe, in ms. Default 2000. */
-  constructor(nodes: readonly NodeAddress[], target: PrimaryTarget, onEvent: EventListener, probeTimeoutMs = 2000) {
+  /**
+   * @param nodes every node to probe, asked anew at each probe (a topology source may change them).
+   * @param probeTimeoutMs connect and query timeout of each node's probe, in ms. Default 2000.
+   * @param beforeProbe runs first, e.g. re-reading the topology source; its failure does not stop the probe.
+   */
+  constructor(
+    nodes: () => readonly NodeAddress[],
+    target: PrimaryTarget,
+    onEvent: EventListener,
+    probeTimeoutMs = 2000,
+    beforeProbe: () => Promise<unknown> = async () => undefined,
+  ) {
+    this.#beforeProbe = beforeProbe;
     this.#nodes = nodes;
     this.#target = target;
     this.#onEvent = onEvent;
@@ -38,8 +50,10 @@ export class PrimaryDiscovery {
   }
 
   async #probe(): Promise<NodeAddress> {
+    await this.#beforeProbe().catch(() => undefined);
+    const nodes = this.#nodes();
     const answers = await Promise.all(
-      this.#nodes.map(async (node) => {
+      nodes.map(async (node) => {
         try {
           // Connect and answer are both bounded: a node that hangs must not hang the write waiting on discovery.
           const rows = await queryOnce<{ in_recovery: boolean; identity: string }>(
@@ -65,13 +79,15 @@ export class PrimaryDiscovery {
     }
     if (primaries.length > 1) {
       this.#splitBrain = primaries.map((p) => p.name);
+      this.#onEvent({ event: 'split_brain', nodes: [...this.#splitBrain] });
       throw new SplitBrainError(this.#splitBrain);
     }
     this.#splitBrain = null;
     const found = primaries[0];
     if (!found) {
+      this.#onEvent({ event: 'no_primary', nodes: nodes.map((n) => n.name) });
       throw new NoPrimaryError(
-        `No primary found among ${this.#nodes.map((n) => n.name).join(', ')}: every node is down or in recovery. ` +
+        `No primary found among ${nodes.map((n) => n.name).join(', ')}: every node is down or in recovery. ` +
           'Promote a standby (or wait for your HA manager to) and retry.',
       );
     }
@@ -80,6 +96,7 @@ export class PrimaryDiscovery {
       this.#target.moveTo(found);
       this.#onEvent({ event: 'primary_changed', from: previous.name, to: found.name });
     }
+    this.#onEvent({ event: 'primary_discovered', node: found.name });
     return found;
   }
 }

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { PrimaryUnreachableError } from '../errors';
 import type { LsnText } from '../postgres/lsn';
 import { PRIMARY_POSITION } from '../postgres/queries';
+import { dropIdleConnections } from '../prisma/node-client';
 import type { PrimaryTarget } from './primary-target';
 import type { WriteClock } from './write-clock';
 
@@ -117,7 +118,7 @@ export class PrimaryPosition {
       // The primary moved: idle connections to the old one must not answer for the new one.
       this.#poolUrl = url;
       this.#latest = null;
-      await this.#dropIdle();
+      await dropIdleConnections(this.#pool);
     }
     try {
       const { rows } = await this.#pool.query<{ lsn: string; timeline: number }>(PRIMARY_POSITION);
@@ -130,11 +131,5 @@ export class PrimaryPosition {
         { cause: err },
       );
     }
-  }
-
-  async #dropIdle(): Promise<void> {
-    const idle = this.#pool.idleCount;
-    const clients = await Promise.all(Array.from({ length: idle }, () => this.#pool.connect().catch(() => null)));
-    for (const c of clients) c?.release(true);
   }
 }

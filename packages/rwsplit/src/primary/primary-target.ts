@@ -6,6 +6,7 @@ import type { NodeAddress } from '../postgres/node-address';
 
 export class PrimaryTarget {
   #current: NodeAddress;
+  readonly #listeners: ((address: NodeAddress) => void)[] = [];
 
   constructor(initial: NodeAddress) {
     this.#current = initial;
@@ -17,6 +18,12 @@ export class PrimaryTarget {
 
   moveTo(address: NodeAddress): void {
     this.#current = address;
+    for (const listener of this.#listeners) listener(address);
+  }
+
+  /** Calls `listener` after each move (e.g. to drop pooled connections to the old primary). */
+  onMove(listener: (address: NodeAddress) => void): void {
+    this.#listeners.push(listener);
   }
 
   /** A pg.Client class for a Pool's `Client` option: each new connection goes to the current primary. */

@@ -32,15 +32,19 @@ test('defaults fill every option left out, and the result is frozen', () => {
     poolSize: 10,
     connectTimeoutMs: 3000,
     checkTimeoutMs: 3000,
-    replicaUrls: [],
+    replicaReadTimeoutMs: 10_000,
   });
+  expect(o.topology.description).toBe('fixed list');
   expect(Object.isFrozen(o)).toBe(true);
   expect(resolveOptions({ ...base, connectTimeoutMs: 700 }).checkTimeoutMs).toBe(700);
 });
 
 test.each([
   [{ ...base, PrismaClient: undefined }, /PrismaClient must be your generated PrismaClient class/],
-  [{ ...base, primaryUrl: undefined }, /primaryUrl must be a string/],
+  [{ ...base, primaryUrl: undefined }, /primaryUrl is required \(or a topology source\)/],
+  [{ ...base, primaryUrl: 42 }, /primaryUrl must be a string/],
+  [{ ...base, topology: { read: async () => ({}) } }, /either topology or primaryUrl\/replicaUrls, not both/],
+  [{ ...base, topology: 'patroni' }, /topology must be a topology source/],
   [{ ...base, primaryUrl: 'mysql://db/app' }, /primaryUrl is not a postgres URL/],
   [{ ...base, primaryUrl: 'postgresql://db:5432' }, /primaryUrl names no database/],
   [{ ...base, primaryUrl: 'postgresql://a\u0000b@db/app' }, /control character/],

@@ -1,0 +1,121 @@
+// Patroni as the topology source: `GET /cluster` from any reachable member's REST API (tried in turn) lists the
+// members with role, state, host, port, timeline and tags. Hosts and ports come from Patroni; the user, password,
+// database and connection parameters from `databaseUrl`.
+import { z } from 'zod';
+import { ConfigError, TopologyUnavailableError } from '../errors';
+import { maskUrl, parsePostgresUrl, shownValue } from '../postgres/postgres-url';
+import type { Topology, TopologyMember, TopologySource } from './topology-source';
+
+export interface PatroniTopologyOptions {
+  /** Every member's REST API base URL, tried in turn. Required. @example ['http://10.0.0.1:8008', 'http://10.0.0.2:8008'] */
+  readonly restUrls: readonly string[];
+  /**
+   * A postgres URL whose user, password, database and query parameters every member's URL uses; its host is
+   * ignored (each member's comes from Patroni). @example 'postgresql://app:pw@ignored/app?sslmode=require'
+   */
+  readonly databaseUrl: string;
+  /** How often the router reads `/cluster`, in ms. Default 2000 (besides at once after a write error). */
+  readonly refreshIntervalMs?: number;
+  /** How long one REST call may take before the next member is tried, in ms. Default 1000. */
+  readonly requestTimeoutMs?: number;
+}
+
+/** The part of Patroni's `/cluster` answer rwsplit reads (3.x). */
+const clusterSchema = z.object({
+  members: z.array(
+    z.object({
+      name: z.string(),
+      role: z.string(),
+      state: z.string().optional(),
+      host: z.string(),
+      port: z.number().int(),
+      tags: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
+});
+
+/** Roles that lead (take writes) and states in which a member serves; Patroni names differ across versions. */
+const LEADER_ROLES = new Set(['leader', 'master', 'primary']);
+const RUNNING_STATES = new Set(['running', 'streaming']);
+
+/**
+ * Reads the topology from Patroni's REST API.
+ * @example createRwsplit({ PrismaClient, topology: patroniTopology({ restUrls, databaseUrl }) })
+ */
+export function patroniTopology(options: PatroniTopologyOptions): TopologySource {
+  const restUrls = validateRestUrls(options.restUrls);
+  const base = parsePostgresUrl(options.databaseUrl, 'patroniTopology databaseUrl');
+  const refreshIntervalMs = options.refreshIntervalMs ?? 2000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 1000;
+  for (const [name, value] of [
+    ['refreshIntervalMs', refreshIntervalMs],
+    ['requestTimeoutMs', requestTimeoutMs],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new ConfigError(`patroniTopology ${name} must be a whole number of ms ≥ 1, got ${String(value)}.`);
+    }
+  }
+  const memberUrl = (host: string, port: number) => {
+    const u = new URL(base.toString());
+    u.hostname = host;
+    u.port = String(port);
+    return u.toString();
+  };
+
+  const fromCluster = (body: unknown): Topology => {
+    const parsed = clusterSchema.safeParse(body);
+    if (!parsed.success) throw new Error(`not a Patroni /cluster answer: ${parsed.error.issues[0]?.message}`);
+    let leaderUrl: string | null = null;
+    const members = parsed.data.members.map((m): TopologyMember => {
+      const url = memberUrl(m.host, m.port);
+      const leads = LEADER_ROLES.has(m.role);
+      if (leads) leaderUrl = url;
+      const running = m.state === undefined || RUNNING_STATES.has(m.state);
+      const noLoadBalance = m.tags?.noloadbalance === true || m.tags?.noloadbalance === 'true';
+      return { url, name: m.name, role: leads ? 'leader' : 'replica', readable: !leads && running && !noLoadBalance };
+    });
+    return { leaderUrl, members };
+  };
+
+  return {
+    description: `patroni (${restUrls.length} REST URL${restUrls.length === 1 ? '' : 's'})`,
+    refreshIntervalMs,
+    async read() {
+      const failures: string[] = [];
+      for (const rest of restUrls) {
+        try {
+          const response = await fetch(new URL('cluster', rest), { signal: AbortSignal.timeout(requestTimeoutMs) });
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          return fromCluster(await response.json());
+        } catch (err) {
+          failures.push(`${rest}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+      throw new TopologyUnavailableError(
+        `No Patroni REST API answered GET /cluster (${failures.join('; ')}). Check that the members run and that ` +
+          `restUrls (${restUrls.join(', ')}) reach their REST port.`,
+      );
+    },
+  };
+}
+
+function validateRestUrls(raw: unknown): string[] {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    throw new ConfigError("patroniTopology restUrls must list every member's REST URL, e.g. ['http://10.0.0.1:8008'].");
+  }
+  return raw.map((value: unknown, i) => {
+    let url: URL;
+    try {
+      url = new URL(String(value));
+    } catch (cause) {
+      throw new ConfigError(`patroniTopology restUrls[${i}] is not a URL: "${shownValue(String(value))}".`, { cause });
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new ConfigError(
+        `patroniTopology restUrls[${i}] must be http(s), got "${maskUrl(String(value))}" (${url.protocol}).`,
+      );
+    }
+    // A trailing slash, so that `cluster` resolves under any path prefix.
+    return url.toString().endsWith('/') ? url.toString() : `${url.toString()}/`;
+  });
+}
