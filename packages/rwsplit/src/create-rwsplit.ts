@@ -117,14 +117,15 @@ export async function createRwsplit<P extends PrismaClientClass>(
   );
   const clock = new WriteClock();
   const position = new PrimaryPosition(target, clock, opts.connectTimeoutMs, opts.checkTimeoutMs);
-  let topology: TopologyManager | undefined;
+  // Discovery and the topology manager need each other: discovery asks the manager for the nodes.
+  const late: { topology?: TopologyManager } = {};
   const discovery = new PrimaryDiscovery(
-    () => topology?.nodes() ?? [target.current],
+    () => late.topology?.nodes() ?? [target.current],
     target,
     onEvent,
     opts.checkTimeoutMs,
     // Failover discovery reads the topology source first, so a new leader or member is asked too.
-    () => topology?.sync() ?? Promise.resolve(),
+    () => late.topology?.sync() ?? Promise.resolve(),
   );
   // A replica found answering as a primary, other than the one writes go to, is a promotion (writes follow it
   // without waiting for a write to fail) or a split brain (writes are refused until only one primary is left):
@@ -136,7 +137,7 @@ export async function createRwsplit<P extends PrismaClientClass>(
     }
   };
   const health = new HealthChecker(hosts, position, opts.checkIntervalMs, onHealthEvent, scheduler);
-  topology = new TopologyManager(
+  const topology = new TopologyManager(
     {
       source: opts.topology,
       target,
@@ -149,6 +150,7 @@ export async function createRwsplit<P extends PrismaClientClass>(
     },
     first,
   );
+  late.topology = topology;
   for (const url of topology.replicaUrls()) hosts.add(makeHost(url));
   const router = new Router(
     hosts,
@@ -192,7 +194,7 @@ export async function createRwsplit<P extends PrismaClientClass>(
     }),
     discoverPrimary: async () => (await discovery.discover()).name,
     close: async () => {
-      topology?.close();
+      topology.close();
       await health.close();
       await position.close();
       await Promise.all([
