@@ -1,13 +1,16 @@
-// npm run bench:consistency: write→read pairs per consistency mode under injected standby lag and a background
-// write load, then the pair's SQL through pgbench and raw pg as baselines; prints the stale-read table with the
-// ratios to the baselines, writes results/bench-consistency-<timestamp>/report.{json,html}.
-// Ctrl-C stops starting pairs and restores the cluster (replay resumed, settings reset) before exiting.
+// npm run bench:consistency: write→read pairs per consistency mode under injected standby lag (or a fault: one
+// standby frozen, the other killed) and a background write load, then the pair's SQL through pgbench and raw pg
+// as baselines; prints the stale-read table with the ratios to the baselines, the routing queries per read, the
+// read-your-writes ratios and the reads during the fault, writes results/bench-consistency-<timestamp>/report.*.
+// Ctrl-C stops starting pairs and restores the cluster (replay resumed, settings reset, a frozen standby thawed,
+// a killed one started) before exiting.
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../src/config';
 import { runMain } from '../src/cli/run-main';
 import { intOption } from '../src/bench/int-option';
 import { ensureReady } from '../src/cluster/cluster-commands';
 import { BENCH_MODES, type BenchMode, DEFAULTS, LAG_KINDS } from '../src/bench-consistency/bench-options';
+import { FAULT_DEFAULTS } from '../src/bench-consistency/fault-spec';
 import { writeConsistencyReport } from '../src/bench-consistency/consistency-report';
 import { formatConsistencyMarkdown, formatConsistencyTable } from '../src/bench-consistency/format-consistency-table';
 import type { LagKind } from '../src/bench-consistency/lag-injection';
@@ -29,10 +32,35 @@ const program = new Command('bench:consistency')
   .option('--large', `${DEFAULTS.largePairs} pairs per mode and scenario`)
   .option('--concurrency <n>', 'pairs in flight at once', intOption(1, 256), DEFAULTS.concurrency)
   .option('--modes <list>', `modes, comma-separated (${BENCH_MODES.join(', ')})`, listOf(BENCH_MODES))
-  .option('--scenarios <list>', `lag scenarios (${LAG_KINDS.join(', ')}); default none,pause`, listOf(LAG_KINDS))
+  .option('--scenarios <list>', `scenarios (${LAG_KINDS.join(', ')}); default none,pause`, listOf(LAG_KINDS))
   .option('--pause-ms <n>', 'pause scenario: replay paused this long…', intOption(1), DEFAULTS.pauseMs)
   .option('--period-ms <n>', '…of every period this long', intOption(2), DEFAULTS.periodMs)
   .option('--delay-ms <n>', 'delay scenario: recovery_min_apply_delay', intOption(1), DEFAULTS.delayMs)
+  .option(
+    '--freeze-at-ms <n>',
+    "fault scenario, from the start of each mode's run: the first standby frozen (SIGSTOP) at…",
+    intOption(0),
+    FAULT_DEFAULTS.freezeAtMs,
+  )
+  .option('--kill-at-ms <n>', '…the second standby killed at…', intOption(0), FAULT_DEFAULTS.killAtMs)
+  .option(
+    '--restore-at-ms <n>',
+    '…both restored at (each mode runs until then, and at least --pairs pairs)',
+    intOption(1),
+    FAULT_DEFAULTS.restoreAtMs,
+  )
+  .option(
+    '--replica-read-timeout-ms <n>',
+    "fault scenario: the router's replicaReadTimeoutMs",
+    intOption(1),
+    FAULT_DEFAULTS.replicaReadTimeoutMs,
+  )
+  .option(
+    '--fault-check-timeout-ms <n>',
+    "fault scenario: the router's checkTimeoutMs (checks eject the frozen standby)",
+    intOption(1),
+    FAULT_DEFAULTS.checkTimeoutMs,
+  )
   .option(
     '--write-rate <n>',
     'background inserts per second on the primary (0: none)',
@@ -69,6 +97,11 @@ interface Options {
   pauseMs: number;
   periodMs: number;
   delayMs: number;
+  freezeAtMs: number;
+  killAtMs: number;
+  restoreAtMs: number;
+  replicaReadTimeoutMs: number;
+  faultCheckTimeoutMs: number;
   writeRate: number;
   sampleMs: number;
   baselineSeconds: number;
@@ -81,7 +114,10 @@ interface Options {
   quiet?: boolean;
 }
 
-/** First Ctrl-C: stop starting pairs and restore. Second: say it is restoring. Third: leave now. */
+/**
+ * First Ctrl-C: stop starting pairs and restore (a fault is undone at once). Second: say it is restoring. Third:
+ * leave now (a frozen standby is still thawed on exit; the next run starts what is left stopped).
+ */
 function interruptOnSignals(controller: AbortController, log: (line: string) => void): void {
   let count = 0;
   const onSignal = () => {
@@ -119,6 +155,11 @@ runMain(async () => {
         pauseMs: opts.pauseMs,
         periodMs: opts.periodMs,
         delayMs: opts.delayMs,
+        freezeAtMs: opts.freezeAtMs,
+        killAtMs: opts.killAtMs,
+        restoreAtMs: opts.restoreAtMs,
+        replicaReadTimeoutMs: opts.replicaReadTimeoutMs,
+        faultCheckTimeoutMs: opts.faultCheckTimeoutMs,
         writeRate: opts.writeRate,
         sampleEveryMs: opts.sampleMs,
         baselineSeconds: opts.baselineSeconds,
@@ -142,7 +183,7 @@ runMain(async () => {
   console.log(`\nreport: ${written.dir}/report.html (also ${written.latestDir})`);
   if (result.aborted) process.exitCode = 130;
   else if (result.targets.some((t) => !t.met)) {
-    console.error('A target was missed (✗ above).');
+    console.error('A target was NOT met (✗ above).');
     process.exitCode = 1;
   }
 });

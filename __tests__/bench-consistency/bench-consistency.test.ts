@@ -1,6 +1,7 @@
-// The consistency bench on a private cluster (it pauses replay and changes settings): read-your-writes and
-// remote_apply give 0 stale reads under conditions where eventual reads do go stale, every change is undone
-// afterwards (also after an abort and after a run that was killed), and the report files are written.
+// The consistency bench on a private cluster (it pauses replay, changes settings, freezes and kills standbys):
+// read-your-writes and remote_apply give 0 stale reads under conditions where eventual reads do go stale, the
+// routing cost, ratio and fault tables are reported, every change is undone afterwards (also after an abort and
+// after a run that was killed), and the report files are written.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -13,7 +14,9 @@ import { consistencyReportData, writeConsistencyReport } from '../../src/bench-c
 import { baselineNote } from '../../src/report/report-figures';
 import { PairTracker } from '../../src/bench-consistency/pair-tracker';
 import { LEDGER_FILE, RestoreLedger } from '../../src/bench-consistency/restore-ledger';
+import { localNodeControl } from '../../src/bench-consistency/node-control';
 import { createAppRwsplit } from '../../src/db/app-rwsplit';
+import { childPids, runningPostmaster } from '../../src/bench-consistency/server-processes';
 import { runConsistencyBench, type ConsistencyBenchResult } from '../../src/bench-consistency/run-consistency-bench';
 import { throwawayCluster, type Throwaway } from '../helpers/throwaway-cluster';
 import { waitUntil } from '../helpers/wait-until';
@@ -30,12 +33,34 @@ const setting = async (node: string, name: string) =>
 const replayPaused = async (node: string) =>
   (await queryOnce<{ paused: boolean }>(admin(node), 'SELECT pg_is_wal_replay_paused() AS paused'))[0]!.paused;
 
+/** The process states (R, S, T …) of a node's postmaster and every process it forked. */
+async function processStates(node: string): Promise<string[]> {
+  const postmaster = await runningPostmaster(env.cluster.node(node).dataDir);
+  if (postmaster === null) return [];
+  const pids = [postmaster, ...(await childPids(postmaster))];
+  const stats = await Promise.all(pids.map((pid) => fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')));
+  return stats.filter(Boolean).map((stat) => stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+}
+
 /** Everything the bench may change is back as the cluster was made. */
 async function expectRestored(): Promise<void> {
   for (const standby of ['standby1', 'standby2']) {
     expect(await replayPaused(standby)).toBe(false);
     expect(await setting(standby, 'recovery_min_apply_delay')).toBe('0');
+    // Running, and none of its processes stopped (T): a frozen standby was thawed.
+    const states = await processStates(standby);
+    expect(states.length).toBeGreaterThan(1);
+    expect(states.filter((s) => s === 'T')).toEqual([]);
   }
+  // Both standbys stream again, as the primary sees it (a killed one was started).
+  const replication = await queryOnce<{ application_name: string; state: string }>(
+    admin('primary'),
+    'SELECT application_name, state FROM pg_stat_replication ORDER BY application_name',
+  );
+  expect(replication).toEqual([
+    { application_name: 'standby1', state: 'streaming' },
+    { application_name: 'standby2', state: 'streaming' },
+  ]);
   expect(await setting('primary', 'synchronous_standby_names')).toBe('');
   expect(existsSync(path.join(env.config.dir, LEDGER_FILE))).toBe(false);
 }
@@ -177,6 +202,95 @@ test('recovery_min_apply_delay: remote_apply reads are fresh where eventual ones
   }
 }, 60_000);
 
+// Short fault: 20 pairs would be over at once, so each mode runs on until the fault is undone.
+const shortFault = { freezeAtMs: 300, killAtMs: 600, restoreAtMs: 2500, replicaReadTimeoutMs: 1000 };
+
+test('fault scenario: a standby frozen and the other killed, then both restored; routing cost and ratios reported', async () => {
+  const lines: string[] = [];
+  const result = await runConsistencyBench(
+    config,
+    { ...small, ...shortFault, faultCheckTimeoutMs: 300, scenarios: ['none', 'fault'] },
+    { log: (line) => lines.push(line) },
+  );
+  // remote_apply would make every write wait for the frozen standby: the fault scenario skips it, saying why.
+  expect(result.skipped).toEqual([expect.objectContaining({ scenario: 'fault', mode: 'remote_apply' })]);
+  expect(result.modes.map((m) => `${m.scenario}/${m.mode}`)).toEqual([
+    'none/eventual',
+    'none/read-your-writes',
+    'none/remote_apply',
+    'none/primary',
+    'fault/eventual',
+    'fault/read-your-writes',
+    'fault/primary',
+  ]);
+  for (const m of result.modes) {
+    expect(m.routingCost).toEqual({
+      positionRequests: expect.any(Number),
+      positionQueries: expect.any(Number),
+      replayQueries: expect.any(Number),
+      primaryRoundTripsPerRead: expect.any(Number),
+      primaryRoundTripsPerRywRead: m.routingCost!.positionRequests ? expect.any(Number) : null,
+      replayQueriesPerRead: expect.any(Number),
+    });
+    expect(m.failedReads).toBe(m.errors.length);
+  }
+  // Every read-your-writes read followed its pair's write: each one asked for the primary's position.
+  const ryw = mode(result, 'read-your-writes');
+  expect(ryw.routingCost!.positionRequests).toBe(ryw.pairs);
+  expect(mode(result, 'eventual').routingCost!.positionRequests).toBe(0);
+
+  for (const m of result.modes.filter((r) => r.scenario === 'fault')) {
+    expect(m.pairs).toBeGreaterThanOrEqual(20);
+    expect(m.fault).toMatchObject({ frozen: 'standby1', killed: 'standby2', replicaReadTimeoutMs: 1000 });
+    const f = m.fault!;
+    // Frozen, then killed, then restored, then streaming again: every step happened, in that order.
+    expect(f.frozenAtMs).toBeLessThan(f.killedAtMs!);
+    expect(f.killedAtMs).toBeLessThan(f.restoredAtMs!);
+    expect(f.restoredAtMs).toBeLessThanOrEqual(f.streamingAtMs!);
+    expect(f.reads).toBeGreaterThan(0);
+    expect(f.read?.samples).toBe(f.reads);
+  }
+  expect(lines).toContainEqual(expect.stringMatching(/^fault: standby1 frozen \(SIGSTOP of \d+ server processes\)$/));
+  const names = result.targets.map((t) => t.name);
+  expect(names).toEqual(
+    expect.arrayContaining([
+      'none: read-your-writes read p50 ≤ 1.3× eventual read p50',
+      'none: read-your-writes pairs/s ≥ primary-mode pairs/s',
+      'none/read-your-writes: primary round trips per read ≤ 0.3 (set for concurrency 16, ran at 4)',
+      'fault/eventual: no read waited longer than replicaReadTimeoutMs + one retry (2000 ms)',
+      'fault/read-your-writes: 0 stale reads',
+      'fault: no read failed',
+    ]),
+  );
+  const sections = consistencyReportData(result).sections ?? [];
+  expect(sections.map((s) => s.id)).toEqual(['baseline-ratios', 'routing-cost', 'mode-ratios', 'fault']);
+  expect(sections.find((s) => s.id === 'mode-ratios')!.rows.map((r) => r[0])).toEqual(['none', 'fault']);
+  expect(sections.find((s) => s.id === 'fault')!.rows.map((r) => r[1])).toEqual([
+    'eventual',
+    'read-your-writes',
+    'primary',
+  ]);
+  await expectRestored();
+}, 180_000);
+
+test('an abort while a standby is frozen and the other killed undoes the fault at once', async () => {
+  const controller = new AbortController();
+  const result = await runConsistencyBench(
+    config,
+    { ...small, ...shortFault, restoreAtMs: 60_000, scenarios: ['fault'], modes: ['eventual'] },
+    {
+      signal: controller.signal,
+      // Both faults in place, the restore a minute away: interrupt now.
+      log: (line) => line.startsWith('fault: standby2 killed') && controller.abort(),
+    },
+  );
+  expect(result.aborted).toBe(true);
+  const f = result.modes[0]!.fault!;
+  expect(f.killedAtMs).not.toBeNull();
+  expect(f.streamingAtMs).not.toBeNull();
+  await expectRestored();
+}, 120_000);
+
 test('an aborted run stops early and still restores the cluster', async () => {
   const controller = new AbortController();
   const result = await runConsistencyBench(
@@ -207,8 +321,29 @@ test('what a killed run left behind is undone by the next one', async () => {
   expect(await next.claim()).toEqual(['resume replay on standby2']);
   expect(await replayPaused('standby2')).toBe(false);
   await next.undoAll();
+
+  // A killed run that had frozen standby1 and stopped standby2: the next run thaws the one and starts the other.
+  const control = localNodeControl(env.cluster);
+  try {
+    const faulted = new RestoreLedger(env.config.dir, admin, control);
+    await faulted.claim();
+    await faulted.apply({ kind: 'thaw', node: 'standby1' }, async () => {
+      await control.freeze('standby1');
+    });
+    await faulted.apply({ kind: 'start', node: 'standby2' }, () => control.kill('standby2'));
+    expect(await processStates('standby1')).toContain('T');
+    expect(await processStates('standby2')).toEqual([]);
+    const after = new RestoreLedger(env.config.dir, admin, control);
+    expect(await after.claim()).toEqual(["SIGCONT standby1's server processes", 'start standby2']);
+    await after.undoAll();
+  } finally {
+    // Whatever failed above, the cluster is not left frozen for the other tests.
+    await control.thaw('standby1');
+    await control.start('standby2');
+  }
+  await control.waitForStreaming(60_000);
   await expectRestored();
-});
+}, 90_000);
 
 test('servers the project does not manage: refused unless --no-inject', async () => {
   const external = loadConfig({ DATABASE_URL: env.primaryUrl, REPLICA_URLS: env.replicaUrls.join(',') });

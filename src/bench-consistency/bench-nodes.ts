@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import { LocalCluster } from '../cluster/local-cluster';
 import { configuredNodes } from '../replication/configured-nodes';
 import { nodeAddress } from 'rwsplit';
+import { localNodeControl, type NodeControl } from './node-control';
 
 export interface BenchNode {
   /** `primary`, `standby1` … */
@@ -23,12 +24,14 @@ export interface BenchNodes {
   nameOf(routerName: string): string;
 }
 
-/** Superuser access to the local cluster's nodes, for lag injection. */
+/** Superuser access to the local cluster's nodes, for lag injection, and control of their processes, for faults. */
 export interface AdminAccess {
   /** The cluster's folder (the restore ledger lives there). */
   readonly clusterDir: string;
   /** The superuser's connection to a node by name, over the cluster's Unix socket. */
   admin(name: string): pg.ClientConfig;
+  /** Freezes, kills, thaws and starts nodes by name. */
+  readonly control: NodeControl;
 }
 
 /** Names the configured nodes; on the local cluster the names are the nodes' own (matched by port). */
@@ -61,5 +64,9 @@ export function adminAccess(config: Config): AdminAccess {
     );
   }
   const cluster = new LocalCluster(config.cluster);
-  return { clusterDir: config.cluster.dir, admin: (name) => cluster.adminTarget(cluster.node(name)) };
+  return {
+    clusterDir: config.cluster.dir,
+    admin: (name) => cluster.adminTarget(cluster.node(name)),
+    control: localNodeControl(cluster),
+  };
 }

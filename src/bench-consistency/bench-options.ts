@@ -1,4 +1,5 @@
 // Options of `npm run bench:consistency`, their defaults, and the checks that turn them into one resolved set.
+import { FAULT_DEFAULTS, type FaultSpec } from './fault-spec';
 import type { LagKind, LagSpec } from './lag-injection';
 
 /**
@@ -11,7 +12,7 @@ import type { LagKind, LagSpec } from './lag-injection';
 export type BenchMode = 'eventual' | 'read-your-writes' | 'remote_apply' | 'primary';
 
 export const BENCH_MODES: readonly BenchMode[] = ['eventual', 'read-your-writes', 'remote_apply', 'primary'];
-export const LAG_KINDS: readonly LagKind[] = ['none', 'pause', 'delay'];
+export const LAG_KINDS: readonly LagKind[] = ['none', 'pause', 'delay', 'fault'];
 
 export interface ConsistencyBenchOptions {
   /** Write→read pairs per mode and scenario. Default 10,000. */
@@ -28,6 +29,19 @@ export interface ConsistencyBenchOptions {
   readonly periodMs?: number;
   /** Delay scenario: recovery_min_apply_delay in ms. Default 200. */
   readonly delayMs?: number;
+  /**
+   * Fault scenario, in ms from the start of each mode's run: the first standby frozen at… Default 1000. Each mode
+   * runs at least `pairs` pairs and goes on until the fault is undone, so that every mode runs through all of it.
+   */
+  readonly freezeAtMs?: number;
+  /** …the second standby killed at… Default 2000. */
+  readonly killAtMs?: number;
+  /** …both restored at. Default 5000. */
+  readonly restoreAtMs?: number;
+  /** Fault scenario: the router's replicaReadTimeoutMs. Default 1000. */
+  readonly replicaReadTimeoutMs?: number;
+  /** Fault scenario: the router's checkTimeoutMs (small, so that checks eject the frozen standby). Default 500. */
+  readonly faultCheckTimeoutMs?: number;
   /** Background inserts per second on the primary during every scenario. Default 200 (0: none). */
   readonly writeRate?: number;
   /** Lag sample interval, in ms. Default 250. */
@@ -83,6 +97,29 @@ function wholeNumber(name: string, value: number, min: number): number {
   return value;
 }
 
+function resolveFault(options: ConsistencyBenchOptions): FaultSpec {
+  const at = (name: 'freezeAtMs' | 'killAtMs' | 'restoreAtMs') =>
+    wholeNumber(name, options[name] ?? FAULT_DEFAULTS[name], 0);
+  const [freezeAtMs, killAtMs, restoreAtMs] = [at('freezeAtMs'), at('killAtMs'), at('restoreAtMs')];
+  if (freezeAtMs >= restoreAtMs || killAtMs >= restoreAtMs) {
+    throw new RangeError(
+      `freezeAtMs (${freezeAtMs}) and killAtMs (${killAtMs}) must come before restoreAtMs (${restoreAtMs}).`,
+    );
+  }
+  return {
+    kind: 'fault',
+    freezeAtMs,
+    killAtMs,
+    restoreAtMs,
+    replicaReadTimeoutMs: wholeNumber(
+      'replicaReadTimeoutMs',
+      options.replicaReadTimeoutMs ?? FAULT_DEFAULTS.replicaReadTimeoutMs,
+      1,
+    ),
+    checkTimeoutMs: wholeNumber('faultCheckTimeoutMs', options.faultCheckTimeoutMs ?? FAULT_DEFAULTS.checkTimeoutMs, 1),
+  };
+}
+
 /** Fills in defaults and checks every value; throws a RangeError naming the option. */
 export function resolveOptions(options: ConsistencyBenchOptions): ResolvedOptions {
   const inject = options.inject ?? true;
@@ -93,10 +130,13 @@ export function resolveOptions(options: ConsistencyBenchOptions): ResolvedOption
   if (pauseMs >= periodMs) throw new RangeError(`pauseMs (${pauseMs}) must be shorter than periodMs (${periodMs}).`);
   const delayMs = wholeNumber('delayMs', options.delayMs ?? DEFAULTS.delayMs, 1);
   const kinds = options.scenarios ?? (inject ? ['none', 'pause'] : ['none']);
-  if (kinds.length === 0) throw new RangeError('Name at least one scenario (none, pause, delay).');
+  if (kinds.length === 0) throw new RangeError('Name at least one scenario (none, pause, delay, fault).');
   if (!inject && kinds.some((k) => k !== 'none')) {
-    throw new RangeError(`Scenario ${kinds.find((k) => k !== 'none')} injects lag, which --no-inject rules out.`);
+    throw new RangeError(
+      `Scenario ${kinds.find((k) => k !== 'none')} injects lag or a fault, which --no-inject rules out.`,
+    );
   }
+  const fault = resolveFault(options);
   const modes = options.modes ?? BENCH_MODES;
   if (modes.length === 0) throw new RangeError('Name at least one mode.');
   for (const m of modes) if (!BENCH_MODES.includes(m)) throw new RangeError(`Unknown mode "${m}".`);
@@ -104,7 +144,8 @@ export function resolveOptions(options: ConsistencyBenchOptions): ResolvedOption
     if (kind === 'pause') return { kind, pauseMs, periodMs };
     if (kind === 'delay') return { kind, delayMs };
     if (kind === 'none') return { kind };
-    throw new RangeError(`Unknown scenario "${String(kind)}" (expected none, pause or delay).`);
+    if (kind === 'fault') return fault;
+    throw new RangeError(`Unknown scenario "${String(kind)}" (expected none, pause, delay or fault).`);
   });
   return Object.freeze({
     pairs,

@@ -4,6 +4,7 @@ import { writeResults } from '../bench/write-results';
 import { reportBaselines } from '../report/report-baselines';
 import type { ReportData, ReportPath, ReportSection } from '../report/report-data';
 import { describeBaselines, modeRatios } from './consistency-baselines';
+import { errorLines, extraTables } from './consistency-tables';
 import type { ModeResult } from './mode-result';
 import type { ConsistencyBenchResult } from './run-consistency-bench';
 
@@ -19,9 +20,21 @@ export function modeSentence(r: ModeResult): string {
   const fallbacks = Object.entries(r.fallbacks)
     .map(([reason, n]) => `${n} fell back to the primary (${reason})`)
     .join(', ');
+  const cost = r.routingCost
+    ? `; ${r.routingCost.positionQueries} primary position queries and ${r.routingCost.replayQueries} replica ` +
+      `replay queries (${r.routingCost.primaryRoundTripsPerRead.toFixed(3)} and ` +
+      `${r.routingCost.replayQueriesPerRead.toFixed(3)} per read)`
+    : '';
+  const f = r.fault;
+  const fault = f
+    ? `; during the fault (${f.frozen} frozen, ${f.killed ?? 'no standby'} killed) ${f.reads} reads, ` +
+      `${f.failed} failed, ${f.stale} stale, ${f.retried} retried, max ${f.read ? f.read.maxMs.toFixed(1) : '—'} ms ` +
+      `(bound ${f.readBoundMs} ms)`
+    : '';
   return (
     `${r.scenario}/${r.mode} (${r.lag}): ${r.stale} of ${r.pairs} reads stale (${pct(r.staleRate)}), ` +
-    `${pct(r.replicaShare)} served by replicas${fallbacks ? `, ${fallbacks}` : ''}; ` +
+    `${r.failedReads} failed, ` +
+    `${pct(r.replicaShare)} served by replicas${fallbacks ? `, ${fallbacks}` : ''}${cost}${fault}; ` +
     `ran from ${(r.startMs / 1000).toFixed(1)} s to ${(r.endMs / 1000).toFixed(1)} s of the run` +
     `${r.note ? `; ${r.note}` : ''}.`
   );
@@ -32,7 +45,7 @@ function reportPath(r: ModeResult): ReportPath {
     name: `${r.scenario}/${r.mode}`,
     description:
       `${r.mode} write→read pairs, ${r.lag}: read latency; ops/s counts pairs. ` +
-      `${r.stale} of ${r.pairs} reads stale, ${pct(r.replicaShare)} on replicas.`,
+      `${r.stale} of ${r.pairs} reads stale, ${r.failedReads} failed, ${pct(r.replicaShare)} on replicas.`,
     // Its figures are the read's: compared with the read-by-id baselines.
     workload: 'read',
     samples: r.pairs,
@@ -85,7 +98,8 @@ export function consistencyReportData(result: ConsistencyBenchResult): Consisten
     'Each pair writes a row through the router and at once reads it back by id; a read is stale when it does not ' +
       'return that row. Latency figures are those of the read, routing included; ops/s counts pairs.',
     ...result.modes.map(modeSentence),
-    ...result.targets.map((t) => `Target ${t.met ? 'met' : 'MISSED'}: ${t.name} — measured ${t.measured}.`),
+    ...result.targets.map((t) => `Target ${t.met ? 'met' : 'NOT met'}: ${t.name} — measured ${t.measured}.`),
+    ...errorLines(result.modes).map((line) => `Failed read: ${line}.`),
     ...result.skipped.map((s) => `${s.scenario}/${s.mode} skipped: ${s.reason}.`),
     ...result.recovered.map((r) => `Before this run: undid what an interrupted earlier run had left (${r}).`),
     'Baselines (pgbench where installed, and raw pg): the pair’s SQL — SELECT … WHERE id = $1 on the standbys, ' +
@@ -118,7 +132,7 @@ export function consistencyReportData(result: ConsistencyBenchResult): Consisten
     lagSeries,
     readsPerNode,
     notes,
-    sections: [baselineRatiosSection(result)],
+    sections: [baselineRatiosSection(result), ...extraTables(result.modes)],
     consistency,
   };
 }

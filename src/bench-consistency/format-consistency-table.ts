@@ -1,7 +1,8 @@
-// The summary the bench prints: one row per scenario and mode, the scenarios in words, and the targets. Also as
-// a Markdown table, for the README.
+// The summary the bench prints: one row per scenario and mode, then the routing-cost, ratio and fault tables, every
+// failed read's error, the scenarios in words, and the targets (met / NOT met). Also in Markdown, for the README.
 import Table from 'cli-table3';
 import { type ConsistencyBaselines, describeBaselines, modeRatios } from './consistency-baselines';
+import { type ConsistencyTable, errorLines, extraTables } from './consistency-tables';
 import type { ModeResult } from './mode-result';
 import type { ConsistencyBenchResult } from './run-consistency-bench';
 
@@ -11,6 +12,7 @@ const HEAD = [
   'pairs',
   'stale',
   'stale %',
+  'failed',
   'on replicas',
   'read p50 ms',
   'read p99 ms',
@@ -33,6 +35,7 @@ function row(r: ModeResult, baselines: ConsistencyBaselines): string[] {
     String(r.pairs),
     String(r.stale),
     pct(r.staleRate),
+    String(r.failedReads),
     pct(r.replicaShare),
     ms(r.read.p50Ms),
     ms(r.read.p99Ms),
@@ -58,28 +61,62 @@ function footer(result: ConsistencyBenchResult): string[] {
     `router: maxLagMs ${r.maxLagMs}, maxLagBytes ${r.maxLagBytes}, readYourWritesWaitMs ${r.readYourWritesWaitMs}; ` +
       `concurrency ${result.options.concurrency}; background load ${result.options.writeRate} writes/s`,
     ...result.skipped.map((s) => `${s.scenario}/${s.mode} skipped: ${s.reason}`),
+    ...failedReads(result),
     `baselines, the pair's SQL at concurrency ${result.baselines.clients} after the pairs (pgbench reads split over the standbys):`,
     ...describeBaselines(result.baselines).map((line) => `  ${line}`),
-    ...result.targets.map((t) => `${t.met ? '✓' : '✗'} ${t.name}: ${t.measured}`),
+    ...result.targets.map((t) => `${t.met ? '✓ met' : '✗ NOT met'}: ${t.name}: ${t.measured}`),
     ...(result.aborted ? ['interrupted: the figures cover the pairs that ran'] : []),
   ];
 }
 
-/** The summary table with its legend and targets. */
+/** Every failed read's error with its code (none: one line saying so). */
+function failedReads(result: ConsistencyBenchResult): string[] {
+  const lines = errorLines(result.modes);
+  const failed = result.modes.reduce((n, r) => n + r.failedReads, 0);
+  return lines.length === 0 ? ['failed reads: none'] : [`failed reads: ${failed}`, ...lines.map((l) => `  ${l}`)];
+}
+
+function cliTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const table = new Table({ head: [...head], style: { head: [], border: [] } });
+  for (const r of rows) table.push([...r]);
+  return table.toString();
+}
+
+function markdownTable(head: readonly string[], rows: readonly (readonly string[])[], leftColumns: number): string[] {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  const align = head.map((_, i) => (i < leftColumns ? '---' : '---:'));
+  return [line(head), line(align), ...rows.map(line)];
+}
+
+const titled = (t: ConsistencyTable, body: string) => `\n${t.title}\n${body}`;
+
+/** The summary table with the extra tables, its legend and targets. */
 export function formatConsistencyTable(result: ConsistencyBenchResult): string {
-  const table = new Table({ head: HEAD, style: { head: [], border: [] } });
-  for (const r of result.modes) table.push(row(r, result.baselines));
-  return [table.toString(), ...footer(result)].join('\n');
+  return [
+    cliTable(
+      HEAD,
+      result.modes.map((r) => row(r, result.baselines)),
+    ),
+    ...extraTables(result.modes).map((t) => titled(t, cliTable(t.columns, t.rows))),
+    '',
+    ...footer(result),
+  ].join('\n');
 }
 
 /** The same table in Markdown (for the README), with the legend and targets as a list under it. */
 export function formatConsistencyMarkdown(result: ConsistencyBenchResult): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  const align = HEAD.map((_, i) => (i < 2 ? '---' : '---:'));
   return [
-    line(HEAD),
-    line(align),
-    ...result.modes.map((r) => line(row(r, result.baselines))),
+    ...markdownTable(
+      HEAD,
+      result.modes.map((r) => row(r, result.baselines)),
+      2,
+    ),
+    ...extraTables(result.modes).flatMap((t) => [
+      '',
+      `**${t.title}**`,
+      '',
+      ...markdownTable(t.columns, t.rows, t.id === 'mode-ratios' ? 1 : 2),
+    ]),
     '',
     ...footer(result).map((f) => `- ${f}`),
   ].join('\n');

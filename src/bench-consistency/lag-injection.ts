@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { PAUSE_REPLAY, RESUME_REPLAY } from './admin-sql';
 import type { AdminAccess } from './bench-nodes';
+import { describeFault, type FaultSpec } from './fault-spec';
 import type { RestoreAction, RestoreLedger } from './restore-ledger';
 import { applySetting, saveSetting } from './system-setting';
 
@@ -12,7 +13,9 @@ export type LagSpec =
   /** Replay paused on every standby for `pauseMs` of every `periodMs` (all standbys together). */
   | { readonly kind: 'pause'; readonly pauseMs: number; readonly periodMs: number }
   /** recovery_min_apply_delay on every standby: each commit becomes visible there `delayMs` after it happened. */
-  | { readonly kind: 'delay'; readonly delayMs: number };
+  | { readonly kind: 'delay'; readonly delayMs: number }
+  /** Not lag but a failure, in every mode's run: see FaultSpec (fault-spec.ts). Nothing is injected per scenario. */
+  | FaultSpec;
 
 export type LagKind = LagSpec['kind'];
 
@@ -20,11 +23,16 @@ export type LagKind = LagSpec['kind'];
 export function describeLag(spec: LagSpec): string {
   if (spec.kind === 'none') return 'no injected lag';
   if (spec.kind === 'pause') return `replay paused ${spec.pauseMs} ms of every ${spec.periodMs} ms`;
+  if (spec.kind === 'fault') return describeFault(spec);
   return `recovery_min_apply_delay ${spec.delayMs} ms`;
 }
 
-/** The worst lag the spec injects, in ms (0 for none): compared with maxLagMs to say "under the threshold". */
+/**
+ * The worst lag the spec injects, in ms (0 for none): compared with maxLagMs to say "under the threshold". A
+ * frozen standby replays nothing until it is thawed, so its lag has no bound.
+ */
 export function injectedLagMs(spec: LagSpec): number {
+  if (spec.kind === 'fault') return Number.POSITIVE_INFINITY;
   return spec.kind === 'none' ? 0 : spec.kind === 'pause' ? spec.pauseMs : spec.delayMs;
 }
 
@@ -58,7 +66,8 @@ export async function injectLag(
   access: AdminAccess,
   ledger: RestoreLedger,
 ): Promise<LagInjection> {
-  if (spec.kind === 'none') return { spec, cycles: 0, stop: async () => undefined };
+  // A fault is started and undone by each mode's run (runMode), so that every mode runs through all of it.
+  if (spec.kind === 'none' || spec.kind === 'fault') return { spec, cycles: 0, stop: async () => undefined };
   if (spec.kind === 'delay') {
     const actions: RestoreAction[] = [];
     for (const node of standbys) {

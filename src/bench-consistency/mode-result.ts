@@ -1,9 +1,39 @@
-// One mode in one scenario, summarised: how many reads were stale, where reads went, how long they took.
+// One mode in one scenario, summarised: how many reads were stale or failed, where reads went, how long they took,
+// what read-your-writes cost in routing queries, and how reads fared during a fault.
+import type { RoutingStats } from 'rwsplit';
 import { type LatencySummary, summarize } from '../bench/percentiles';
 import type { BenchMode } from './bench-options';
 import type { LagKind } from './lag-injection';
-import type { PairRun } from './run-pairs';
+import type { PairOutcome, PairRun, ReadFailure } from './run-pairs';
+import type { FaultTimeline } from './start-fault';
 
+/** What the mode's reads cost in routing queries: the router's rw.stats() over the mode's run. */
+export interface RoutingCost extends RoutingStats {
+  /**
+   * Primary round trips per read: positionQueries ÷ reads. positionQueries includes the health checks' own
+   * primary-position queries during the run (a few per second, whatever the load).
+   */
+  readonly primaryRoundTripsPerRead: number;
+  /** positionQueries ÷ positionRequests: per read that followed a write in its session; null with no such read. */
+  readonly primaryRoundTripsPerRywRead: number | null;
+  /** Replica replay-position queries per read: replayQueries ÷ reads. */
+  readonly replayQueriesPerRead: number;
+}
+
+/** How reads fared while the fault lasted: reads that overlapped [frozen, restored]. */
+export interface FaultSummary extends FaultTimeline {
+  /** The fault router's deadline on one replica read. */
+  readonly replicaReadTimeoutMs: number;
+  /** The most a read may wait: one attempt to the deadline plus one retry (see faultReadBoundMs). */
+  readonly readBoundMs: number;
+  readonly reads: number;
+  /** Their latency (failed reads included: their callers waited too); null when no read overlapped. */
+  readonly read: LatencySummary | null;
+  readonly failed: number;
+  readonly stale: number;
+  /** Reads that took a retry (2 routed queries). */
+  readonly retried: number;
+}
 export interface ModeResult {
   readonly scenario: LagKind;
   /** The injected lag in words, e.g. `replay paused 300 ms of every 1000 ms`. */
@@ -13,6 +43,10 @@ export interface ModeResult {
   readonly pairs: number;
   /** Reads that did not return the row just written. */
   readonly stale: number;
+  /** Reads that threw. */
+  readonly failedReads: number;
+  /** Every failed read's error. */
+  readonly errors: readonly ReadFailure[];
   /** stale ÷ pairs. */
   readonly staleRate: number;
   /** Reads served by a replica. */
@@ -35,6 +69,10 @@ export interface ModeResult {
   readonly endMs: number;
   /** Anything particular to this mode's run, e.g. the synchronous_standby_names remote_apply ran under. */
   readonly note: string | null;
+  /** Routing queries over the run; null when not measured. */
+  readonly routingCost: RoutingCost | null;
+  /** The fault scenario's timeline and the reads during it; null in other scenarios. */
+  readonly fault: FaultSummary | null;
 }
 
 export interface ModeContext {
@@ -46,6 +84,14 @@ export interface ModeContext {
   readonly note: string | null;
   /** Friendly name of a router label. */
   nameOf(routerName: string): string;
+  /** rw.stats() differences over the run. */
+  readonly stats?: RoutingStats;
+  /** The fault's timeline, and the router's deadline, in the fault scenario. */
+  readonly fault?: {
+    readonly timeline: FaultTimeline;
+    readonly replicaReadTimeoutMs: number;
+    readonly readBoundMs: number;
+  };
 }
 
 const count = (keys: readonly string[]) => {
@@ -54,12 +100,42 @@ const count = (keys: readonly string[]) => {
   return out;
 };
 
+/** The stats differences per read. */
+export function routingCost(stats: RoutingStats, reads: number): RoutingCost {
+  return {
+    ...stats,
+    primaryRoundTripsPerRead: reads ? stats.positionQueries / reads : 0,
+    primaryRoundTripsPerRywRead: stats.positionRequests ? stats.positionQueries / stats.positionRequests : null,
+    replayQueriesPerRead: reads ? stats.replayQueries / reads : 0,
+  };
+}
+
+/** Reads that overlapped the fault: started before it was undone and ended after it began. */
+function faultSummary(outcomes: readonly PairOutcome[], fault: NonNullable<ModeContext['fault']>): FaultSummary {
+  const { timeline } = fault;
+  const from = timeline.frozenAtMs ?? timeline.killedAtMs;
+  const to = timeline.restoredAtMs ?? Number.POSITIVE_INFINITY;
+  const during = from === null ? [] : outcomes.filter((o) => o.readStartMs <= to && o.readStartMs + o.readMs >= from);
+  return {
+    ...timeline,
+    replicaReadTimeoutMs: fault.replicaReadTimeoutMs,
+    readBoundMs: fault.readBoundMs,
+    reads: during.length,
+    read: during.length ? summarize(during.map((o) => o.readMs)) : null,
+    failed: during.filter((o) => o.error).length,
+    stale: during.filter((o) => o.stale).length,
+    retried: during.filter((o) => o.attempts > 1).length,
+  };
+}
+
 /** Summarises one run of pairs (which must hold at least one pair). */
 export function modeResult(run: PairRun, ctx: ModeContext): ModeResult {
   const { outcomes, wallMs } = run;
   const pairs = outcomes.length;
   const stale = outcomes.filter((o) => o.stale).length;
-  const replicaReads = outcomes.filter((o) => o.role === 'replica').length;
+  const errors = outcomes.flatMap((o) => (o.error ? [o.error] : []));
+  const served = outcomes.filter((o) => !o.error);
+  const replicaReads = served.filter((o) => o.role === 'replica').length;
   return Object.freeze({
     scenario: ctx.scenario,
     lag: ctx.lag,
@@ -67,9 +143,11 @@ export function modeResult(run: PairRun, ctx: ModeContext): ModeResult {
     pairs,
     stale,
     staleRate: pairs ? stale / pairs : 0,
+    failedReads: errors.length,
+    errors,
     replicaReads,
     replicaShare: pairs ? replicaReads / pairs : 0,
-    readsPerNode: count(outcomes.map((o) => ctx.nameOf(o.node))),
+    readsPerNode: count(served.map((o) => ctx.nameOf(o.node))),
     fallbacks: count(outcomes.flatMap((o) => (o.fallback ? [o.fallback] : []))),
     read: summarize(outcomes.map((o) => o.readMs)),
     write: summarize(outcomes.map((o) => o.writeMs)),
@@ -79,5 +157,7 @@ export function modeResult(run: PairRun, ctx: ModeContext): ModeResult {
     startMs: ctx.startMs,
     endMs: ctx.startMs + wallMs,
     note: ctx.note,
+    routingCost: ctx.stats ? routingCost(ctx.stats, pairs) : null,
+    fault: ctx.fault ? faultSummary(outcomes, ctx.fault) : null,
   });
 }

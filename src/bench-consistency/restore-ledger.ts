@@ -1,4 +1,5 @@
-// Every change the consistency bench makes to the cluster (paused replay, ALTER SYSTEM) is written down in a file
+// Every change the consistency bench makes to the cluster (paused replay, ALTER SYSTEM, a frozen or stopped
+// standby) is written down in a file
 // in the cluster's folder *before* it is made, and crossed off once undone. A run that ends normally, fails or is
 // interrupted undoes everything in `finally`; a run that was killed outright leaves the file behind, and the next
 // run puts the cluster back first.
@@ -7,12 +8,17 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type PgTarget, queryOnce } from '../db/pg-client';
 import { REPLAY_PAUSED, RESUME_REPLAY } from './admin-sql';
+import type { NodeControl } from './node-control';
 import { restoreSetting, type SavedSetting } from './system-setting';
 
 /** One change to undo. `node` is the local cluster's node name (primary, standby1 …). */
 export type RestoreAction =
   | { readonly kind: 'resume-replay'; readonly node: string }
-  | { readonly kind: 'setting'; readonly node: string; readonly saved: SavedSetting };
+  | { readonly kind: 'setting'; readonly node: string; readonly saved: SavedSetting }
+  /** The node's server processes were SIGSTOPped: SIGCONT them. */
+  | { readonly kind: 'thaw'; readonly node: string }
+  /** The node was stopped: start it. */
+  | { readonly kind: 'start'; readonly node: string };
 
 interface LedgerFile {
   readonly pid: number;
@@ -25,9 +31,10 @@ export const LEDGER_FILE = 'bench-consistency-restore.json';
 
 /** A short description of an action, for logs and errors. */
 export function describeAction(a: RestoreAction): string {
-  return a.kind === 'resume-replay'
-    ? `resume replay on ${a.node}`
-    : `restore ${a.saved.name} on ${a.node} to "${a.saved.effective}"`;
+  if (a.kind === 'resume-replay') return `resume replay on ${a.node}`;
+  if (a.kind === 'thaw') return `SIGCONT ${a.node}'s server processes`;
+  if (a.kind === 'start') return `start ${a.node}`;
+  return `restore ${a.saved.name} on ${a.node} to "${a.saved.effective}"`;
 }
 
 const sameAction = (a: RestoreAction, b: RestoreAction) =>
@@ -47,13 +54,18 @@ function processAlive(pid: number): boolean {
 export class RestoreLedger {
   readonly #file: string;
   readonly #admin: (node: string) => PgTarget;
+  readonly #control: NodeControl | null;
   #actions: RestoreAction[] = [];
   readonly #startedAt = new Date().toISOString();
 
-  /** `admin(node)` gives the superuser connection to a node by name. */
-  constructor(clusterDir: string, admin: (node: string) => PgTarget) {
+  /**
+   * `admin(node)` gives the superuser connection to a node by name; `control` thaws and starts nodes (needed only
+   * for the fault scenario's actions).
+   */
+  constructor(clusterDir: string, admin: (node: string) => PgTarget, control: NodeControl | null = null) {
     this.#file = path.join(clusterDir, LEDGER_FILE);
     this.#admin = admin;
+    this.#control = control;
   }
 
   get file(): string {
@@ -119,13 +131,18 @@ export class RestoreLedger {
     if (failures.length > 0) {
       throw new Error(
         `Could not put the cluster back (${failures.join('; ')}). The ledger ${this.#file} keeps what is left; ` +
-          'the next `npm run bench:consistency` retries it, or fix it by hand (pg_wal_replay_resume(), ALTER SYSTEM RESET).',
+          'the next `npm run bench:consistency` retries it, or fix it by hand (pg_wal_replay_resume(), ALTER SYSTEM ' +
+          'RESET, kill -CONT of a frozen server, npm run cluster:up).',
       );
     }
     await fs.rm(this.#file, { force: true });
   }
 
   async #run(action: RestoreAction): Promise<void> {
+    if (action.kind === 'thaw' || action.kind === 'start') {
+      if (!this.#control) throw new Error(`${describeAction(action)} needs the local cluster's process control`);
+      return action.kind === 'thaw' ? this.#control.thaw(action.node) : this.#control.start(action.node);
+    }
     const target = this.#admin(action.node);
     if (action.kind === 'setting') return restoreSetting(target, action.saved);
     await queryOnce(target, RESUME_REPLAY);

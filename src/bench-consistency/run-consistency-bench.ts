@@ -1,6 +1,7 @@
-// `npm run bench:consistency`: for each scenario (injected lag) and mode, N write→read pairs through the router
-// under a background write load, with the standbys' lag sampled throughout. Whatever happens (failure, Ctrl-C),
-// every change made to the cluster is undone before this returns or throws.
+// `npm run bench:consistency`: for each scenario (injected lag, or a fault) and mode, N write→read pairs through
+// the router under a background write load, with the standbys' lag sampled throughout and the router's routing
+// queries counted per mode. Whatever happens (failure, Ctrl-C), every change made to the cluster is undone (a
+// frozen standby thawed, a killed one started) before this returns or throws.
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { type Config, maskUrl } from '../config';
@@ -10,17 +11,20 @@ import type { LagSeries, NodeReads } from '../report/report-data';
 import { SERVER_VERSION } from '../replication/queries';
 import { syncStandbys } from '../replication/sync-standbys';
 import { createRwsplitFromConfig, type AppRwsplit } from '../db/app-rwsplit';
+import type { RoutingStats } from 'rwsplit';
 import { type BackgroundWriter, startBackgroundWriter } from './background-writer';
 import { adminAccess, type AdminAccess, benchNodes, type BenchNodes } from './bench-nodes';
 import { type BenchMode, type ConsistencyBenchOptions, type ResolvedOptions, resolveOptions } from './bench-options';
 import { checkTargets, type TargetCheck } from './bench-targets';
 import { type ConsistencyBaselines, noBaselines, runConsistencyBaselines } from './consistency-baselines';
+import { faultReadBoundMs, type FaultSpec } from './fault-spec';
 import { describeLag, injectLag, type LagInjection, type LagSpec } from './lag-injection';
 import { modeResult, type ModeResult } from './mode-result';
 import { PairTracker } from './pair-tracker';
 import { RestoreLedger } from './restore-ledger';
 import { deleteAddedRows, maxId } from '../bench/added-rows';
 import { runPairs } from './run-pairs';
+import { type FaultRun, type FaultTimeline, startFault } from './start-fault';
 import { existingSynchronousStandbys, makeAllStandbysSynchronous } from './synchronous-standbys';
 
 export interface ConsistencyBenchResult {
@@ -60,6 +64,10 @@ interface Run {
   readonly access: AdminAccess | null;
   readonly ledger: RestoreLedger | null;
   readonly rw: AppRwsplit;
+  /** The fault scenario's own router (its deadline and check timeout), while that scenario runs. */
+  faultRw: AppRwsplit | null;
+  /** The fault of the mode running now. */
+  fault: FaultRun | null;
   readonly tracker: PairTracker;
   /** performance.now() when measuring began: lag samples and mode windows count from it. */
   origin: number;
@@ -80,9 +88,37 @@ export const CONSISTENCY_ROW_PATTERNS: readonly string[] = ['bench-consistency %
 
 const total = (o: ResolvedOptions) => o.scenarios.length * o.modes.length * o.pairs;
 
+/** rw.stats() differences. */
+const statsSince = (rw: AppRwsplit, before: RoutingStats): RoutingStats => {
+  const now = rw.stats();
+  return {
+    positionRequests: now.positionRequests - before.positionRequests,
+    positionQueries: now.positionQueries - before.positionQueries,
+    replayQueries: now.replayQueries - before.replayQueries,
+  };
+};
+
+/** Why a mode does not run in a scenario, or null when it does. */
+function notRunIn(spec: LagSpec, mode: BenchMode): string | null {
+  if (spec.kind === 'fault' && mode === 'remote_apply') {
+    return (
+      'remote_apply makes every standby synchronous, so with one frozen every write would wait for the whole ' +
+      'fault: it measures the writes, not the reads'
+    );
+  }
+  return null;
+}
+
 async function runMode(run: Run, spec: LagSpec, mode: BenchMode): Promise<void> {
   const label = `${spec.kind}/${mode}`;
   const { opts, hooks, nodes } = run;
+  const skip = (reason: string) => {
+    run.skipped.push({ scenario: spec.kind, mode, reason });
+    run.done += opts.pairs;
+    hooks.onProgress?.(run.done, total(opts), label);
+  };
+  const notRun = notRunIn(spec, mode);
+  if (notRun) return skip(notRun);
   let note: string | null = null;
   let undoSync: () => Promise<void> = async () => undefined;
   if (mode === 'remote_apply') {
@@ -96,27 +132,48 @@ async function runMode(run: Run, spec: LagSpec, mode: BenchMode): Promise<void> 
     } else {
       const names = await existingSynchronousStandbys(nodes.primary.url);
       if (names === null) {
-        const reason =
-          'the primary names no synchronous standby, and --no-inject forbids setting synchronous_standby_names';
-        run.skipped.push({ scenario: spec.kind, mode, reason });
-        run.done += opts.pairs;
-        hooks.onProgress?.(run.done, total(opts), label);
-        return;
+        return skip(
+          'the primary names no synchronous standby, and --no-inject forbids setting synchronous_standby_names',
+        );
       }
       note = `the primary's own synchronous_standby_names '${names}': reads on a standby outside it can be stale`;
     }
   }
+  const rw = spec.kind === 'fault' ? run.faultRw : run.rw;
+  if (!rw) throw new Error('The fault scenario runs on its own router, which is not open.');
+  const clock = () => performance.now() - run.origin;
+  let timeline: FaultTimeline | null = null;
   try {
     hooks.log?.(`${label}: ${opts.pairs} pairs, concurrency ${opts.concurrency}, ${describeLag(spec)}`);
     const writesBefore = run.writer?.stats().writes ?? 0;
-    const startMs = performance.now() - run.origin;
-    const pairs = await runPairs(run.rw, run.tracker, mode, {
-      pairs: opts.pairs,
-      concurrency: opts.concurrency,
-      label,
-      signal: hooks.signal,
-      onPair: () => hooks.onProgress?.(++run.done, total(opts), label),
-    });
+    const statsBefore = rw.stats();
+    const startMs = clock();
+    if (spec.kind === 'fault') run.fault = startFaultOf(run, spec, clock);
+    const fault = run.fault;
+    // A fault run may take more pairs than asked: progress counts the asked ones.
+    const base = run.done;
+    let ran = 0;
+    let pairs;
+    try {
+      pairs = await runPairs(rw, run.tracker, mode, {
+        pairs: opts.pairs,
+        concurrency: opts.concurrency,
+        label,
+        signal: hooks.signal,
+        clock,
+        // Every mode runs through the whole fault, however fast its pairs go.
+        ...(fault ? { keepGoing: () => !fault.over } : {}),
+        onPair: () => {
+          run.done = base + Math.min(++ran, opts.pairs);
+          hooks.onProgress?.(run.done, total(opts), label);
+        },
+      });
+    } finally {
+      if (fault) {
+        run.fault = null;
+        timeline = await fault.stop();
+      }
+    }
     if (pairs.outcomes.length === 0) return;
     run.results.push(
       modeResult(pairs, {
@@ -127,6 +184,16 @@ async function runMode(run: Run, spec: LagSpec, mode: BenchMode): Promise<void> 
         backgroundWrites: (run.writer?.stats().writes ?? 0) - writesBefore,
         note,
         nameOf: nodes.nameOf,
+        stats: statsSince(rw, statsBefore),
+        ...(timeline && spec.kind === 'fault'
+          ? {
+              fault: {
+                timeline,
+                replicaReadTimeoutMs: spec.replicaReadTimeoutMs,
+                readBoundMs: faultReadBoundMs(spec),
+              },
+            }
+          : {}),
       }),
     );
   } finally {
@@ -134,10 +201,57 @@ async function runMode(run: Run, spec: LagSpec, mode: BenchMode): Promise<void> 
   }
 }
 
+function startFaultOf(run: Run, spec: FaultSpec, clock: () => number): FaultRun {
+  if (!run.access || !run.ledger)
+    throw new Error('The fault scenario needs the local cluster (it is not --no-inject).');
+  return startFault(
+    spec,
+    run.nodes.standbys.map((s) => s.name),
+    run.access.control,
+    run.ledger,
+    {
+      clock,
+      ...(run.hooks.signal ? { signal: run.hooks.signal } : {}),
+      ...(run.hooks.log ? { log: run.hooks.log } : {}),
+    },
+  );
+}
+
+/**
+ * The fault scenario's router: the deadline and check timeout it is about, everything else as configured. Its
+ * pools are warmed like the main router's, so that its first reads do not open connections.
+ */
+async function openFaultRouter(run: Run, config: Config, spec: FaultSpec): Promise<AppRwsplit> {
+  const rw = await createRwsplitFromConfig(config, {
+    onEvent: run.tracker.listener,
+    poolSize: run.opts.poolSize,
+    replicaReadTimeoutMs: spec.replicaReadTimeoutMs,
+    checkTimeoutMs: spec.checkTimeoutMs,
+  });
+  run.faultRw = rw;
+  await warmUp(run, rw);
+  return rw;
+}
+
 async function runScenario(run: Run, config: Config, spec: LagSpec): Promise<void> {
   // Each scenario starts from caught-up standbys and fresh health, so the previous one does not leak into it.
   await syncStandbys(config, { timeoutMs: 60_000 });
   await run.rw.checkNow();
+  if (spec.kind === 'fault') {
+    const rw = await openFaultRouter(run, config, spec);
+    try {
+      for (const mode of run.opts.modes) {
+        if (run.hooks.signal?.aborted) break;
+        await runMode(run, spec, mode);
+        // The next mode starts from both standbys back in rotation, as the first did.
+        await rw.checkNow();
+      }
+    } finally {
+      run.faultRw = null;
+      await rw.close().catch(() => undefined);
+    }
+    return;
+  }
   if (run.access && run.ledger && spec.kind !== 'none') {
     run.hooks.log?.(`injecting: ${describeLag(spec)}`);
     run.injection = await injectLag(
@@ -156,10 +270,10 @@ async function runScenario(run: Run, config: Config, spec: LagSpec): Promise<voi
 }
 
 /** Unrecorded pairs first, so every pool has its connections open before anything is measured. */
-async function warmUp(run: Run): Promise<void> {
+async function warmUp(run: Run, rw: AppRwsplit): Promise<void> {
   const pairs = Math.min(run.opts.pairs, run.opts.concurrency * 4);
   for (const mode of ['eventual', 'primary'] as const) {
-    await runPairs(run.rw, run.tracker, mode, { pairs, concurrency: run.opts.concurrency, label: 'warm-up' });
+    await runPairs(rw, run.tracker, mode, { pairs, concurrency: run.opts.concurrency, label: 'warm-up' });
   }
 }
 
@@ -173,6 +287,8 @@ async function cleanUp(run: Run): Promise<string[]> {
       problems.push(`${what}: ${(err as Error).message}`);
     }
   };
+  if (run.fault) await attempt('undoing the fault', () => run.fault!.stop());
+  if (run.faultRw) await attempt("closing the fault scenario's router", () => run.faultRw!.close());
   if (run.injection) await attempt('stopping lag injection', () => run.injection!.stop());
   if (run.writer) await attempt('stopping the background writer', () => run.writer!.stop());
   if (run.ledger) await attempt('restoring the cluster', () => run.ledger!.undoAll());
@@ -221,7 +337,7 @@ export async function runConsistencyBench(
   const nodes = benchNodes(config);
   if (nodes.standbys.length === 0) throw new Error('bench:consistency needs at least one replica (REPLICA_URLS).');
   const access = opts.inject ? adminAccess(config) : null;
-  const ledger = access ? new RestoreLedger(access.clusterDir, access.admin) : null;
+  const ledger = access ? new RestoreLedger(access.clusterDir, access.admin, access.control) : null;
   const recovered = ledger ? await ledger.claim() : [];
   for (const r of recovered) hooks.log?.(`undone what an interrupted earlier run left: ${r}`);
   const startedAt = new Date().toISOString();
@@ -239,6 +355,8 @@ export async function runConsistencyBench(
     access,
     ledger,
     rw,
+    faultRw: null,
+    fault: null,
     tracker,
     origin: 0,
     hooks,
@@ -257,7 +375,7 @@ export async function runConsistencyBench(
   try {
     // One load for the whole run, started before the warm-up so that its connections are open when measuring.
     run.writer = startBackgroundWriter(config.primaryUrl, { ratePerSec: opts.writeRate });
-    await warmUp(run);
+    await warmUp(run, rw);
     // Sampling starts once commits flow: before that, "time since the last replayed commit" is idle time, not lag.
     run.origin = performance.now();
     const target = (n: { name: string; url: string }) => access?.admin(n.name) ?? n.url;
@@ -315,7 +433,7 @@ export async function runConsistencyBench(
     skipped: run.skipped,
     lagSeries,
     readsPerNode: readsPerNode(nodes, run.results),
-    targets: checkTargets(run.results, opts.scenarios, config.routing.maxLagMs),
+    targets: checkTargets(run.results, opts.scenarios, config.routing.maxLagMs, opts.concurrency),
     recovered,
     aborted: hooks.signal?.aborted ?? false,
     baselines,

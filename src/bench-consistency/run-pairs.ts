@@ -1,6 +1,7 @@
 // N write→read pairs of one mode through the router, `concurrency` at a time. Each pair writes a row, then at
 // once reads it back by id; the read is stale when it does not return the row. The node that served the read
-// comes from the router's own events, attributed to the pair by the PairTracker.
+// comes from the router's own events, attributed to the pair by the PairTracker. A read that fails is counted
+// with its error (the fault scenario must show there are none); a write that fails stops the run.
 import { performance } from 'node:perf_hooks';
 import type { ConsistencyMode } from '../config';
 import type { NodeRole } from 'rwsplit';
@@ -9,12 +10,31 @@ import type { AppRwsplit } from '../db/app-rwsplit';
 import type { BenchMode } from './bench-options';
 import type { PairTracker } from './pair-tracker';
 
+/** A read that failed: what the caller got. */
+export interface ReadFailure {
+  /** The error's `code` (rwsplit's RWSPLIT_…, Prisma's P…, a SQLSTATE), else its name. */
+  readonly code: string;
+  readonly message: string;
+  /** The first cause's code and message, when the error wraps another (rwsplit keeps the driver's as cause). */
+  readonly cause: string | null;
+  /** The node of the last attempt (`host:port`), or null when none was reported. */
+  readonly node: string | null;
+  /** When the read started, in ms on the run's clock. */
+  readonly atMs: number;
+}
+
 export interface PairOutcome {
-  /** The read did not return the row the pair had just written. */
+  /** The read did not return the row the pair had just written (false for a failed read). */
   readonly stale: boolean;
-  /** The node that served the read (`host:port`). */
+  /** The node that served the read (`host:port`); for a failed read, that of its last attempt, or `none`. */
   readonly node: string;
   readonly role: NodeRole;
+  /** Why the read failed, or null. */
+  readonly error: ReadFailure | null;
+  /** Routed queries the read took: 2 after a retry elsewhere. */
+  readonly attempts: number;
+  /** When the read started, in ms on the run's clock. */
+  readonly readStartMs: number;
   /** Latency of the read as the caller sees it (routing included), in ms. */
   readonly readMs: number;
   /** Latency of the write, in ms. */
@@ -40,6 +60,10 @@ export interface RunPairsOptions {
   readonly signal?: AbortSignal;
   /** Called after every pair. */
   readonly onPair?: (outcome: PairOutcome) => void;
+  /** Pairs go on past `pairs` while this says so (the fault scenario: until the fault is undone). */
+  readonly keepGoing?: () => boolean;
+  /** The clock read times are reported on, in ms. Default performance.now. */
+  readonly clock?: () => number;
 }
 
 /** The scope a mode's pair runs in: remote_apply reads like `eventual` (its write already waited). */
@@ -50,7 +74,39 @@ const SCOPE: Record<BenchMode, ConsistencyMode> = {
   primary: 'primary',
 };
 
-async function runPair(rw: AppRwsplit, tracker: PairTracker, mode: BenchMode, data: string): Promise<PairOutcome> {
+const field = (err: unknown, name: string): unknown =>
+  typeof err === 'object' && err !== null ? (err as Record<string, unknown>)[name] : undefined;
+
+function codeOf(err: unknown): string {
+  const code = field(err, 'code');
+  if (typeof code === 'string' && code) return code;
+  const name = field(err, 'name');
+  return typeof name === 'string' ? name : typeof err;
+}
+
+const firstLine = (text: string) => (text.split('\n')[0] ?? '').slice(0, 300);
+
+function readFailure(err: unknown, node: string | null, atMs: number): ReadFailure {
+  const cause = field(err, 'cause');
+  return {
+    code: codeOf(err),
+    message: firstLine(err instanceof Error ? err.message : String(err)),
+    cause:
+      cause === undefined
+        ? null
+        : `${codeOf(cause)}: ${firstLine(cause instanceof Error ? cause.message : String(cause))}`,
+    node,
+    atMs,
+  };
+}
+
+async function runPair(
+  rw: AppRwsplit,
+  tracker: PairTracker,
+  mode: BenchMode,
+  data: string,
+  clock: () => number,
+): Promise<PairOutcome> {
   const tracked = await tracker.run((read) =>
     rw.session(
       async () => {
@@ -60,14 +116,31 @@ async function runPair(rw: AppRwsplit, tracker: PairTracker, mode: BenchMode, da
             ? await withRemoteApply(rw.client, (tx) => tx.testReplication.create({ data: { data } }))
             : await rw.client.testReplication.create({ data: { data } });
         const readStart = performance.now();
-        const found = await read(() => rw.client.testReplication.findUnique({ where: { id: row.id } }));
+        const readStartMs = clock();
+        const found = await read(() => rw.client.testReplication.findUnique({ where: { id: row.id } })).then(
+          (value) => ({ ok: true as const, value }),
+          (error: unknown) => ({ ok: false as const, error }),
+        );
         const readEnd = performance.now();
-        return { row, found, writeMs: readStart - writeStart, readMs: readEnd - readStart };
+        return { row, found, writeMs: readStart - writeStart, readMs: readEnd - readStart, readStartMs };
       },
       { mode: SCOPE[mode] },
     ),
   );
-  const { row, found, writeMs, readMs } = tracked.result;
+  const { row, writeMs, readMs, readStartMs } = tracked.result;
+  const last = tracked.reads.at(-1);
+  const common = { readMs, writeMs, readStartMs, attempts: tracked.reads.length };
+  if (!tracked.result.found.ok) {
+    return {
+      ...common,
+      stale: false,
+      node: last?.node ?? 'none',
+      role: last?.role ?? 'replica',
+      error: readFailure(tracked.result.found.error, last?.node ?? null, readStartMs),
+      fallback: tracked.fallbacks.at(-1) ?? null,
+    };
+  }
+  const found = tracked.result.found.value;
   if (found !== null && found.data !== data) {
     throw new Error(
       `Row ${row.id} came back with data "${found.data}", not "${data}": the table is not what the bench expects.`,
@@ -81,16 +154,16 @@ async function runPair(rw: AppRwsplit, tracker: PairTracker, mode: BenchMode, da
     );
   }
   return {
+    ...common,
     stale: found === null,
     node: served.node,
     role: served.role,
-    readMs,
-    writeMs,
+    error: null,
     fallback: tracked.fallbacks.at(-1) ?? null,
   };
 }
 
-/** Runs the pairs; the first failing pair stops the run and its error is thrown. */
+/** Runs the pairs; the first pair whose write fails stops the run and its error is thrown. */
 export async function runPairs(
   rw: AppRwsplit,
   tracker: PairTracker,
@@ -101,11 +174,13 @@ export async function runPairs(
   let next = 0;
   let failed = false;
   const started = performance.now();
+  const clock = options.clock ?? (() => performance.now());
+  const more = () => next < options.pairs || (options.keepGoing?.() ?? false);
   const worker = async () => {
-    while (!failed && !options.signal?.aborted && next < options.pairs) {
+    while (!failed && !options.signal?.aborted && more()) {
       const i = next++;
       try {
-        const outcome = await runPair(rw, tracker, mode, `bench-consistency ${options.label} ${i}`);
+        const outcome = await runPair(rw, tracker, mode, `bench-consistency ${options.label} ${i}`, clock);
         outcomes.push(outcome);
         options.onPair?.(outcome);
       } catch (err) {
@@ -116,7 +191,10 @@ export async function runPairs(
   };
   // Settled, not Promise.all: after a failure the other workers finish their pair before the error surfaces.
   const settled = await Promise.allSettled(
-    Array.from({ length: Math.min(options.concurrency, options.pairs) }, worker),
+    Array.from(
+      { length: options.keepGoing ? options.concurrency : Math.min(options.concurrency, options.pairs) },
+      worker,
+    ),
   );
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failure) throw failure.reason;

@@ -1,0 +1,161 @@
+// The tables beside the main one: what read-your-writes costs in routing queries, how it compares with primary
+// and eventual reads, and how reads fared during the fault. The cells are text, targets judged beside their
+// figure (met / NOT met), so the printed summary and the report's sections show the same thing.
+import { MAX_PRIMARY_ROUND_TRIPS_PER_RYW_READ, MAX_RYW_VS_EVENTUAL_P50 } from './bench-targets';
+import type { ModeResult } from './mode-result';
+import type { ReadFailure } from './run-pairs';
+import { scenarioRatios } from './scenario-ratios';
+
+/** A table with text cells; it is also a report section as it is. */
+export interface ConsistencyTable {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+const times = (x: number | null) => (x === null ? '—' : `${x.toFixed(2)}×`);
+const ms = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(2));
+const seconds = (x: number | null) => (x === null ? '—' : (x / 1000).toFixed(1));
+/** Cost targets are not judged in the fault scenario: it measures failure, not cost. */
+const judged = (r: ModeResult) => r.scenario !== 'fault';
+
+export function routingCostTable(modes: readonly ModeResult[]): ConsistencyTable {
+  return {
+    id: 'routing-cost',
+    title: 'Routing queries per read (rw.stats() over each mode’s run)',
+    description:
+      'Primary round trips: the primary-position queries read-your-writes made (shared by concurrent reads, ' +
+      'reused after a write that returned; the health checks’ own position queries included), per read and per ' +
+      `read that followed a write (target ≤ ${MAX_PRIMARY_ROUND_TRIPS_PER_RYW_READ} for read-your-writes at ` +
+      'concurrency 16). Replay queries: replica replay-position queries (caught-up checks), per read.',
+    columns: [
+      'scenario',
+      'mode',
+      'reads',
+      'reads after a write',
+      'primary position queries',
+      'primary round trips / read',
+      'primary round trips / read after a write',
+      'replay queries',
+      'replay queries / read',
+    ],
+    rows: modes.flatMap((r) => {
+      const c = r.routingCost;
+      if (!c) return [];
+      const perRyw = c.primaryRoundTripsPerRywRead;
+      const target =
+        r.mode === 'read-your-writes' && judged(r) && perRyw !== null
+          ? ` (${verdict(perRyw <= MAX_PRIMARY_ROUND_TRIPS_PER_RYW_READ)})`
+          : '';
+      return [
+        [
+          r.scenario,
+          r.mode,
+          String(r.pairs),
+          String(c.positionRequests),
+          String(c.positionQueries),
+          c.primaryRoundTripsPerRead.toFixed(3),
+          perRyw === null ? '—' : `${perRyw.toFixed(3)}${target}`,
+          String(c.replayQueries),
+          c.replayQueriesPerRead.toFixed(3),
+        ],
+      ];
+    }),
+  };
+}
+
+export function ratiosTable(modes: readonly ModeResult[]): ConsistencyTable {
+  return {
+    id: 'mode-ratios',
+    title: 'read-your-writes against primary and eventual reads',
+    description:
+      'Above 1 for pairs/s: read-your-writes is faster than reading on the primary (target ≥ 1). Read p50 ratios: ' +
+      `its read against theirs (target ≤ ${MAX_RYW_VS_EVENTUAL_P50} against eventual). Judged outside the fault ` +
+      'scenario only.',
+    columns: [
+      'scenario',
+      'read-your-writes ÷ primary pairs/s',
+      'read-your-writes ÷ primary read p50',
+      'read-your-writes ÷ eventual read p50',
+    ],
+    rows: scenarioRatios(modes).map((x) => {
+      const judge = x.scenario !== 'fault';
+      const mark = (value: number | null, met: (v: number) => boolean) =>
+        value === null || !judge ? times(value) : `${times(value)} (${verdict(met(value))})`;
+      return [
+        x.scenario,
+        mark(x.rywVsPrimaryPairsPerSec, (v) => v >= 1),
+        times(x.rywVsPrimaryReadP50),
+        mark(x.rywVsEventualReadP50, (v) => v <= MAX_RYW_VS_EVENTUAL_P50),
+      ];
+    }),
+  };
+}
+
+export function faultTable(modes: readonly ModeResult[]): ConsistencyTable {
+  return {
+    id: 'fault',
+    title: 'Reads during the fault (one standby frozen, the other killed, then both restored)',
+    description:
+      'Times in s from the start of the run. Reads during the fault: those that overlapped [frozen, restored]. ' +
+      'Bound: replicaReadTimeoutMs for the attempt on the frozen standby plus one retry under the same deadline.',
+    columns: [
+      'scenario',
+      'mode',
+      'frozen at s',
+      'killed at s',
+      'restored at s',
+      'streaming at s',
+      'reads during',
+      'read p50 ms',
+      'read p99 ms',
+      'read max ms',
+      'bound ms',
+      'retried',
+      'failed (during / in all)',
+      'stale',
+    ],
+    rows: modes.flatMap((r) => {
+      const f = r.fault;
+      if (!f) return [];
+      return [
+        [
+          r.scenario,
+          r.mode,
+          seconds(f.frozenAtMs),
+          seconds(f.killedAtMs),
+          seconds(f.restoredAtMs),
+          seconds(f.streamingAtMs),
+          String(f.reads),
+          ms(f.read?.p50Ms),
+          ms(f.read?.p99Ms),
+          f.read ? `${ms(f.read.maxMs)} (${verdict(f.read.maxMs <= f.readBoundMs)})` : '—',
+          String(f.readBoundMs),
+          String(f.retried),
+          `${f.failed} / ${r.failedReads} (${verdict(r.failedReads === 0)})`,
+          String(f.stale),
+        ],
+      ];
+    }),
+  };
+}
+
+/** Every failed read's error, identical ones (mode, code, node, message, cause) counted together. */
+export function errorLines(modes: readonly ModeResult[]): string[] {
+  const lines = new Map<string, number>();
+  const describe = (r: ModeResult, e: ReadFailure) =>
+    `${r.scenario}/${r.mode}: ${e.code}${e.node ? ` on ${e.node}` : ''}: ${e.message}` +
+    `${e.cause ? ` (cause ${e.cause})` : ''}`;
+  for (const r of modes) {
+    for (const e of r.errors) lines.set(describe(r, e), (lines.get(describe(r, e)) ?? 0) + 1);
+  }
+  return [...lines].map(([line, n]) => `${n > 1 ? `${n}× ` : ''}${line}`);
+}
+
+/** The tables that have rows. */
+export function extraTables(modes: readonly ModeResult[]): ConsistencyTable[] {
+  return [routingCostTable(modes), ratiosTable(modes), faultTable(modes)].filter((t) => t.rows.length > 0);
+}
