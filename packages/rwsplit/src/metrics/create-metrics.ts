@@ -2,7 +2,7 @@
 // The listener is on the request path (it sees every 'query' event), so it must stay cheap: labelled children
 // are cached per label set instead of being looked up by prom-client's label hashing on each event.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { EventListener, RwsplitEvent } from '../events';
+import type { EjectionReason, EventListener, RwsplitEvent } from '../events';
 
 /**
  * Buckets of `rwsplit_query_duration_seconds`, in seconds: 0.25 ms to 1 s. Loopback reads take well under
@@ -14,6 +14,13 @@ export const QUERY_DURATION_BUCKETS: readonly number[] = Object.freeze([
 
 type FallbackReason = Extract<RwsplitEvent, { event: 'primary_fallback_read' }>['reason'];
 const PRIMARY_FALLBACK_REASONS: readonly FallbackReason[] = ['no_eligible_replica', 'not_caught_up'];
+const EJECTION_REASONS: readonly EjectionReason[] = [
+  'connection_error',
+  'timeout',
+  'unreachable',
+  'lagging',
+  'not_in_recovery',
+];
 
 export interface MetricsOptions {
   /** Registry to register into. Default: a new private Registry (never prom-client's global one). */
@@ -38,6 +45,8 @@ export interface RwsplitMetrics {
     readonly ejections: Counter<'node' | 'reason'>;
     readonly primaryFallbackReads: Counter<'reason'>;
     readonly primaryChanges: Counter;
+    readonly writeTargetUp: Gauge<'node'>;
+    readonly splitBrain: Gauge;
   };
 }
 
@@ -109,10 +118,39 @@ export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
       help: 'Times failover discovery found a new primary.',
       registers,
     }),
+    writeTargetUp: new Gauge({
+      name: 'rwsplit_write_target_up',
+      help:
+        '1 while writes have a primary to go to (node: the write target), 0 after discovery found none. One series ' +
+        'per process: the current target.',
+      labelNames: ['node'] as const,
+      registers,
+    }),
+    splitBrain: new Gauge({
+      name: 'rwsplit_split_brain',
+      help: '1 while failover discovery sees two or more primaries (writes are refused), else 0.',
+      registers,
+    }),
   };
 
   // Known label values start at 0, so rate() and alerts see the series before the first fallback happens.
   for (const reason of PRIMARY_FALLBACK_REASONS) metrics.primaryFallbackReads.inc({ reason }, 0);
+  metrics.splitBrain.set(0);
+  // A node's ejection and error counters start at 0 when it is first seen, so increase() sees the first one.
+  const seenNodes = new Set<string>();
+  const seen = (node: string, role: string) => {
+    const key = `${node}\u0000${role}`;
+    if (seenNodes.has(key)) return;
+    seenNodes.add(key);
+    metrics.queryErrors.inc({ node, role }, 0);
+    if (role === 'replica') for (const reason of EJECTION_REASONS) metrics.ejections.inc({ node, reason }, 0);
+  };
+  let writeTarget: string | null = null;
+  const setWriteTarget = (node: string | null, up: boolean) => {
+    if (writeTarget !== null && writeTarget !== node) metrics.writeTargetUp.remove({ node: writeTarget });
+    writeTarget = node ?? writeTarget;
+    if (writeTarget !== null) metrics.writeTargetUp.set({ node: writeTarget }, up ? 1 : 0);
+  };
 
   // Children cached per label set: the 'query' path then costs one Map lookup and three increments. The histogram
   // child (node, role) is shared by every operation on that node, so its series stay few: nodes × roles.
@@ -131,6 +169,7 @@ export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
     const key = `${node}\u0000${role}\u0000${operation}`;
     let child = queryChildren.get(key);
     if (!child) {
+      seen(node, role);
       child = {
         count: metrics.queries.labels({ node, role, operation }),
         duration: durationChild(node, role),
@@ -143,6 +182,7 @@ export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
   const listener: EventListener = (event: RwsplitEvent) => {
     switch (event.event) {
       case 'query': {
+        if (event.role === 'primary' && event.ok && event.node !== writeTarget) setWriteTarget(event.node, true);
         const child = queryChild(event.node, event.role, event.operation);
         child.count.inc();
         child.duration.observe(event.durationMs / 1000);
@@ -150,6 +190,7 @@ export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
         return;
       }
       case 'replica_checked':
+        seen(event.node, 'replica');
         setOrRemove(metrics.lagSeconds, event.node, event.lagMs === null ? null : event.lagMs / 1000);
         setOrRemove(metrics.lagBytes, event.node, event.lagBytes);
         metrics.eligible.set({ node: event.node }, event.eligible ? 1 : 0);
@@ -166,6 +207,18 @@ export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
         return;
       case 'primary_changed':
         metrics.primaryChanges.inc();
+        return;
+      case 'primary_discovered':
+        metrics.splitBrain.set(0);
+        setWriteTarget(event.node, true);
+        return;
+      case 'no_primary':
+        metrics.splitBrain.set(0);
+        setWriteTarget(null, false);
+        return;
+      case 'split_brain':
+        metrics.splitBrain.set(1);
+        setWriteTarget(null, false);
         return;
     }
   };
