@@ -1,5 +1,6 @@
 // npm run bench: every read and write path side by side (bare extension, router, router + metrics, raw pg,
-// writes, fallback writes, commit-to-visible) with pgbench and raw pg as limit lines; a progress bar, a summary
+// writes, fallback writes, commit-to-visible) closed-loop, then open-loop at fixed offered rates (--rates), with
+// pgbench and raw pg as limit lines; a progress bar, a summary
 // table, and report.json + report.html in results/bench-<timestamp>/ (and results/bench-latest/).
 // `--scale` runs the scale study instead (consistency check time and commit-to-visible vs rows, commit-to-visible vs write rate).
 import { Command } from 'commander';
@@ -26,6 +27,13 @@ const program = new Command('bench')
   .option('--rows <n>', 'rows the table holds (topped up in SQL) before measuring', intOption(0), 10_000)
   .option('--fallback-iterations <n>', 'calls of the fallback-write path (a psql process each)', intOption(1), 100)
   .option('--commit-samples <n>', 'commit-to-visible samples', intOption(1), 500)
+  .option(
+    '--rates <list>',
+    'open-loop offered rates (requests/s) for extension-read, router-read, router-write',
+    listOption(1),
+    [500, 1000, 2000],
+  )
+  .option('--open-seconds <s>', 'seconds of each open-loop run; 0 skips the open-loop runs', intOption(0, 600), 5)
   .option('--baseline-seconds <s>', 'seconds of each pgbench run; 0 skips pgbench', intOption(0, 3600), 5)
   .option(
     '--scale',
@@ -49,6 +57,8 @@ interface Options {
   fallbackIterations: number;
   commitSamples: number;
   baselineSeconds: number;
+  rates: number[];
+  openSeconds: number;
   scale?: boolean;
   scaleRows: number[];
   scaleRates: number[];
@@ -90,6 +100,8 @@ runMain(async () => {
         fallbackIterations: opts.fallbackIterations,
         commitToVisibleSamples: opts.commitSamples,
         baselineSeconds: opts.baselineSeconds,
+        rates: opts.rates,
+        openLoopSeconds: opts.openSeconds,
         keep: Boolean(opts.keep),
         log,
         onProgress: bar.listener,

@@ -27,6 +27,8 @@ const tiny = {
   fallbackIterations: 3,
   commitToVisibleSamples: 5,
   baselineSeconds: 1,
+  rates: [20, 50],
+  openLoopSeconds: 1,
 };
 
 let dir: string;
@@ -96,11 +98,31 @@ test('ratios: router / extension (with its 1.05 target), metrics on / off, Prism
   }
 });
 
+test('open loop: extension read, router read and router write at each offered rate, every request issued', () => {
+  expect(report.openLoop.map((r) => `${r.path}@${r.offeredPerSec}`).sort()).toEqual(
+    [PATH.extensionRead, PATH.routerRead, PATH.routerWrite].flatMap((p) => [`${p}@20`, `${p}@50`]).sort(),
+  );
+  for (const r of report.openLoop) {
+    // 1 s of schedule at a rate this low: every request issued and completed within the run's bound.
+    expect(r).toMatchObject({ scheduled: r.offeredPerSec, issued: r.offeredPerSec, notIssued: 0, unfinished: 0 });
+    expect(r.completed).toBe(r.scheduled);
+    expect(r.achievedPerSec).toBeGreaterThan(0);
+    expect(r.p50Ms!).toBeGreaterThan(0);
+    expect(r.p50Ms!).toBeLessThanOrEqual(r.p99Ms!);
+    expect(r.p99Ms!).toBeLessThanOrEqual(r.p999Ms!);
+  }
+  const text = formatBenchReport(report);
+  expect(text).toContain('CLOSED-LOOP');
+  expect(text).toContain('OPEN-LOOP');
+});
+
 test('reads per node: the router reads the events counted, on the standbys, equal the reads it was sent', () => {
   const standbys = new Set(config.replicaUrls.map((u) => nodeAddress(u).name));
   const counted = report.reads.perNode.reduce((s, n) => s + n.reads, 0);
-  // router-read and router-metrics-read, warm-up included; every one of them succeeded.
-  expect(report.reads.issued).toBe((tiny.warmup + tiny.iterations) * 2);
+  // router-read and router-metrics-read, warm-up included, and router-read's open-loop requests; all succeeded.
+  const openLoopReads = report.openLoop.filter((r) => r.path === PATH.routerRead).reduce((n, r) => n + r.issued, 0);
+  expect(openLoopReads).toBe(20 + 50);
+  expect(report.reads.issued).toBe((tiny.warmup + tiny.iterations) * 2 + openLoopReads);
   expect(counted).toBe(report.reads.issued);
   for (const n of report.reads.perNode) {
     const address = /\((.*)\)$/.exec(n.node)?.[1] ?? n.node;
@@ -153,6 +175,9 @@ test('writes report.json and report.html into a timestamped folder and bench-lat
     expect(html).toContain(`data-chart="${kind}"`);
   }
   expect(html).toContain('data-section="ratios"');
+  expect(json.sections?.find((s) => s.id === 'open-loop')?.rows).toHaveLength(report.openLoop.length);
+  expect(html).toContain('data-chart="open-loop"');
+  expect(html).toContain('Closed-loop figures');
   expect(html).not.toContain(config.cluster.appPassword);
 
   const text = formatBenchReport(report);

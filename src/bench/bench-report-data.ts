@@ -3,6 +3,7 @@
 import type { RawPgResult } from '../baseline/baseline-result';
 import { reportBaselines } from '../report/report-baselines';
 import type { ReportData, ReportPath, ReportSection } from '../report/report-data';
+import { OPEN_LOOP_PATHS } from './open-loop-paths';
 import { environmentRows } from './bench-environment';
 import { PATH } from './bench-paths';
 import { rawPgBaseline } from './bench-baselines';
@@ -28,6 +29,7 @@ function reportPath(p: BenchPathResult): ReportPath {
     p50Ms: p.p50Ms,
     p95Ms: p.p95Ms,
     p99Ms: p.p99Ms,
+    p999Ms: p.p999Ms,
     meanMs: p.meanMs,
     opsPerSec: p.opsPerSec,
     histogram: p.histogram,
@@ -61,12 +63,68 @@ export function ratiosSection(report: BenchReport): ReportSection {
   };
 }
 
+/** The open-loop runs as a table, and p99 against the offered rate per path as a chart. */
+export function openLoopSection(report: BenchReport): ReportSection {
+  const runs = report.openLoop;
+  return {
+    id: 'open-loop',
+    title: 'Open-loop latency at fixed offered rates (wrk2 style)',
+    description:
+      `Requests start on a fixed schedule at the offered rate whatever the responses (${report.options.openLoopSeconds} s ` +
+      'per run); each latency counts from the request’s intended start, so a stall shows as queueing delay in the ' +
+      'requests behind it. Late: issued over 5 ms after schedule; not issued: dropped at the run’s time bound; ' +
+      'unfinished: still in flight then (recorded with the time waited). The figures above are closed-loop.',
+    columns: [
+      'path',
+      'offered/s',
+      'achieved/s',
+      'requests',
+      'late',
+      'not issued',
+      'unfinished',
+      'p50 ms',
+      'p99 ms',
+      'p99.9 ms',
+      'max ms',
+    ],
+    rows: runs.map((r) => [
+      r.path,
+      r.offeredPerSec,
+      r.achievedPerSec,
+      r.scheduled,
+      r.lateIssued,
+      r.notIssued,
+      r.unfinished,
+      r.p50Ms,
+      r.p99Ms,
+      r.p999Ms,
+      r.maxMs,
+    ]),
+    chart: {
+      xLabel: 'offered rate (requests/s)',
+      yLabel: 'p99 latency from intended start (ms)',
+      series: OPEN_LOOP_PATHS.filter((name) => runs.some((r) => r.path === name)).map((name) => ({
+        name,
+        points: runs.filter((r) => r.path === name).map((r) => ({ x: r.offeredPerSec, y: r.p99Ms })),
+      })),
+    },
+  };
+}
+
 /** The ReportData of a bench run (title `rwsplit bench`). */
 export function benchReportData(report: BenchReport): ReportData {
   const e = report.environment;
   const o = report.options;
   const raw = rawPgBaselines(report);
   const notes = [
+    `The figures table is closed-loop: ${o.concurrency} workers per path, each sending its next call when the ` +
+      'previous one returns (a slow response also slows the load, so it under-reports queueing).',
+    ...(report.openLoop.length > 0
+      ? [
+          `Open-loop runs (section below): ${OPEN_LOOP_PATHS.join(', ')} at ${o.rates.join(', ')} requests/s offered, ` +
+            'latency from each request’s intended start.',
+        ]
+      : []),
     `Interleaved paths ran in ${o.rounds} rounds whose order rotates, so machine noise hits them alike; ` +
       'the raw-pg baselines are the pg-read and pg-write paths of those rounds.',
     'pgbench read ran on every standby at once, the clients split between them, and pgbench write on the primary, after the rounds, at the same concurrency.',
@@ -87,6 +145,7 @@ export function benchReportData(report: BenchReport): ReportData {
   return {
     title: 'rwsplit bench',
     generatedAt: report.finishedAt,
+    figuresTitle: `Closed-loop figures (${o.concurrency} workers per path, each waits for its response)`,
     environment: {
       ...environmentRows(e),
       'table rows': e.tableRows,
@@ -96,6 +155,8 @@ export function benchReportData(report: BenchReport): ReportData {
       'warm-up calls': o.warmup,
       'fallback calls': o.fallbackIterations,
       'commit-to-visible samples': o.commitToVisibleSamples,
+      'open-loop rates': o.rates.join(', '),
+      'open-loop seconds': o.openLoopSeconds,
       'pgbench seconds': o.baselineSeconds,
       'started at': report.startedAt,
     },
@@ -115,6 +176,6 @@ export function benchReportData(report: BenchReport): ReportData {
     lagSeries: report.lagSeries,
     readsPerNode: report.reads.perNode,
     notes,
-    sections: [ratiosSection(report)],
+    sections: [ratiosSection(report), ...(report.openLoop.length > 0 ? [openLoopSection(report)] : [])],
   };
 }

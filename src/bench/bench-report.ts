@@ -5,7 +5,7 @@ import type { HistogramBucket, LagSeries, NodeReads } from '../report/report-dat
 import type { LatencySummary } from './percentiles';
 
 /** Bumped when a field changes meaning, so renderers can refuse a report they do not understand. */
-export const BENCH_REPORT_VERSION = 2;
+export const BENCH_REPORT_VERSION = 3;
 
 /** Where a path's operations run. */
 export type BenchTarget = 'primary' | 'standby' | 'primary→standby';
@@ -32,6 +32,35 @@ export interface BenchPathResult extends LatencySummary {
   readonly rounds: number;
   /** Latency histogram (log-spaced buckets). */
   readonly histogram: readonly HistogramBucket[];
+}
+
+/**
+ * One path at one offered rate, open-loop (wrk2 style): requests started on a fixed schedule whatever the
+ * responses, latency from each request's intended start (queueing included). Latencies null when none finished.
+ */
+export interface OpenLoopResult {
+  readonly path: string;
+  /** Requests per second the schedule offered. */
+  readonly offeredPerSec: number;
+  /** Requests completed per second, from the first intended start to the last completion. */
+  readonly achievedPerSec: number;
+  /** Length of the schedule. */
+  readonly seconds: number;
+  readonly scheduled: number;
+  readonly issued: number;
+  readonly completed: number;
+  /** Issued more than 5 ms after their intended start (the in-flight cap was reached, or the loop ran late). */
+  readonly lateIssued: number;
+  readonly maxIssueDelayMs: number;
+  /** Never issued: the run's time bound passed first. */
+  readonly notIssued: number;
+  /** Still in flight at the time bound (recorded with the time they had waited, a lower bound). */
+  readonly unfinished: number;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+  readonly p999Ms: number | null;
+  readonly meanMs: number | null;
+  readonly maxMs: number | null;
 }
 
 /** A path that could not run here, and why (e.g. no psql for the fallback). */
@@ -83,6 +112,10 @@ export interface BenchOptionsUsed {
   /** Iterations of the (slow) fallback-write path, which spawns a process per write. */
   readonly fallbackIterations: number;
   readonly commitToVisibleSamples: number;
+  /** Offered rates (requests/s) of the open-loop runs, each path at each. */
+  readonly rates: readonly number[];
+  /** Seconds of each open-loop run's schedule; 0 = no open-loop runs. */
+  readonly openLoopSeconds: number;
   /** Seconds of each pgbench baseline run; 0 = pgbench not run. */
   readonly baselineSeconds: number;
   /** How often replica lag was sampled, in ms. */
@@ -112,7 +145,10 @@ export interface BenchReport {
   readonly finishedAt: string;
   readonly options: BenchOptionsUsed;
   readonly environment: BenchEnvironment;
+  /** Closed-loop: `concurrency` workers per path, each sending its next call when the previous returns. */
   readonly paths: readonly BenchPathResult[];
+  /** Open-loop: each of extension-read, router-read and router-write at each offered rate. */
+  readonly openLoop: readonly OpenLoopResult[];
   readonly skipped: readonly BenchSkipped[];
   readonly ratios: readonly BenchRatio[];
   /** pgbench runs; null when not requested (--baseline-seconds 0). */

@@ -12,6 +12,50 @@ function pgbenchOk(o: PgbenchOutcome | undefined) {
   return o?.status === 'ok' ? o : null;
 }
 
+const count = (v: number) => (v === 0 ? '0' : String(v));
+
+/** The open-loop table: offered vs achieved rate, requests not on time, latency from the intended start. */
+export function formatOpenLoop(report: BenchReport): string[] {
+  const table = new Table({
+    head: [
+      'path',
+      'offered/s',
+      'achieved/s',
+      'requests',
+      'late',
+      'not issued',
+      'unfinished',
+      'p50 ms',
+      'p99 ms',
+      'p99.9 ms',
+      'max ms',
+    ],
+    style,
+    colAligns: ['left', ...Array<'right'>(10).fill('right')],
+  });
+  for (const r of report.openLoop) {
+    table.push([
+      r.path,
+      r.offeredPerSec,
+      Math.round(r.achievedPerSec),
+      r.scheduled,
+      count(r.lateIssued),
+      count(r.notIssued),
+      count(r.unfinished),
+      ms(r.p50Ms),
+      ms(r.p99Ms),
+      ms(r.p999Ms),
+      ms(r.maxMs),
+    ]);
+  }
+  return [
+    `OPEN-LOOP (wrk2 style): requests start on a fixed schedule at the offered rate whatever the responses, ` +
+      `${report.options.openLoopSeconds} s per run; latency counts from each request's intended start, so queueing shows`,
+    `  late: issued > 5 ms after schedule; not issued: dropped at the time bound; unfinished: still in flight then`,
+    table.toString(),
+  ];
+}
+
 /** The bench's text output: environment, one row per path (with ratios to the baselines), ratios, reads, lag. */
 export function formatBenchReport(report: BenchReport): string {
   const e = report.environment;
@@ -21,6 +65,8 @@ export function formatBenchReport(report: BenchReport): string {
     `PostgreSQL ${e.postgres} · primary ${e.primary} · ${e.replicas} standby(s)${e.localCluster ? ' · local cluster' : ''}`,
     `${o.iterations} calls per path in ${o.rounds} rounds (${o.warmup} warm-up), concurrency ${o.concurrency}, ` +
       `${e.tableRows} rows; fallback writes: ${o.fallbackIterations} calls, one at a time`,
+    '',
+    `CLOSED-LOOP: ${o.concurrency} workers per path, each sends its next call when the previous one returns`,
   ];
   const raw = rawPgBaselines(report);
   const baseline = {
@@ -56,6 +102,7 @@ export function formatBenchReport(report: BenchReport): string {
     }
   }
   lines.push(table.toString());
+  if (report.openLoop.length > 0) lines.push('', ...formatOpenLoop(report));
 
   const ratios = new Table({
     head: ['ratio', 'p50 ×', 'mean ×', 'ops/s ×', 'target'],

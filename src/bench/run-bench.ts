@@ -15,9 +15,11 @@ import {
   type BenchRatio,
   type BenchReport,
   type BenchSkipped,
+  type OpenLoopResult,
 } from './bench-report';
 import { openFallbackWriter } from './fallback-writer';
 import { measureInterleaved } from './interleaved-rounds';
+import { measureOpenLoop } from './open-loop-paths';
 import { startLagSampler } from './lag-sampler';
 import { pathResult } from './path-result';
 import { type ProgressListener, ProgressTracker } from './progress-tracker';
@@ -50,6 +52,10 @@ export interface BenchOptions {
   readonly fallbackIterations?: number;
   /** Commit-to-visible samples (one commit at a time). Default 500. */
   readonly commitToVisibleSamples?: number;
+  /** Offered rates (requests/s) of the open-loop runs of extension-read, router-read, router-write. */
+  readonly rates?: readonly number[];
+  /** Seconds of each open-loop run's schedule; 0 skips the open-loop runs. Default 5. */
+  readonly openLoopSeconds?: number;
   /** Seconds of each pgbench baseline run (read, write); 0 skips pgbench. Default 5. */
   readonly baselineSeconds?: number;
   /** The pgbench executable. Default: found on PATH or in /usr/lib/postgresql. */
@@ -73,6 +79,8 @@ function resolveOptions(options: BenchOptions): BenchOptionsUsed {
     rows: options.rows ?? 10_000,
     fallbackIterations: options.fallbackIterations ?? 100,
     commitToVisibleSamples: options.commitToVisibleSamples ?? 500,
+    rates: options.rates ?? [500, 1000, 2000],
+    openLoopSeconds: options.openLoopSeconds ?? 5,
     baselineSeconds: options.baselineSeconds ?? 5,
     lagIntervalMs: options.lagIntervalMs ?? 100,
     keep: options.keep ?? false,
@@ -127,6 +135,7 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
     [
       { name: 'seeding rows', units: ETA_MS.seed },
       { name: 'paths in rounds', units: (used.warmup + used.iterations) * interleavedCount * ETA_MS.call },
+      { name: 'open loop', units: used.rates.length * 3 * used.openLoopSeconds * 1000 },
       { name: 'pgbench', units: used.baselineSeconds * 2000 },
       { name: 'fallback writes', units: (used.fallbackIterations + fallbackWarmup) * ETA_MS.fallbackCall },
       { name: 'commit-to-visible', units: used.commitToVisibleSamples * ETA_MS.commitSample },
@@ -149,6 +158,7 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
   });
   const skipped: BenchSkipped[] = [];
   const paths: BenchPathResult[] = [];
+  let openLoop: OpenLoopResult[] = [];
   let pgbench: BenchBaselines | null = null;
   let lagSampler: Awaited<ReturnType<typeof startLagSampler>> | null = null;
   try {
@@ -170,6 +180,21 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
       const m = measured[i]!;
       paths.push(pathResult({ ...spec, concurrency: used.concurrency }, m.latency, m.wallMs, m.rounds));
     });
+
+    progress.phase('open loop');
+    if (used.openLoopSeconds > 0 && used.rates.length > 0) {
+      log(
+        `open loop: extension-read, router-read, router-write at ${used.rates.join(', ')} requests/s, ` +
+          `${used.openLoopSeconds} s each, latency from each request's intended start`,
+      );
+      let done = 0;
+      openLoop = await measureOpenLoop(specs, {
+        rates: used.rates,
+        seconds: used.openLoopSeconds,
+        log,
+        onRun: (ms) => progress.set((done += ms)),
+      });
+    }
 
     progress.phase('pgbench');
     if (used.baselineSeconds > 0) {
@@ -224,13 +249,17 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
       options: used,
       environment: await benchEnvironment(config, seeded.before + seeded.inserted),
       paths,
+      openLoop,
       skipped,
       ratios: benchRatios(paths),
       pgbench,
       lagSeries,
       reads: {
         perNode: namedReads(config, clients.reads.counts()),
-        issued: (used.warmup + used.iterations) * 2,
+        // router-read and router-metrics-read in rounds, and router-read's open-loop requests.
+        issued:
+          (used.warmup + used.iterations) * 2 +
+          openLoop.filter((r) => r.path === PATH.routerRead).reduce((n, r) => n + r.issued, 0),
       },
       deletedRows,
     });
