@@ -1,0 +1,215 @@
+// rwsplit on the real HA cluster (etcd + three Patroni members), with Patroni as its only source of nodes: the
+// topology is discovered from GET /cluster, and the router follows a REST switchover, a failover (the leader's
+// postmaster killed), a member added and a member stopped, each under a write + read-your-writes workload. One file,
+// so the cluster starts once (or is reused) and is stopped at the end only when this file started it.
+import {
+  expectedMembers,
+  type HaCluster,
+  REJOIN_TIMEOUT_MS,
+  startHaCluster,
+  waitHealthy,
+} from '../../src/ha/ha-cluster';
+import { addMember, clusterState, stopMember } from '../../src/ha/ha-cluster';
+import type { PatroniMember } from '../../src/ha/patroni-rest';
+import { EventLog } from '../../src/bench-ha/event-log';
+import { createHaRwsplit, type HaRwsplit } from '../../src/bench-ha/ha-rwsplit';
+import { ensureTestReplicationTable } from '../../src/bench-ha/ha-schema';
+import { type LeaderChangeRun, runLeaderChange } from '../../src/bench-ha/run-leader-change';
+import { startWriteReadWorkload, type WorkloadResult } from '../../src/bench-ha/write-read-workload';
+import { waitUntil } from '../helpers/wait-until';
+
+let cluster: HaCluster | undefined;
+let rw: HaRwsplit | undefined;
+const events = new EventLog();
+
+/** The cluster and the routed client, once beforeAll has made them. */
+function ready(): { cluster: HaCluster; rw: HaRwsplit } {
+  if (!cluster || !rw) throw new Error('beforeAll did not finish');
+  return { cluster, rw };
+}
+
+beforeAll(async () => {
+  cluster = await startHaCluster({ log: (line) => console.log(line) });
+  console.log(`HA cluster ${cluster.reused ? 'reused' : 'started'} in ${cluster.startupMs} ms`);
+  await ensureTestReplicationTable(cluster.databaseUrl);
+  rw = await createHaRwsplit({
+    restUrls: cluster.restUrls,
+    databaseUrl: cluster.databaseUrl,
+    onEvent: events.listener,
+  });
+}, 100_000);
+
+afterAll(async () => {
+  await rw?.close();
+  if (cluster && !cluster.reused) await cluster.stop();
+}, 60_000);
+
+const address = (m: PatroniMember) => `${m.host}:${m.port}`;
+
+async function roles() {
+  const state = await clusterState(ready().cluster.restUrls);
+  const leader = state.members.find((m) => m.role === 'leader');
+  if (!leader) throw new Error(`no leader in ${JSON.stringify(state.members)}`);
+  return { leader, replicas: state.members.filter((m) => m.role !== 'leader') };
+}
+
+type ServerAnswer = { port: number; in_recovery: boolean };
+
+/** Which server answered: the port it listens on and whether it is a standby. */
+async function replicaAnswer(): Promise<ServerAnswer> {
+  const rows = await ready().rw.client.$replica().$queryRaw<
+    ServerAnswer[]
+  >`select inet_server_port() as port, pg_is_in_recovery() as in_recovery`;
+  return rows[0]!;
+}
+
+/** `$queryRaw` on the routed client runs on the primary. */
+async function primaryAnswer(): Promise<ServerAnswer> {
+  const rows = await ready().rw.client.$queryRaw<
+    ServerAnswer[]
+  >`select inet_server_port() as port, pg_is_in_recovery() as in_recovery`;
+  return rows[0]!;
+}
+
+/** Everything the workload saw go wrong, as one object, so a failing expectation shows it all. */
+function problems(result: WorkloadResult) {
+  return {
+    staleReads: result.staleReads,
+    failedReads: result.failedReads.map((r) => `${r.code}: ${r.message}`),
+    failedWrites: result.failedWrites.map((w) => `${w.failure?.code}: ${w.failure?.message}`),
+    outcomeUnknown: result.outcomeUnknown.length,
+  };
+}
+
+/** Waits until every member streams again (the old leader rejoined) before the next test moves anything. */
+async function waitRejoined(): Promise<void> {
+  const { config } = ready().cluster;
+  await waitHealthy(config, await expectedMembers(config), REJOIN_TIMEOUT_MS);
+}
+
+test('the topology comes from Patroni: replicas by host:port, reads on replicas, writes on the leader', async () => {
+  const { rw } = ready();
+  const { leader, replicas } = await roles();
+  const workload = startWriteReadWorkload(rw);
+  try {
+    expect(replicas).toHaveLength(2);
+    expect(
+      rw
+        .replicas()
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(replicas.map(address).sort());
+    expect(rw.primaryName()).toBe(address(leader));
+    await waitUntil(async () => rw.replicas().every((r) => r.eligible), 'both replicas eligible', 10_000);
+
+    const seen = new Set<number>();
+    for (let i = 0; i < 8; i++) {
+      const answer = await replicaAnswer();
+      expect(answer.in_recovery).toBe(true);
+      seen.add(answer.port);
+    }
+    expect([...seen].sort()).toEqual(replicas.map((m) => m.port).sort());
+    expect(await primaryAnswer()).toEqual({ port: leader.port, in_recovery: false });
+  } finally {
+    const result = await workload.stop();
+    expect(result.acknowledged.length).toBeGreaterThan(0);
+    expect(problems(result)).toEqual({ staleReads: [], failedReads: [], failedWrites: [], outcomeUnknown: 0 });
+  }
+});
+
+/** The expectations a switchover and a failover share. */
+async function expectWritesFollowed(run: LeaderChangeRun): Promise<void> {
+  const { rw } = ready();
+  const { workload } = run;
+  const byCode = new Map<string, number>();
+  for (const w of workload.writes) {
+    if (w.failure) byCode.set(w.failure.code, (byCode.get(w.failure.code) ?? 0) + 1);
+  }
+  console.log(
+    `${run.kind} ${run.from} -> ${run.to}: ${workload.acknowledged.length} writes acknowledged, failed writes by ` +
+      `code ${JSON.stringify(Object.fromEntries(byCode))} (outcome unknown ${workload.outcomeUnknown.length}, ` +
+      `${run.outcomeUnknownApplied} of them applied), ${workload.failedReads.length} reads failed`,
+  );
+  // No acknowledged write lost, no stale read-your-writes read.
+  expect(run.lostWrites).toEqual([]);
+  expect(workload.staleReads).toEqual([]);
+  // Every failure is one of rwsplit's typed errors; none is a raw driver or Prisma error.
+  expect(workload.writes.filter((w) => w.failure?.kind === 'raw').map((w) => w.failure)).toEqual([]);
+  expect(workload.failedReads.filter((r) => r.kind === 'raw')).toEqual([]);
+  // Writes resumed on the new leader: rwsplit points there, and a new write runs there.
+  const { leader } = await roles();
+  expect(leader.name).toBe(run.to);
+  expect(rw.primaryName()).toBe(address(leader));
+  const row = await rw.client.testReplication.create({ data: { data: `after-${run.kind}-${Date.now()}` } });
+  expect(row.id).toBeGreaterThan(0);
+  expect(await primaryAnswer()).toEqual({ port: leader.port, in_recovery: false });
+}
+
+test('a REST switchover under the workload: no acknowledged write lost, no stale read, writes follow', async () => {
+  const { cluster, rw } = ready();
+  const run = await runLeaderChange('switchover', { config: cluster.config, restUrls: cluster.restUrls, rw });
+  await expectWritesFollowed(run);
+  await waitRejoined();
+}, 90_000);
+
+test('the leader killed (failover) under the workload: no acknowledged write lost, no stale read, writes follow', async () => {
+  const { cluster, rw } = ready();
+  const run = await runLeaderChange('failover', { config: cluster.config, restUrls: cluster.restUrls, rw });
+  await expectWritesFollowed(run);
+  await waitRejoined();
+}, 90_000);
+
+let added: { name: string; address: string; port: number } | undefined;
+
+test('a fourth member added while running serves reads without a restart', async () => {
+  const { rw } = ready();
+  const workload = startWriteReadWorkload(rw);
+  try {
+    const member = await addMember({ log: (line) => console.log(line) });
+    added = { name: member.name, address: `127.0.0.1:${member.pgPort}`, port: member.pgPort };
+    const name = added.address;
+    // The next /cluster read (every 500 ms) adds it; its first passing check makes it eligible.
+    await waitUntil(
+      async () => rw.replicas().some((r) => r.name === name && r.eligible),
+      `${name} listed by rw.replicas() and eligible`,
+      15_000,
+    );
+    await waitUntil(async () => (await replicaAnswer()).port === member.pgPort, `a read served by ${name}`, 5_000, 0);
+  } finally {
+    const result = await workload.stop();
+    expect(problems(result)).toEqual({ staleReads: [], failedReads: [], failedWrites: [], outcomeUnknown: 0 });
+  }
+}, 90_000);
+
+test('a member stopped is ejected, and reads go on elsewhere with none failed', async () => {
+  const { rw } = ready();
+  if (!added) throw new Error('the previous test did not add a member');
+  const { name, address: node, port } = added;
+  const workload = startWriteReadWorkload(rw);
+  // Plain reads outside any session: round-robin over every eligible replica, the stopping one included.
+  let stopping = true;
+  const readErrors: string[] = [];
+  const reader = (async () => {
+    while (stopping) {
+      await rw.client.testReplication.findFirst().catch((err: unknown) => readErrors.push(String(err)));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  const since = performance.now();
+  try {
+    await stopMember(name);
+    await waitUntil(
+      async () => !rw.replicas().some((r) => r.name === node && r.eligible),
+      `${node} out of rotation`,
+      10_000,
+    );
+  } finally {
+    stopping = false;
+    await reader;
+    const result = await workload.stop();
+    expect(problems(result)).toEqual({ staleReads: [], failedReads: [], failedWrites: [], outcomeUnknown: 0 });
+  }
+  expect(readErrors).toEqual([]);
+  expect(events.named('replica_ejected', since).map((e) => e.node)).toContain(node);
+  for (let i = 0; i < 6; i++) expect((await replicaAnswer()).port).not.toBe(port);
+}, 60_000);
