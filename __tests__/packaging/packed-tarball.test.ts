@@ -1,5 +1,5 @@
 // The library as a user gets it: `npm pack` of packages/rwsplit, installed from the tarball into a fresh project
-// outside the repository (no workspace link, no src/), with that project's own schema and generated client. The
+// outside the repository (no workspace link), with that project's own schema and generated client. The
 // consumer scripts (consumer/) print what the servers answered; this test asserts on it.
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -176,7 +176,7 @@ describe('the packed tarball, installed in a fresh project', () => {
     if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   });
 
-  test('node_modules/rwsplit is the unpacked tarball: a real folder with dist/, without src/', async () => {
+  test('node_modules/rwsplit is the unpacked tarball: a real folder with dist/ (and src/ for its source maps), no tests', async () => {
     const installed = path.join(consumer, 'node_modules', 'rwsplit');
     const stat = await fs.lstat(installed);
     expect(stat.isSymbolicLink()).toBe(false);
@@ -190,10 +190,12 @@ describe('the packed tarball, installed in a fresh project', () => {
     const version = async (dir: string) =>
       (JSON.parse(await fs.readFile(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
     expect(await version(installed)).toBe(await version(path.join(REPO, 'packages', 'rwsplit')));
-    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/metrics/index.js', 'dist/metrics/index.d.ts']) {
+    const shipped = ['dist/index.js', 'dist/index.d.ts', 'dist/metrics/index.js', 'dist/metrics/index.d.ts', 'LICENSE'];
+    // The source maps point at ../src: the sources ship with them, so stack traces and "go to definition" work.
+    for (const file of [...shipped, 'src/index.ts']) {
       expect(existsSync(path.join(installed, file))).toBe(true);
     }
-    for (const absent of ['src', 'test', 'tsconfig.json', 'tsconfig.build.json']) {
+    for (const absent of ['test', 'tsconfig.json', 'tsconfig.build.json']) {
       expect(existsSync(path.join(installed, absent))).toBe(false);
     }
     // The generated client lives in the consumer, not in the tarball or the repository.
