@@ -74,9 +74,21 @@ export function formatBenchReport(report: BenchReport): string {
     write: { pgbench: pgbenchOk(report.pgbench?.write), raw: raw.write ?? null },
   };
   const table = new Table({
-    head: ['path', 'on', 'samples', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'ops/s', 'ops ÷ pgbench', 'ops ÷ raw pg'],
+    head: [
+      'path',
+      'on',
+      'samples',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'p99.9 ms',
+      'mean ms',
+      'ops/s',
+      'ops ÷ pgbench',
+      'ops ÷ raw pg',
+    ],
     style,
-    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    colAligns: ['left', 'left', ...Array<'right'>(9).fill('right')],
   });
   for (const p of report.paths) {
     const b = p.workload ? baseline[p.workload] : null;
@@ -88,6 +100,7 @@ export function formatBenchReport(report: BenchReport): string {
       ms(p.p50Ms),
       ms(p.p95Ms),
       ms(p.p99Ms),
+      ms(p.p999Ms),
       ms(p.meanMs),
       Math.round(p.opsPerSec),
       times(over(b?.pgbench?.opsPerSec)),
@@ -97,7 +110,7 @@ export function formatBenchReport(report: BenchReport): string {
   for (const [workload, b] of Object.entries(baseline)) {
     if (b.pgbench) {
       const g = b.pgbench;
-      const cells = [g.transactions, ms(g.p50Ms), ms(g.p95Ms), ms(g.p99Ms), ms(g.meanMs), Math.round(g.opsPerSec)];
+      const cells = [g.transactions, ms(g.p50Ms), ms(g.p95Ms), ms(g.p99Ms), '-', ms(g.meanMs), Math.round(g.opsPerSec)];
       table.push([`pgbench ${workload}`, 'baseline', ...cells, times(1), '']);
     }
   }

@@ -99,10 +99,14 @@ export async function runOpenLoop(
   const deadline = start + scheduled * intervalMs + (options.drainMs ?? 5000);
   for (let i = 0; i < scheduled && failure === null; i++) {
     const intended = start + i * intervalMs;
-    const wait = intended - now();
-    if (wait > 0) await sleep(Math.min(wait, deadline - now()));
-    // Behind schedule: still let responses in now and then, or a late loop would starve them.
-    else if (i % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
+    // Timers work in whole ms and may fire a little early: sleep again until the intended start has come, so no
+    // request starts before it (its latency would count time it did not wait).
+    if (intended > now()) {
+      while (intended > now() && now() < deadline) await sleep(Math.ceil(Math.min(intended, deadline) - now()));
+    } else if (i % 16 === 0) {
+      // Behind schedule: still let responses in now and then, or a late loop would starve them.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     while (inFlight.size >= maxInFlight && failure === null && now() < deadline) {
       await sleep(deadline - now(), slotFreed());
     }
