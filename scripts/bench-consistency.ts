@@ -62,6 +62,11 @@ const program = new Command('bench:consistency')
     FAULT_DEFAULTS.checkTimeoutMs,
   )
   .option(
+    '--fault-connect-timeout-ms <n>',
+    "fault scenario: the router's connectTimeoutMs (default: WRITER_CONNECT_TIMEOUT_MS's, 3000)",
+    intOption(1),
+  )
+  .option(
     '--write-rate <n>',
     'background inserts per second on the primary (0: none)',
     intOption(0),
@@ -102,6 +107,7 @@ interface Options {
   restoreAtMs: number;
   replicaReadTimeoutMs: number;
   faultCheckTimeoutMs: number;
+  faultConnectTimeoutMs?: number;
   writeRate: number;
   sampleMs: number;
   baselineSeconds: number;
@@ -160,6 +166,7 @@ runMain(async () => {
         restoreAtMs: opts.restoreAtMs,
         replicaReadTimeoutMs: opts.replicaReadTimeoutMs,
         faultCheckTimeoutMs: opts.faultCheckTimeoutMs,
+        ...(opts.faultConnectTimeoutMs === undefined ? {} : { faultConnectTimeoutMs: opts.faultConnectTimeoutMs }),
         writeRate: opts.writeRate,
         sampleEveryMs: opts.sampleMs,
         baselineSeconds: opts.baselineSeconds,

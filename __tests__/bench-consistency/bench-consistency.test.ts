@@ -242,6 +242,7 @@ test('fault scenario: a standby frozen and the other killed, then both restored;
   for (const m of result.modes.filter((r) => r.scenario === 'fault')) {
     expect(m.pairs).toBeGreaterThanOrEqual(20);
     expect(m.fault).toMatchObject({ frozen: 'standby1', killed: 'standby2', replicaReadTimeoutMs: 1000 });
+    expect(m.lag).toContain(`connectTimeoutMs ${config.writer.connectTimeoutMs}`);
     const f = m.fault!;
     // Frozen, then killed, then restored, then streaming again: every step happened, in that order.
     expect(f.frozenAtMs).toBeLessThan(f.killedAtMs!);

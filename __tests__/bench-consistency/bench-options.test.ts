@@ -21,6 +21,7 @@ const outcome = (o: Partial<PairOutcome>): PairOutcome => ({
   fallback: null,
   error: null,
   attempts: 1,
+  tries: [],
   readStartMs: 0,
   ...o,
 });
@@ -163,6 +164,7 @@ test('fault options: defaults, and a schedule that restores before it freezes is
       restoreAtMs: 5000,
       replicaReadTimeoutMs: 1000,
       checkTimeoutMs: 500,
+      connectTimeoutMs: null,
     },
   ]);
   expect(() => resolveOptions({ scenarios: ['fault'], freezeAtMs: 3000, restoreAtMs: 3000 })).toThrow(
@@ -187,6 +189,10 @@ test('routing cost per read, read-your-writes ratios, and the reads during a fau
     cause: 'P1001: cannot reach',
     node: '127.0.0.1:25632',
     atMs: 2500,
+    tries: [
+      { node: '127.0.0.1:25631', ok: false, durationMs: 1000 },
+      { node: '127.0.0.1:25632', ok: false, durationMs: 2 },
+    ],
   };
   const run = (
     scenario: LagKind,
@@ -225,7 +231,15 @@ test('routing cost per read, read-your-writes ratios, and the reads during a fau
       'eventual',
       [
         outcome({ readStartMs: 10 }),
-        outcome({ readStartMs: 1500, readMs: 1900, attempts: 2 }),
+        outcome({
+          readStartMs: 1500,
+          readMs: 1900,
+          attempts: 2,
+          tries: [
+            { node: 'standby1', role: 'replica', ok: false, durationMs: 1000.5 },
+            { node: 'primary', role: 'primary', ok: true, durationMs: 899 },
+          ],
+        }),
         outcome({ readStartMs: 2500, readMs: 3, attempts: 2, error: failure }),
       ],
       { positionRequests: 0, positionQueries: 2, replayQueries: 0 },
@@ -283,10 +297,15 @@ test('routing cost per read, read-your-writes ratios, and the reads during a fau
     /│ fault\s+│ eventual\s+│ 1\.0\s+│ 2\.0\s+│ 5\.0\s+│ 5\.5\s+│ 2\s+│ [\d.]+\s+│ [\d.]+\s+│ 1900\.00 \(met\)\s+│ 2000\s+│ 2\s+│ 1 \/ 1 \(NOT met\)\s+│ 0\s+│/,
   );
   expect(table).toContain(
-    'fault/eventual: RWSPLIT_REPLICA_UNREACHABLE on 127.0.0.1:25632: The findUnique on replica 127.0.0.1:25632 ' +
-      'failed (connection error) after one retry elsewhere (cause P1001: cannot reach)',
+    'fault/eventual: RWSPLIT_REPLICA_UNREACHABLE: The findUnique on replica 127.0.0.1:25632 failed (connection ' +
+      'error) after one retry elsewhere (cause P1001: cannot reach); 127.0.0.1:25631 failed in 1000.0 ms, then ' +
+      '127.0.0.1:25632 failed in 2.0 ms; started 1.50 s after the freeze, 0.50 s after the kill',
   );
   expect(table).toContain('✗ NOT met: fault: no read failed: 1 of 3 (1 during the fault)');
+  expect(table).toContain(
+    'fault/eventual slowest read during the fault: 1900.0 ms, started 0.50 s after the freeze: ' +
+      'standby1 failed in 1000.5 ms, then primary answered in 899.0 ms',
+  );
   const md = formatConsistencyMarkdown(bench);
   expect(md).toContain('| none | 2.00× (met) | 1.20× | 1.20× (met) |');
 });

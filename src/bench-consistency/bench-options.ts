@@ -42,6 +42,8 @@ export interface ConsistencyBenchOptions {
   readonly replicaReadTimeoutMs?: number;
   /** Fault scenario: the router's checkTimeoutMs (small, so that checks eject the frozen standby). Default 500. */
   readonly faultCheckTimeoutMs?: number;
+  /** Fault scenario: the router's connectTimeoutMs. Default: the configured one (WRITER_CONNECT_TIMEOUT_MS). */
+  readonly faultConnectTimeoutMs?: number;
   /** Background inserts per second on the primary during every scenario. Default 200 (0: none). */
   readonly writeRate?: number;
   /** Lag sample interval, in ms. Default 250. */
@@ -117,6 +119,10 @@ function resolveFault(options: ConsistencyBenchOptions): FaultSpec {
       1,
     ),
     checkTimeoutMs: wholeNumber('faultCheckTimeoutMs', options.faultCheckTimeoutMs ?? FAULT_DEFAULTS.checkTimeoutMs, 1),
+    connectTimeoutMs:
+      options.faultConnectTimeoutMs === undefined
+        ? null
+        : wholeNumber('faultConnectTimeoutMs', options.faultConnectTimeoutMs, 1),
   };
 }
 

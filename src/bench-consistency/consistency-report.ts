@@ -4,7 +4,7 @@ import { writeResults } from '../bench/write-results';
 import { reportBaselines } from '../report/report-baselines';
 import type { ReportData, ReportPath, ReportSection } from '../report/report-data';
 import { describeBaselines, modeRatios } from './consistency-baselines';
-import { errorLines, extraTables } from './consistency-tables';
+import { errorLines, extraTables, slowestReadLines } from './consistency-tables';
 import type { ModeResult } from './mode-result';
 import type { ConsistencyBenchResult } from './run-consistency-bench';
 
@@ -99,6 +99,7 @@ export function consistencyReportData(result: ConsistencyBenchResult): Consisten
       'return that row. Latency figures are those of the read, routing included; ops/s counts pairs.',
     ...result.modes.map(modeSentence),
     ...result.targets.map((t) => `Target ${t.met ? 'met' : 'NOT met'}: ${t.name} — measured ${t.measured}.`),
+    ...slowestReadLines(result.modes).map((line) => `${line}.`),
     ...errorLines(result.modes).map((line) => `Failed read: ${line}.`),
     ...result.skipped.map((s) => `${s.scenario}/${s.mode} skipped: ${s.reason}.`),
     ...result.recovered.map((r) => `Before this run: undid what an interrupted earlier run had left (${r}).`),

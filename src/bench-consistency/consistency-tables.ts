@@ -143,16 +143,50 @@ export function faultTable(modes: readonly ModeResult[]): ConsistencyTable {
   };
 }
 
-/** Every failed read's error, identical ones (mode, code, node, message, cause) counted together. */
+/** A read's attempts in words: `standby1 failed in 1001.2 ms, then primary answered in 3.1 ms`. */
+function describeTries(tries: readonly { node: string; ok: boolean; durationMs: number }[]): string {
+  const each = tries.map((t) => `${t.node} ${t.ok ? 'answered' : 'failed'} in ${t.durationMs.toFixed(1)} ms`);
+  return each.join(', then ') || 'no routed query';
+}
+
+/** Where the slowest read of each fault run spent its time. */
+export function slowestReadLines(modes: readonly ModeResult[]): string[] {
+  return modes.flatMap((r) => {
+    const s = r.fault?.slowest;
+    if (!s) return [];
+    return [
+      `${r.scenario}/${r.mode} slowest read during the fault: ${s.readMs.toFixed(1)} ms, started ` +
+        `${(s.afterFreezeMs / 1000).toFixed(2)} s after the freeze: ${describeTries(s.tries)}`,
+    ];
+  });
+}
+
+/** When a failed read started, against the fault's steps. */
+function faultTime(r: ModeResult, e: ReadFailure): string {
+  const f = r.fault;
+  if (!f || f.frozenAtMs === null) return '';
+  const since = (at: number | null, what: string) => {
+    if (at === null) return '';
+    const s = (e.atMs - at) / 1000;
+    return s >= 0 ? `${s.toFixed(2)} s after the ${what}` : `${(-s).toFixed(2)} s before the ${what}`;
+  };
+  return `; started ${[since(f.frozenAtMs, 'freeze'), since(f.killedAtMs, 'kill')].filter(Boolean).join(', ')}`;
+}
+
+/** Failed reads printed one by one, at most this many (report.json has them all). */
+export const MAX_ERROR_LINES = 50;
+
+/** Every failed read's error with its code, its attempts and (in the fault scenario) when it started. */
 export function errorLines(modes: readonly ModeResult[]): string[] {
-  const lines = new Map<string, number>();
-  const describe = (r: ModeResult, e: ReadFailure) =>
-    `${r.scenario}/${r.mode}: ${e.code}${e.node ? ` on ${e.node}` : ''}: ${e.message}` +
-    `${e.cause ? ` (cause ${e.cause})` : ''}`;
-  for (const r of modes) {
-    for (const e of r.errors) lines.set(describe(r, e), (lines.get(describe(r, e)) ?? 0) + 1);
-  }
-  return [...lines].map(([line, n]) => `${n > 1 ? `${n}× ` : ''}${line}`);
+  const all = modes.flatMap((r) =>
+    r.errors.map(
+      (e) =>
+        `${r.scenario}/${r.mode}: ${e.code}: ${e.message}${e.cause ? ` (cause ${e.cause})` : ''}; ` +
+        `${describeTries(e.tries)}${faultTime(r, e)}`,
+    ),
+  );
+  const more = all.length - MAX_ERROR_LINES;
+  return more > 0 ? [...all.slice(0, MAX_ERROR_LINES), `… and ${more} more (every one is in report.json)`] : all;
 }
 
 /** The tables that have rows. */

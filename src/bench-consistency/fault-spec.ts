@@ -15,6 +15,11 @@ export interface FaultSpec {
   readonly replicaReadTimeoutMs: number;
   /** The fault router's checkTimeoutMs: a check unanswered this long ejects the frozen standby. */
   readonly checkTimeoutMs: number;
+  /**
+   * The fault router's connectTimeoutMs, or null for the configured one. replicaReadTimeoutMs does not bound
+   * opening a connection: a read that needs a new one to the frozen standby waits this long instead.
+   */
+  readonly connectTimeoutMs: number | null;
 }
 
 export const FAULT_DEFAULTS = Object.freeze({
@@ -39,6 +44,7 @@ export function describeFault(spec: FaultSpec): string {
   return (
     `in each mode's run: standby 1 frozen (SIGSTOP) at ${s(spec.freezeAtMs)}, standby 2 killed at ` +
     `${s(spec.killAtMs)}, both restored at ${s(spec.restoreAtMs)}; router replicaReadTimeoutMs ` +
-    `${spec.replicaReadTimeoutMs}, checkTimeoutMs ${spec.checkTimeoutMs}`
+    `${spec.replicaReadTimeoutMs}, checkTimeoutMs ${spec.checkTimeoutMs}, connectTimeoutMs ` +
+    `${spec.connectTimeoutMs ?? 'as configured'}`
   );
 }

@@ -2,7 +2,7 @@
 // failed read's error, the scenarios in words, and the targets (met / NOT met). Also in Markdown, for the README.
 import Table from 'cli-table3';
 import { type ConsistencyBaselines, describeBaselines, modeRatios } from './consistency-baselines';
-import { type ConsistencyTable, errorLines, extraTables } from './consistency-tables';
+import { type ConsistencyTable, errorLines, extraTables, slowestReadLines } from './consistency-tables';
 import type { ModeResult } from './mode-result';
 import type { ConsistencyBenchResult } from './run-consistency-bench';
 
@@ -61,6 +61,7 @@ function footer(result: ConsistencyBenchResult): string[] {
     `router: maxLagMs ${r.maxLagMs}, maxLagBytes ${r.maxLagBytes}, readYourWritesWaitMs ${r.readYourWritesWaitMs}; ` +
       `concurrency ${result.options.concurrency}; background load ${result.options.writeRate} writes/s`,
     ...result.skipped.map((s) => `${s.scenario}/${s.mode} skipped: ${s.reason}`),
+    ...slowestReadLines(result.modes),
     ...failedReads(result),
     `baselines, the pair's SQL at concurrency ${result.baselines.clients} after the pairs (pgbench reads split over the standbys):`,
     ...describeBaselines(result.baselines).map((line) => `  ${line}`),

@@ -33,6 +33,16 @@ export interface FaultSummary extends FaultTimeline {
   readonly stale: number;
   /** Reads that took a retry (2 routed queries). */
   readonly retried: number;
+  /** The slowest of them, with each attempt: where its time went. */
+  readonly slowest: SlowRead | null;
+}
+
+/** One read and its attempts (node names friendly: standby1 …). */
+export interface SlowRead {
+  readonly readMs: number;
+  /** When it started, in ms from the freeze. */
+  readonly afterFreezeMs: number;
+  readonly tries: readonly { readonly node: string; readonly ok: boolean; readonly durationMs: number }[];
 }
 export interface ModeResult {
   readonly scenario: LagKind;
@@ -111,11 +121,16 @@ export function routingCost(stats: RoutingStats, reads: number): RoutingCost {
 }
 
 /** Reads that overlapped the fault: started before it was undone and ended after it began. */
-function faultSummary(outcomes: readonly PairOutcome[], fault: NonNullable<ModeContext['fault']>): FaultSummary {
+function faultSummary(
+  outcomes: readonly PairOutcome[],
+  fault: NonNullable<ModeContext['fault']>,
+  nameOf: (routerName: string) => string,
+): FaultSummary {
   const { timeline } = fault;
   const from = timeline.frozenAtMs ?? timeline.killedAtMs;
   const to = timeline.restoredAtMs ?? Number.POSITIVE_INFINITY;
   const during = from === null ? [] : outcomes.filter((o) => o.readStartMs <= to && o.readStartMs + o.readMs >= from);
+  const slowest = during.reduce<PairOutcome | null>((a, o) => (a && a.readMs >= o.readMs ? a : o), null);
   return {
     ...timeline,
     replicaReadTimeoutMs: fault.replicaReadTimeoutMs,
@@ -125,6 +140,14 @@ function faultSummary(outcomes: readonly PairOutcome[], fault: NonNullable<ModeC
     failed: during.filter((o) => o.error).length,
     stale: during.filter((o) => o.stale).length,
     retried: during.filter((o) => o.attempts > 1).length,
+    slowest:
+      slowest && from !== null
+        ? {
+            readMs: slowest.readMs,
+            afterFreezeMs: slowest.readStartMs - from,
+            tries: slowest.tries.map((t) => ({ node: nameOf(t.node), ok: t.ok, durationMs: t.durationMs })),
+          }
+        : null,
   };
 }
 
@@ -133,7 +156,9 @@ export function modeResult(run: PairRun, ctx: ModeContext): ModeResult {
   const { outcomes, wallMs } = run;
   const pairs = outcomes.length;
   const stale = outcomes.filter((o) => o.stale).length;
-  const errors = outcomes.flatMap((o) => (o.error ? [o.error] : []));
+  const errors = outcomes.flatMap((o) =>
+    o.error ? [{ ...o.error, tries: o.error.tries.map((t) => ({ ...t, node: ctx.nameOf(t.node) })) }] : [],
+  );
   const served = outcomes.filter((o) => !o.error);
   const replicaReads = served.filter((o) => o.role === 'replica').length;
   return Object.freeze({
@@ -158,6 +183,6 @@ export function modeResult(run: PairRun, ctx: ModeContext): ModeResult {
     endMs: ctx.startMs + wallMs,
     note: ctx.note,
     routingCost: ctx.stats ? routingCost(ctx.stats, pairs) : null,
-    fault: ctx.fault ? faultSummary(outcomes, ctx.fault) : null,
+    fault: ctx.fault ? faultSummary(outcomes, ctx.fault, ctx.nameOf) : null,
   });
 }

@@ -10,6 +10,8 @@ export interface ServedRead {
   readonly node: string;
   readonly role: NodeRole;
   readonly ok: boolean;
+  /** How long the attempt took on that node, as the router timed it. */
+  readonly durationMs: number;
 }
 
 export interface TrackedPair<T> {
@@ -36,8 +38,9 @@ export class PairTracker {
   readonly listener: EventListener = (event) => {
     const probe = this.#storage.getStore();
     if (!probe?.reading) return;
-    if (event.event === 'query') probe.reads.push({ node: event.node, role: event.role, ok: event.ok });
-    else if (event.event === 'primary_fallback_read') probe.fallbacks.push(event.reason);
+    if (event.event === 'query') {
+      probe.reads.push({ node: event.node, role: event.role, ok: event.ok, durationMs: event.durationMs });
+    } else if (event.event === 'primary_fallback_read') probe.fallbacks.push(event.reason);
   };
 
   /** Runs one pair; queries inside `read(...)` are attributed to it. */

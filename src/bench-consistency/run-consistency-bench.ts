@@ -227,6 +227,7 @@ async function openFaultRouter(run: Run, config: Config, spec: FaultSpec): Promi
     poolSize: run.opts.poolSize,
     replicaReadTimeoutMs: spec.replicaReadTimeoutMs,
     checkTimeoutMs: spec.checkTimeoutMs,
+    ...(spec.connectTimeoutMs === null ? {} : { connectTimeoutMs: spec.connectTimeoutMs }),
   });
   run.faultRw = rw;
   await warmUp(run, rw);
@@ -238,11 +239,13 @@ async function runScenario(run: Run, config: Config, spec: LagSpec): Promise<voi
   await syncStandbys(config, { timeoutMs: 60_000 });
   await run.rw.checkNow();
   if (spec.kind === 'fault') {
-    const rw = await openFaultRouter(run, config, spec);
+    // Its connect timeout in figures, for the report: the configured one unless the scenario sets its own.
+    const fault = { ...spec, connectTimeoutMs: spec.connectTimeoutMs ?? config.writer.connectTimeoutMs };
+    const rw = await openFaultRouter(run, config, fault);
     try {
       for (const mode of run.opts.modes) {
         if (run.hooks.signal?.aborted) break;
-        await runMode(run, spec, mode);
+        await runMode(run, fault, mode);
         // The next mode starts from both standbys back in rotation, as the first did.
         await rw.checkNow();
       }

@@ -8,7 +8,7 @@ import type { NodeRole } from 'rwsplit';
 import { withRemoteApply } from 'rwsplit';
 import type { AppRwsplit } from '../db/app-rwsplit';
 import type { BenchMode } from './bench-options';
-import type { PairTracker } from './pair-tracker';
+import type { PairTracker, ServedRead } from './pair-tracker';
 
 /** A read that failed: what the caller got. */
 export interface ReadFailure {
@@ -21,6 +21,8 @@ export interface ReadFailure {
   readonly node: string | null;
   /** When the read started, in ms on the run's clock. */
   readonly atMs: number;
+  /** Its attempts: node (`host:port`; friendly names once in a ModeResult), outcome, duration. */
+  readonly tries: readonly { readonly node: string; readonly ok: boolean; readonly durationMs: number }[];
 }
 
 export interface PairOutcome {
@@ -33,6 +35,8 @@ export interface PairOutcome {
   readonly error: ReadFailure | null;
   /** Routed queries the read took: 2 after a retry elsewhere. */
   readonly attempts: number;
+  /** Each of them: node, outcome, duration. */
+  readonly tries: readonly ServedRead[];
   /** When the read started, in ms on the run's clock. */
   readonly readStartMs: number;
   /** Latency of the read as the caller sees it (routing included), in ms. */
@@ -86,7 +90,7 @@ function codeOf(err: unknown): string {
 
 const firstLine = (text: string) => (text.split('\n')[0] ?? '').slice(0, 300);
 
-function readFailure(err: unknown, node: string | null, atMs: number): ReadFailure {
+function readFailure(err: unknown, tries: readonly ServedRead[], atMs: number): ReadFailure {
   const cause = field(err, 'cause');
   return {
     code: codeOf(err),
@@ -95,8 +99,9 @@ function readFailure(err: unknown, node: string | null, atMs: number): ReadFailu
       cause === undefined
         ? null
         : `${codeOf(cause)}: ${firstLine(cause instanceof Error ? cause.message : String(cause))}`,
-    node,
+    node: tries.at(-1)?.node ?? null,
     atMs,
+    tries: tries.map(({ node, ok, durationMs }) => ({ node, ok, durationMs })),
   };
 }
 
@@ -129,14 +134,14 @@ async function runPair(
   );
   const { row, writeMs, readMs, readStartMs } = tracked.result;
   const last = tracked.reads.at(-1);
-  const common = { readMs, writeMs, readStartMs, attempts: tracked.reads.length };
+  const common = { readMs, writeMs, readStartMs, attempts: tracked.reads.length, tries: tracked.reads };
   if (!tracked.result.found.ok) {
     return {
       ...common,
       stale: false,
       node: last?.node ?? 'none',
       role: last?.role ?? 'replica',
-      error: readFailure(tracked.result.found.error, last?.node ?? null, readStartMs),
+      error: readFailure(tracked.result.found.error, tracked.reads, readStartMs),
       fallback: tracked.fallbacks.at(-1) ?? null,
     };
   }

@@ -96,10 +96,12 @@ export function startFault(
       atMs: spec.freezeAtMs,
       run: async () => {
         process.on('exit', thawAtExit);
+        // Stamped when the signals go out: reads from then on may hang.
+        const at = clock();
         await ledger.apply(thaw, async () => {
           frozenPids = await control.freeze(frozen);
         });
-        timeline.frozenAtMs = clock();
+        timeline.frozenAtMs = at;
         log?.(`fault: ${frozen} frozen (SIGSTOP of ${frozenPids.length} server processes)`);
       },
     },
@@ -108,8 +110,10 @@ export function startFault(
           {
             atMs: spec.killAtMs,
             run: async () => {
+              // Stamped when pg_ctl is called: the server goes down during that call.
+              const at = clock();
               await ledger.apply(restart, () => control.kill(killed));
-              timeline.killedAtMs = clock();
+              timeline.killedAtMs = at;
               log?.(`fault: ${killed} killed (immediate stop)`);
             },
           },
