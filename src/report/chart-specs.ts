@@ -13,13 +13,15 @@ const WIDTH = 600;
 const config = {
   font: FONT,
   title: { fontSize: 15, anchor: 'middle' as const },
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' as const },
+  axis: { labelFontSize: 11, labelLimit: 320, titleFontSize: 12, titleFontWeight: 'normal' as const },
   legend: {
     labelFontSize: 12,
     labelLimit: 480,
     titleFontSize: 12,
     orient: 'top' as const,
     direction: 'horizontal' as const,
+    // Many series wrap onto more rows instead of widening the chart past the page.
+    columns: 4,
   },
   range: { category: PALETTE },
   view: { stroke: null },
