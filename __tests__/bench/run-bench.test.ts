@@ -83,10 +83,10 @@ test('measures every path, side by side in rounds, with positive figures', async
   expect(lines.some((l) => l.includes('6 paths in 3 rounds'))).toBe(true);
 });
 
-test('ratios: router / extension (with its 1.05 target), metrics on / off, Prisma / raw pg', () => {
+test('ratios: router / extension (with its 1.02 target), metrics on / off, Prisma / raw pg', () => {
   const byName = new Map(report.ratios.map((r) => [r.name, r]));
   const router = byName.get('router / extension (read)');
-  expect(router).toMatchObject({ numerator: PATH.routerRead, denominator: PATH.extensionRead, targetP50Ratio: 1.05 });
+  expect(router).toMatchObject({ numerator: PATH.routerRead, denominator: PATH.extensionRead, targetP50Ratio: 1.02 });
   expect(byName.get('metrics on / off (router read)')).toMatchObject({
     numerator: PATH.routerMetricsRead,
     denominator: PATH.routerRead,

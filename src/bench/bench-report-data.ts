@@ -38,7 +38,8 @@ function reportPath(p: BenchPathResult): ReportPath {
 
 /** Whether a ratio meets its target: null when it has none. */
 export function meetsTarget(r: BenchRatio): boolean | null {
-  return r.targetP50Ratio === undefined ? null : r.p50Ratio <= r.targetP50Ratio;
+  // The target holds for the median and for the mean alike.
+  return r.targetP50Ratio === undefined ? null : r.p50Ratio <= r.targetP50Ratio && r.meanRatio <= r.targetP50Ratio;
 }
 
 /** The ratios as a table: p50, mean and ops/s of the numerator over the denominator's, and the target. */
@@ -48,7 +49,7 @@ export function ratiosSection(report: BenchReport): ReportSection {
     title: 'Ratios between paths (same run, same rounds)',
     description:
       'Latency ratios above 1 mean the first path is slower; ops/s ratios below 1 mean it does fewer operations. ' +
-      'The router target is at most 1.05× the bare extension’s median latency.',
+      'The router target is at most 1.02× the bare extension’s latency, at the median and at the mean.',
     columns: ['ratio', 'numerator', 'denominator', 'p50 ×', 'mean ×', 'ops/s ×', 'p50 target', 'met'],
     rows: report.ratios.map((r) => [
       r.name,
