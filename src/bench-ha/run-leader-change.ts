@@ -66,7 +66,7 @@ export async function runLeaderChange(kind: LeaderChangeKind, ctx: LeaderChangeC
   const leader = before.members.find((m) => m.role === 'leader' && m.state === 'running');
   if (!leader) throw new Error(`No running leader before the ${kind}.`);
   const targets = before.members
-    .filter((m) => m.name !== leader.name && m.host && m.port)
+    .filter((m) => m.name !== leader.name && m.host && m.port && m.state !== 'stopped')
     .map((m) => ({ name: m.name, url: appUrl(cfg, m.host!, m.port!) }));
 
   const workload = startWriteReadWorkload(ctx.rw, ctx.workload);

@@ -21,6 +21,7 @@ import {
   killPostmaster,
   memberLogTail,
   patroniPid,
+  postmasterPid,
   startMember,
   stopMember as stopMemberProcess,
 } from './member-process';
@@ -312,4 +313,17 @@ export async function addMember(options: HaOptions & { readonly log?: Log } = {}
 export async function stopMember(name: string, options: HaOptions & { readonly log?: Log } = {}): Promise<void> {
   const cfg = haConfig(options);
   await stopMemberProcess(memberByName(cfg, name), await serverAccount(), options.log ?? silent);
+}
+
+/**
+ * Removes a stopped member's data folder, so that the next addMember clones it afresh from the leader: a stale copy
+ * would first have to replay every timeline since it stopped, about 5 s each (wal_retrieve_retry_interval). Refuses
+ * while its Patroni or postmaster runs. No-op when there is no data.
+ */
+export async function discardMemberData(name: string, options: HaOptions = {}): Promise<void> {
+  const member = memberByName(haConfig(options), name);
+  if ((await patroniPid(member)) !== null || (await postmasterPid(member)) !== null) {
+    throw new Error(`HA member ${name} is running: stop it (stopMember) before discarding its data.`);
+  }
+  await fs.rm(member.dataDir, { recursive: true, force: true });
 }
