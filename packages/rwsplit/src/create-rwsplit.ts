@@ -107,7 +107,13 @@ export async function createRwsplit<P extends PrismaClientClass>(
   const hostOptions = { connectTimeoutMs: opts.connectTimeoutMs, checkTimeoutMs: opts.checkTimeoutMs };
   // Replica reads have a deadline: the server cancels a slow statement, the client stops waiting for a silent one.
   const deadline = { statement_timeout: opts.replicaReadTimeoutMs, query_timeout: opts.replicaReadTimeoutMs };
-  const replicaOptions = { ...nodeOptions, pool: { ...deadline, ...opts.pool } };
+  // Opening a connection counts against the deadline too: a partitioned replica must not hold a read for the
+  // whole connect timeout.
+  const replicaOptions = {
+    ...nodeOptions,
+    connectTimeoutMs: Math.min(opts.connectTimeoutMs, opts.replicaReadTimeoutMs),
+    pool: { ...deadline, ...opts.pool },
+  };
   const makeHost = (url: string) =>
     new ReplicaHost(nodeAddress(url).name, url, createNodeClient(PrismaClient, url, replicaOptions), hostOptions);
   const hosts = new HostList(

@@ -68,8 +68,8 @@ export class Router {
 
   /**
    * Runs a read on the chosen node. A connection error or a missed deadline on a replica ejects it and the read is
-   * retried exactly once, on another eligible replica (or the primary when none is left); if the retry fails the
-   * same way, its node is ejected too and a typed error says so.
+   * retried once, on another eligible replica (or the primary when none is left); if that replica fails the same
+   * way, it is ejected too and the primary answers (with `fallbackToPrimary`; otherwise a typed error says so).
    */
   async read<T>(operation: string, run: (client: NodeClient) => Promise<T>): Promise<T> {
     const session = currentSession();
@@ -86,10 +86,16 @@ export class Router {
       try {
         return await this.#timed(second, operation, run);
       } catch (retryError) {
-        if (second.host && isUnreachable(retryError)) {
-          this.#eject(second.host, isTimeout(retryError) ? 'timeout' : 'connection_error');
+        if (!second.host || !isUnreachable(retryError)) throw this.#typed(second, operation, retryError);
+        this.#eject(second.host, isTimeout(retryError) ? 'timeout' : 'connection_error');
+        // Two replicas failed in a row (e.g. one partitioned, one just killed): the primary answers, when allowed.
+        if (!this.#options.fallbackToPrimary) throw this.#typed(second, operation, retryError);
+        const last = this.#fallback('no_eligible_replica');
+        try {
+          return await this.#timed(last, operation, run);
+        } catch (lastError) {
+          throw this.#typed(last, operation, lastError);
         }
-        throw this.#typed(second, operation, retryError);
       }
     }
   }
@@ -250,7 +256,8 @@ export class Router {
     if (target.role === 'replica') {
       return new ReplicaUnreachableError(
         `The ${operation} on replica ${target.name} failed (${isTimeout(err) ? `no answer within replicaReadTimeoutMs = ${this.#options.replicaReadTimeoutMs} ms` : 'connection error'}) ` +
-          'after one retry elsewhere; it is out of rotation until its next passing check. Retry the read.',
+          'after a retry elsewhere; it is out of rotation until its next passing check. Retry the read, or turn ' +
+          'fallbackToPrimary on so the primary answers when replicas fail.',
         { cause: err },
       );
     }

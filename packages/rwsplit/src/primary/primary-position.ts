@@ -34,6 +34,8 @@ export class PrimaryPosition {
   #poolUrl: string;
   #latest: Position | null = null;
   #inFlight: { covers: number; promise: Promise<Position> } | null = null;
+  /** The query that starts when the in-flight one returns: every read its predecessor does not cover waits for it. */
+  #next: Promise<Position> | null = null;
   #requests = 0;
   #queries = 0;
 
@@ -69,8 +71,18 @@ export class PrimaryPosition {
     const latest = this.#latest;
     if (latest && latest.covers >= covers && this.#poolUrl === this.#target.current.url) return Promise.resolve(latest);
     const inFlight = this.#inFlight;
-    if (inFlight && inFlight.covers >= covers) return inFlight.promise;
-    return this.#fetch();
+    if (!inFlight) return this.#fetch();
+    if (inFlight.covers >= covers) return inFlight.promise;
+    // Group commit: reads whose writes returned after the in-flight query was sent share the next one, sent as
+    // soon as it returns (it covers all of them), instead of one query each.
+    this.#next ??= inFlight.promise
+      .catch(() => undefined)
+      .then(() => {
+        this.#next = null;
+        // Sent now, it covers every write that returned before any of its waiters joined.
+        return this.#fetch();
+      });
+    return this.#next;
   }
 
   /** A position that covers every write returned so far (this process's: other clients' writes may be newer). */

@@ -161,7 +161,7 @@ test('a read already sent to a replica that then hangs is cut at replicaReadTime
 });
 
 test('a slow replica statement is cancelled by the server at the deadline; writes never are', async () => {
-  const rw = await open({ replicaReadTimeoutMs: 300 });
+  const rw = await open({ replicaReadTimeoutMs: 300, fallbackToPrimary: false });
   const err = await rw.client
     .$replica()
     .$queryRawUnsafe('SELECT pg_sleep(2)::text')
@@ -173,6 +173,28 @@ test('a slow replica statement is cancelled by the server at the deadline; write
     events.filter((e) => e.event === 'replica_ejected').map((e) => e.event === 'replica_ejected' && e.reason),
   ).toEqual(['timeout', 'timeout']);
   await expect(rw.client.$executeRawUnsafe(INSERT_SLOWLY, uniqueEmail('slow-write'))).resolves.toBe(1);
+});
+
+test('one replica partitioned and the other gone: the read is cut, retried, and answered by the primary', async () => {
+  const [a, b] = await Promise.all(cluster.replicaUrls.map(proxy));
+  const rw = await open({
+    replicaUrls: [a!.url(cluster.replicaUrls[0]!), b!.url(cluster.replicaUrls[1]!)],
+    replicaReadTimeoutMs: 500,
+    strategy: (eligible) => eligible[0]!,
+  });
+  a!.freeze(); // no answer, and a new connection hangs too: cut by the deadline, connect included
+  await b!.refuse();
+  const [served] = await rw.client
+    .$replica()
+    .$queryRawUnsafe<{ port: number; in_recovery: boolean }[]>(
+      'SELECT inet_server_port() AS port, pg_is_in_recovery() AS in_recovery',
+    );
+  expect(served).toEqual({ port: portOf(cluster.primaryUrl), in_recovery: false });
+  expect(queries().map((q) => [q.role, q.ok])).toEqual([
+    ['replica', false],
+    ['replica', false],
+    ['primary', true],
+  ]);
 });
 
 test('concurrent reads failing on one replica report its ejection once', async () => {
