@@ -1,7 +1,7 @@
 // npm run bench:ha: rwsplit over Patroni (patroniTopology) during a REST switchover and a failover (the leader's
 // postmaster killed), under a steady write + read-your-writes workload. Prints, per leader change, the write
 // unavailability beside Patroni's own leader-change time, reads failed, writes lost and outcome-unknown, and the
-// targets as met / NOT met; writes results/<timestamp>/bench-ha.json.
+// targets as met / NOT met; writes results/<timestamp>/bench-ha.json. Exits 1 when a target is not met.
 import { Command, InvalidArgumentError } from 'commander';
 import { runMain } from '../src/cli/run-main';
 import { intOption } from '../src/bench/int-option';

@@ -5,7 +5,7 @@
 // here the refresh and health-check intervals are long, so that nothing else moves the target first.
 import { randomUUID } from 'node:crypto';
 import { createHaRwsplit, type HaRwsplit } from '../../src/bench-ha/ha-rwsplit';
-import { ensureTestReplicationTable } from '../../src/bench-ha/ha-schema';
+import { ensureTestReplicationTable } from '../../src/bench-ha/ensure-test-replication-table';
 import { type HaCluster, startHaCluster, switchover } from '../../src/ha/ha-cluster';
 
 let cluster: HaCluster | undefined;

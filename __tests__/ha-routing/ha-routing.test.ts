@@ -14,7 +14,7 @@ import { patroniPid } from '../../src/ha/member-process';
 import type { PatroniMember } from '../../src/ha/patroni-rest';
 import { EventLog } from '../../src/bench-ha/event-log';
 import { createHaRwsplit, type HaRwsplit } from '../../src/bench-ha/ha-rwsplit';
-import { ensureTestReplicationTable } from '../../src/bench-ha/ha-schema';
+import { ensureTestReplicationTable } from '../../src/bench-ha/ensure-test-replication-table';
 import { type LeaderChangeRun, runLeaderChange } from '../../src/bench-ha/run-leader-change';
 import { startWriteReadWorkload, type WorkloadResult } from '../../src/bench-ha/write-read-workload';
 import { waitUntil } from '../helpers/wait-until';

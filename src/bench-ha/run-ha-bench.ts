@@ -8,7 +8,7 @@ import { expectedMembers, REJOIN_TIMEOUT_MS, startHaCluster, waitHealthy } from 
 import { waitFor } from '../ha/wait-for';
 import { EventLog } from './event-log';
 import { createHaRwsplit, type HaRwsplit } from './ha-rwsplit';
-import { ensureTestReplicationTable } from './ha-schema';
+import { ensureTestReplicationTable } from './ensure-test-replication-table';
 import { haScenarioResult, type HaScenarioResult } from './ha-scenario-result';
 import { type LeaderChangeKind, runLeaderChange } from './run-leader-change';
 

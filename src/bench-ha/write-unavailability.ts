@@ -1,5 +1,5 @@
 // The write-unavailability window of one leader change, from the workload's attempts: from the moment the first
-// failed write was sent to the moment the first write after it succeeded (resolved). Writes that only slowed down (none
+// failed write was sent to the moment the first write sent after it was acknowledged. Writes that only slowed down (none
 // failed) show in the longest gap between acknowledgements instead.
 import type { WriteAttempt } from './write-read-workload';
 
@@ -28,10 +28,16 @@ export function writeUnavailability(writes: readonly WriteAttempt[]): WriteUnava
     return { firstFailureAt: null, recoveredAt: null, windowMs: 0, failuresAfterRecovery: 0, longestAckGapMs };
   }
   const first = failed.reduce((a, b) => (b.startedAt < a.startedAt ? b : a));
-  // "After it": the first acknowledgement once the first failure had come back. A write in flight on the old
-  // leader when it stopped fails (outcome unknown), so an acknowledgement after that point came from the new one.
-  const recoveredAt = acks.find((at) => at > first.endedAt) ?? null;
-  const failuresAfterRecovery = recoveredAt === null ? 0 : failed.filter((w) => w.startedAt > recoveredAt).length;
+  // "After it": sent after the first failed write was sent, and resolved after that failure came back. A write
+  // already in flight before the outage may still commit on the old leader; one sent later and acknowledged after
+  // the failure (retried by rwsplit on the new primary, or sent to it) shows that writes work again.
+  let recoveredAt: number | null = null;
+  for (const w of writes) {
+    if (w.failure !== null || w.startedAt <= first.startedAt || w.endedAt <= first.endedAt) continue;
+    if (recoveredAt === null || w.endedAt < recoveredAt) recoveredAt = w.endedAt;
+  }
+  const settled = recoveredAt;
+  const failuresAfterRecovery = settled === null ? 0 : failed.filter((w) => w.startedAt > settled).length;
   return {
     firstFailureAt: first.startedAt,
     recoveredAt,
