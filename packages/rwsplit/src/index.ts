@@ -63,6 +63,7 @@ export {
   isConnectionRefused,
   isTimeout,
   isUnreachable,
+  isNotPrimary,
   causeChain,
 } from './postgres/connection-errors';
 export { parseLsn, formatLsn, compareLsn, lsnDiff, hasReached, MAX_LSN, type LsnText } from './postgres/lsn';

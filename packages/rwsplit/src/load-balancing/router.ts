@@ -6,7 +6,7 @@ import { currentSession, type Session } from '../consistency/session';
 import { NoReplicaAvailableError, PrimaryUnreachableError, ReplicaUnreachableError } from '../errors';
 import type { EventListener, NodeRole } from '../events';
 import type { ConsistencyMode } from '../options';
-import { isUnreachable, isTimeout } from '../postgres/connection-errors';
+import { isNotPrimary, isTimeout, isUnreachable } from '../postgres/connection-errors';
 import { hasReached, type LsnText } from '../postgres/lsn';
 import type { Position } from '../primary/primary-position';
 import type { NodeClient } from '../prisma/node-client';
@@ -117,7 +117,8 @@ export class Router {
       try {
         position = await this.#primary.positionAfter(covers);
       } catch (err) {
-        if (!isUnreachable(err)) throw err;
+        // The primary is gone, or answers as a standby (demoted in place by a switchover): find it again.
+        if (!isUnreachable(err) && !isNotPrimary(err)) throw err;
         await this.#primary.discover();
         position = await this.#primary.positionAfter(covers);
       }

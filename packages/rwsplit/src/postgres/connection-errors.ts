@@ -109,3 +109,20 @@ export function isTimeout(err: unknown): boolean {
 export function isUnreachable(err: unknown): boolean {
   return isConnectionError(err) || isTimeout(err);
 }
+
+/**
+ * True when the node answered but is no primary (any more): a statement refused as read-only (25006), or a
+ * primary-only function refused because recovery is in progress (55000, e.g. pg_current_wal_insert_lsn() on a
+ * primary demoted in place by a switchover). A reason to look for the primary again.
+ */
+export function isNotPrimary(err: unknown): boolean {
+  if (isReadOnlyTransaction(err)) return true;
+  for (const e of causeChain(err)) {
+    const { code, message, originalCode } = fields(e);
+    if ((code === '55000' || originalCode === '55000') && typeof message === 'string') {
+      if (/recovery is in progress/i.test(message)) return true;
+    }
+    if (typeof message === 'string' && /recovery is in progress/i.test(message)) return true;
+  }
+  return false;
+}

@@ -139,7 +139,8 @@ export class PrimaryPosition {
       return position;
     } catch (err) {
       throw new PrimaryUnreachableError(
-        `The primary ${this.#target.current.name} did not answer for its WAL position (needed for read-your-writes).`,
+        `The primary ${this.#target.current.name} did not give its WAL position (needed for read-your-writes): ` +
+          `${err instanceof Error ? err.message : String(err)}.`,
         { cause: err },
       );
     }
