@@ -1,7 +1,7 @@
 // A read-your-writes read whose write target has been demoted in place: after a switchover the old leader runs
 // again at the same address, as a standby. Until a write fails or the topology is re-read, rwsplit still asks it
 // for the primary's WAL position; the standby answers with an error ("recovery is in progress"), which is not a
-// connection error. The read should start failover discovery (as a write refused as read-only does) and be served;
+// connection error. The read must start failover discovery (as a write refused as read-only does) and be served;
 // here the refresh and health-check intervals are long, so that nothing else moves the target first.
 import { randomUUID } from 'node:crypto';
 import { createHaRwsplit, type HaRwsplit } from '../../src/bench-ha/ha-rwsplit';
@@ -45,7 +45,7 @@ test('a read-your-writes read after the primary was demoted in place finds the n
       },
     );
   });
-  // Fails today with PrimaryUnreachableError "The primary … did not answer for its WAL position": the standby did
-  // answer, with SQLSTATE 55000, which the router does not count as a reason to look for the primary.
+  // Before f70be51 this failed with PrimaryUnreachableError "The primary … did not answer for its WAL position":
+  // the standby did answer, with SQLSTATE 55000, which the router did not count as a reason to look for the primary.
   expect(outcome).toEqual({ data: value });
 }, 90_000);
