@@ -27,10 +27,6 @@ export function createHaRwsplit(options: HaRwsplitOptions): Promise<HaRwsplit> {
   const { restUrls, databaseUrl, refreshIntervalMs = 500, requestTimeoutMs = 1000, ...rest } = options;
   return createRwsplit({
     PrismaClient,
-    // Workaround for a library bug (packages/rwsplit/src/options.ts, `primaryUrl: z.unknown()`): zod 4 refuses
-    // the key when it is left out, so { PrismaClient, topology } alone throws ConfigError "primaryUrl: expected
-    // nonoptional". Present but undefined passes. __tests__/ha-routing/topology-options.test.ts shows the bug.
-    primaryUrl: undefined,
     topology: patroniTopology({ restUrls, databaseUrl, refreshIntervalMs, requestTimeoutMs }),
     checkIntervalMs: [300, 500],
     connectTimeoutMs: 1000,

@@ -36,6 +36,11 @@ export const DEFAULTS = Object.freeze({
    * until its next passing check, and the read is retried once elsewhere. Writes never have one.
    */
   replicaReadTimeoutMs: 10_000,
+  /**
+   * How long a read-your-writes read waits for a primary to appear when the one it needs is gone (a failover in
+   * progress), asking every node again every 100 ms, before it fails with NoPrimaryError.
+   */
+  failoverWaitMs: 10_000,
 });
 
 /** The options a Prisma user passes; only `PrismaClient` and `primaryUrl` are required. */
@@ -91,6 +96,12 @@ export interface RwsplitOptions<P extends PrismaClientClass = PrismaClientClass>
    * included. Writes are never retried this way. Default 10000.
    */
   readonly replicaReadTimeoutMs?: number;
+  /**
+   * How long a read-your-writes read that needs the primary's position waits for a primary when there is none (a
+   * failover in progress: the old one is gone, the new one not yet promoted), asking every node every 100 ms, before
+   * it fails with NoPrimaryError. Writes never wait: they fail at once with a typed error. Default 10000.
+   */
+  readonly failoverWaitMs?: number;
   /** Timers and randomness for health checks (tests inject their own). Default: real timers. */
   readonly scheduler?: Scheduler;
 }
@@ -111,7 +122,7 @@ const optionsSchema = z.object({
     error:
       "PrismaClient must be your generated PrismaClient class (import { PrismaClient } from './generated/prisma/client')",
   }),
-  primaryUrl: z.unknown(),
+  primaryUrl: z.unknown().optional(),
   replicaUrls: z.array(z.unknown(), { error: 'replicaUrls must be an array of postgres URLs' }).optional(),
   topology: z
     .custom<TopologySource>(
@@ -140,6 +151,7 @@ const optionsSchema = z.object({
   connectTimeoutMs: ms('connectTimeoutMs', 1).default(DEFAULTS.connectTimeoutMs),
   checkTimeoutMs: ms('checkTimeoutMs', 1).optional(),
   replicaReadTimeoutMs: ms('replicaReadTimeoutMs', 1).default(DEFAULTS.replicaReadTimeoutMs),
+  failoverWaitMs: ms('failoverWaitMs', 0).default(DEFAULTS.failoverWaitMs),
   scheduler: z.custom<Scheduler>((v) => typeof v === 'object' && v !== null, 'scheduler must be an object').optional(),
 });
 

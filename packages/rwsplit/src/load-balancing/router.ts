@@ -3,7 +3,7 @@
 // deadline. Every failure it cannot route around is a typed RwsplitError with the driver's error as cause; a query
 // error of the application's own (a constraint, a syntax error) passes through unchanged.
 import { currentSession, type Session } from '../consistency/session';
-import { NoReplicaAvailableError, PrimaryUnreachableError, ReplicaUnreachableError } from '../errors';
+import { NoPrimaryError, NoReplicaAvailableError, PrimaryUnreachableError, ReplicaUnreachableError } from '../errors';
 import type { EventListener, NodeRole } from '../events';
 import type { ConsistencyMode } from '../options';
 import { isNotPrimary, isTimeout, isUnreachable } from '../postgres/connection-errors';
@@ -22,6 +22,8 @@ export interface RouterOptions {
   readonly readYourWritesWaitMs: number;
   /** The deadline of a read on a replica, in ms (enforced by the replica pools' query_timeout). */
   readonly replicaReadTimeoutMs: number;
+  /** How long a read-your-writes read waits for a primary to appear when there is none, in ms. */
+  readonly failoverWaitMs: number;
 }
 
 /** What the router needs of the primary: its client, its label, its position, and failover discovery. */
@@ -44,6 +46,8 @@ interface Required {
 }
 
 const POLL_MS = 5;
+/** How often a read waiting out a failover asks the nodes for a primary again. */
+const FAILOVER_POLL_MS = 100;
 
 export class Router {
   readonly #hosts: HostList;
@@ -119,8 +123,7 @@ export class Router {
       } catch (err) {
         // The primary is gone, or answers as a standby (demoted in place by a switchover): find it again.
         if (!isUnreachable(err) && !isNotPrimary(err)) throw err;
-        await this.#primary.discover();
-        position = await this.#primary.positionAfter(covers);
+        position = await this.#positionAfterFailover(covers);
       }
       this.#noteTimeline(position.timeline);
       session.recordLsn(position.lsn, position.covers);
@@ -128,6 +131,24 @@ export class Router {
     }
     const lsn = session.requiredLsn;
     return lsn === null ? null : { lsn, timeline: this.#firstTimeline };
+  }
+
+  /**
+   * Finds the primary again and asks it for the position; while there is none (a failover in progress), asks every
+   * node again every 100 ms for up to failoverWaitMs, then fails with that typed error. Split brain never waits.
+   */
+  async #positionAfterFailover(covers: number): Promise<Position> {
+    const deadline = Date.now() + this.#options.failoverWaitMs;
+    for (;;) {
+      try {
+        await this.#primary.discover();
+        return await this.#primary.positionAfter(covers);
+      } catch (err) {
+        const transient = err instanceof NoPrimaryError || isUnreachable(err) || isNotPrimary(err);
+        if (!transient || Date.now() >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, FAILOVER_POLL_MS));
+      }
+    }
   }
 
   #noteTimeline(timeline: number): void {

@@ -103,7 +103,7 @@ test("a read-your-writes read whose position query meets a dying primary's conne
 
 test('a read-your-writes read whose primary is gone fails with a typed error, never a raw driver error', async () => {
   const primary = await proxy(cluster.primaryUrl);
-  const rw = await open({ primaryUrl: primary.url(cluster.primaryUrl) });
+  const rw = await open({ primaryUrl: primary.url(cluster.primaryUrl), failoverWaitMs: 300 });
   const err = await rw
     .session(async () => {
       await rw.client.user.create({ data: { email: uniqueEmail('gone'), name: 'x' } });
@@ -113,6 +113,20 @@ test('a read-your-writes read whose primary is gone fails with a typed error, ne
     .catch((e: unknown) => e);
   expect(err).toBeInstanceOf(RwsplitError);
   expect((err as RwsplitError).code).toBe('RWSPLIT_NO_PRIMARY');
+});
+
+test('a read-your-writes read waits out a failover window (no primary for a moment) and is served', async () => {
+  const primary = await proxy(cluster.primaryUrl);
+  const rw = await open({ primaryUrl: primary.url(cluster.primaryUrl), failoverWaitMs: 10_000 });
+  const found = await rw.session(async () => {
+    const user = await rw.client.user.create({ data: { email: uniqueEmail('window'), name: 'x' } });
+    await primary.refuse();
+    // The primary comes back (as a promoted node would) while the read is waiting for one.
+    setTimeout(() => void primary.accept(), 400);
+    return rw.client.user.findUnique({ where: { id: user.id } });
+  });
+  expect(found).not.toBeNull();
+  expect(events.filter((e) => e.event === 'no_primary').length).toBeGreaterThan(0);
 });
 
 test('a frozen replica does not stall read-your-writes reads: the first caught-up replica serves them', async () => {
