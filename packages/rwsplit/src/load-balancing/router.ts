@@ -75,31 +75,51 @@ export class Router {
    * retried once, on another eligible replica (or the primary when none is left); if that replica fails the same
    * way, it is ejected too and the primary answers (with `fallbackToPrimary`; otherwise a typed error says so).
    */
-  async read<T>(operation: string, run: (client: NodeClient) => Promise<T>): Promise<T> {
+  read<T>(operation: string, run: (client: NodeClient) => Promise<T>): Promise<T> {
     const session = currentSession();
-    // Eventual and primary reads choose synchronously: no promise to await on the hot path.
-    const required = session?.mode === 'read-your-writes' ? await this.#required(session) : null;
-    const picked = this.#choose(session, required);
-    const first = picked instanceof Promise ? await picked : picked;
+    if (session?.mode === 'read-your-writes') return this.#readConsistent(session, operation, run);
+    // Eventual and primary reads: the node is chosen synchronously and the query's own promise is returned with
+    // one handler, no async frame in between (each would add microtask hops to every read).
+    const first = this.#choose(session, null) as Target;
+    return this.#timed(first, operation, run).catch((err: unknown) =>
+      this.#retry(session, null, first, operation, run, err),
+    );
+  }
+
+  async #readConsistent<T>(session: Session, operation: string, run: (client: NodeClient) => Promise<T>): Promise<T> {
+    const required = await this.#required(session);
+    const first = await this.#choose(session, required);
     try {
       return await this.#timed(first, operation, run);
     } catch (err) {
-      if (!first.host || !isUnreachable(err)) throw this.#typed(first, operation, err);
-      this.#eject(first.host, isTimeout(err) ? 'timeout' : 'connection_error');
-      const second = await this.#choose(session, required, first.host);
+      return this.#retry(session, required, first, operation, run, err);
+    }
+  }
+
+  /** After a failed attempt: once on another node, then the primary (with fallbackToPrimary), else a typed error. */
+  async #retry<T>(
+    session: Session | undefined,
+    required: Required | null,
+    first: Target,
+    operation: string,
+    run: (client: NodeClient) => Promise<T>,
+    err: unknown,
+  ): Promise<T> {
+    if (!first.host || !isUnreachable(err)) throw this.#typed(first, operation, err);
+    this.#eject(first.host, isTimeout(err) ? 'timeout' : 'connection_error');
+    const second = await this.#choose(session, required, first.host);
+    try {
+      return await this.#timed(second, operation, run);
+    } catch (retryError) {
+      if (!second.host || !isUnreachable(retryError)) throw this.#typed(second, operation, retryError);
+      this.#eject(second.host, isTimeout(retryError) ? 'timeout' : 'connection_error');
+      // Two replicas failed in a row (e.g. one partitioned, one just killed): the primary answers, when allowed.
+      if (!this.#options.fallbackToPrimary) throw this.#typed(second, operation, retryError);
+      const last = this.#fallback('no_eligible_replica');
       try {
-        return await this.#timed(second, operation, run);
-      } catch (retryError) {
-        if (!second.host || !isUnreachable(retryError)) throw this.#typed(second, operation, retryError);
-        this.#eject(second.host, isTimeout(retryError) ? 'timeout' : 'connection_error');
-        // Two replicas failed in a row (e.g. one partitioned, one just killed): the primary answers, when allowed.
-        if (!this.#options.fallbackToPrimary) throw this.#typed(second, operation, retryError);
-        const last = this.#fallback('no_eligible_replica');
-        try {
-          return await this.#timed(last, operation, run);
-        } catch (lastError) {
-          throw this.#typed(last, operation, lastError);
-        }
+        return await this.#timed(last, operation, run);
+      } catch (lastError) {
+        throw this.#typed(last, operation, lastError);
       }
     }
   }
@@ -291,14 +311,10 @@ export class Router {
     );
   }
 
-  async #timed<T>(target: Target, operation: string, run: (client: NodeClient) => Promise<T>): Promise<T> {
+  /** Runs `run` on the target and reports it as a `query` event (ok or not), with one handler on its promise. */
+  #timed<T>(target: Target, operation: string, run: (client: NodeClient) => Promise<T>): Promise<T> {
     const start = performance.now();
-    let ok = false;
-    try {
-      const result = await run(target.client);
-      ok = true;
-      return result;
-    } finally {
+    const report = (ok: boolean) =>
       this.#onEvent({
         event: 'query',
         node: target.name,
@@ -307,6 +323,22 @@ export class Router {
         durationMs: performance.now() - start,
         ok,
       });
+    let pending: Promise<T>;
+    try {
+      pending = run(target.client);
+    } catch (err) {
+      report(false);
+      return Promise.reject(err);
     }
+    return pending.then(
+      (result) => {
+        report(true);
+        return result;
+      },
+      (err: unknown) => {
+        report(false);
+        throw err;
+      },
+    );
   }
 }
