@@ -3,7 +3,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'src/generated/', '**/generated/', 'packages/*/dist/', '.cluster/', '.cluster-*/', 'results/', 'coverage/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'src/generated/',
+      '**/generated/',
+      'packages/*/dist/',
+      '.cluster/',
+      '.cluster-*/',
+      'results/',
+      'coverage/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
