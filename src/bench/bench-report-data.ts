@@ -64,6 +64,21 @@ export function ratiosSection(report: BenchReport): ReportSection {
   };
 }
 
+/** The open-loop table's columns, in the report and in the terminal alike. */
+export const OPEN_LOOP_COLUMNS: readonly string[] = Object.freeze([
+  'path',
+  'offered/s',
+  'achieved/s',
+  'requests',
+  'late',
+  'not issued',
+  'unfinished',
+  'p50 ms',
+  'p99 ms',
+  'p99.9 ms',
+  'max ms',
+]);
+
 /** The open-loop runs as a table, and p99 against the offered rate per path as a chart. */
 export function openLoopSection(report: BenchReport): ReportSection {
   const runs = report.openLoop;
@@ -75,19 +90,7 @@ export function openLoopSection(report: BenchReport): ReportSection {
       'per run); each latency counts from the request’s intended start, so a stall shows as queueing delay in the ' +
       'requests behind it. Late: issued over 5 ms after schedule; not issued: dropped at the run’s time bound; ' +
       'unfinished: still in flight then (recorded with the time waited). The figures above are closed-loop.',
-    columns: [
-      'path',
-      'offered/s',
-      'achieved/s',
-      'requests',
-      'late',
-      'not issued',
-      'unfinished',
-      'p50 ms',
-      'p99 ms',
-      'p99.9 ms',
-      'max ms',
-    ],
+    columns: [...OPEN_LOOP_COLUMNS],
     rows: runs.map((r) => [
       r.path,
       r.offeredPerSec,

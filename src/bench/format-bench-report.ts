@@ -1,7 +1,7 @@
 // Prints a BenchReport as tables. Only presentation: the numbers come from runBench.
 import Table from 'cli-table3';
 import type { PgbenchOutcome } from '../baseline/baseline-result';
-import { meetsTarget, rawPgBaselines } from './bench-report-data';
+import { meetsTarget, OPEN_LOOP_COLUMNS, rawPgBaselines } from './bench-report-data';
 import type { BenchReport } from './bench-report';
 
 const ms = (v: number | null) => (v === null ? '-' : v < 10 ? v.toFixed(3) : v.toFixed(1));
@@ -17,19 +17,7 @@ const count = (v: number) => (v === 0 ? '0' : String(v));
 /** The open-loop table: offered vs achieved rate, requests not on time, latency from the intended start. */
 export function formatOpenLoop(report: BenchReport): string[] {
   const table = new Table({
-    head: [
-      'path',
-      'offered/s',
-      'achieved/s',
-      'requests',
-      'late',
-      'not issued',
-      'unfinished',
-      'p50 ms',
-      'p99 ms',
-      'p99.9 ms',
-      'max ms',
-    ],
+    head: [...OPEN_LOOP_COLUMNS],
     style,
     colAligns: ['left', ...Array<'right'>(10).fill('right')],
   });

@@ -12,7 +12,7 @@ export interface DaemonSpec {
   readonly args: readonly string[];
   readonly logFile: string;
   readonly pidFile: string;
-  /** HOME of the clean environment. */
+  /** HOME of the clean environment, and the daemon's working folder (one the server account can enter). */
   readonly home: string;
 }
 
@@ -32,7 +32,9 @@ export async function startDaemon(spec: DaemonSpec, runAs: RunAs | undefined): P
   const { file, args } = daemonCommand(spec, runAs);
   const log = openSync(spec.logFile, 'a');
   try {
-    const child = spawn(file, args, { detached: true, stdio: ['ignore', log, log] });
+    // The working folder must be one the server account can enter: Patroni's Python children chdir to their
+    // parent's, and a project under a private home (a clone in /root) would make every one of them fail.
+    const child = spawn(file, args, { cwd: spec.home, detached: true, stdio: ['ignore', log, log] });
     const pid = await new Promise<number>((resolve, reject) => {
       child.once('error', reject);
       child.once('spawn', () => resolve(child.pid ?? -1));

@@ -97,6 +97,7 @@ export async function stopMember(
       all: true,
       stdin: 'ignore',
       timeout: (PG_CTL_TIMEOUT_S + 5) * 1000,
+      cwd: member.dir, // a folder the server account can enter (the project may sit under a private home)
       ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     },
   );
