@@ -34,8 +34,14 @@ function urlOf(member: PatroniMember): string {
   return appUrl(cluster.config, member.host!, member.port!);
 }
 
+/**
+ * The three configured members as /cluster lists them. A spare member another suite added and stopped (ha4) stays in
+ * the DCS as `stopped` until its key's TTL runs out, after a restart too: it is not one of this cluster's three.
+ */
 async function roles() {
-  const state = await clusterState(cluster.restUrls);
+  const raw = await clusterState(cluster.restUrls);
+  const configured = new Set(cluster.config.members.map((m) => m.name));
+  const state = { ...raw, members: raw.members.filter((m) => configured.has(m.name)) };
   const leaders = state.members.filter((m) => m.role === 'leader');
   const replicas = state.members.filter((m) => m.role === 'replica');
   return { state, leaders, replicas };

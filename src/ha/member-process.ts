@@ -106,11 +106,40 @@ export async function stopMember(
   }
 }
 
-/** Kills the member's postmaster with SIGKILL (a crash, for failover tests). Returns the pid killed. */
+/** The pids whose parent is `pid` (from /proc/<pid>/stat: the field after the command's closing parenthesis). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const entries = await fs.readdir('/proc').catch(() => [] as string[]);
+  const children: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === pid) children.push(Number(entry));
+  }
+  return children;
+}
+
+/**
+ * Kills the member's PostgreSQL with SIGKILL, the postmaster and every backend of it at once: a crash of the whole
+ * server, for failover tests. (The postmaster alone would leave its backends running for a while, still committing
+ * on open connections what no replica will ever receive.) Returns the postmaster's pid.
+ */
 export async function killPostmaster(member: HaMemberConfig): Promise<number> {
   const pid = await postmasterPid(member);
   if (pid === null)
     throw new Error(`${member.name} has no running postmaster to kill (${member.dataDir}/postmaster.pid).`);
-  process.kill(pid, 'SIGKILL');
+  // The postmaster is stopped first (it forks no new backend), then its backends (none commits between the
+  // kills), then all of them are killed at once. A process that has just exited is no error.
+  const signal = (p: number, sig: NodeJS.Signals) => {
+    try {
+      process.kill(p, sig);
+    } catch {
+      // ESRCH: gone already.
+    }
+  };
+  signal(pid, 'SIGSTOP');
+  const children = await childrenOf(pid);
+  for (const p of children) signal(p, 'SIGSTOP');
+  for (const p of [pid, ...children]) signal(p, 'SIGKILL');
   return pid;
 }
