@@ -106,6 +106,11 @@ export interface Config {
    * `npm run db:migrate` applies migrations with the project's own applier.
    */
   readonly schemaEngine: string | undefined;
+  /**
+   * Data folder of the local HA cluster (etcd + Patroni). Env `RWSPLIT_HA_DIR` (a relative path counts from the
+   * cluster base, like RWSPLIT_CLUSTER_DIR); default `.cluster-ha`.
+   */
+  readonly haDir: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -171,6 +176,7 @@ const envSchema = z.object({
     .optional(),
   RWSPLIT_RYW_WAIT_MS: intFrom('RWSPLIT_RYW_WAIT_MS', 0, 60_000).optional(),
   RWSPLIT_CHECK_TIMEOUT_MS: intFrom('RWSPLIT_CHECK_TIMEOUT_MS', 1, 600_000).optional(),
+  RWSPLIT_HA_DIR: z.string().min(1).optional(),
   PRISMA_SCHEMA_ENGINE_BINARY: z.string().optional(),
 });
 
@@ -310,5 +316,6 @@ export function loadConfig(env: Env = process.env): Config {
     writer,
     routing,
     schemaEngine: e.PRISMA_SCHEMA_ENGINE_BINARY,
+    haDir: path.resolve(CLUSTER_BASE, e.RWSPLIT_HA_DIR ?? '.cluster-ha'),
   });
 }

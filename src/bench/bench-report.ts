@@ -1,5 +1,6 @@
 // The result of `npm run bench` as plain data: JSON-serialisable, so it can be printed as a table here and
 // rendered to report.json / report.html elsewhere. Measuring and printing stay separate.
+import type { OpenLoopMeasurement } from './open-loop';
 import type { PgbenchOutcome } from '../baseline/baseline-result';
 import type { HistogramBucket, LagSeries, NodeReads } from '../report/report-data';
 import type { LatencySummary } from './percentiles';
@@ -38,24 +39,10 @@ export interface BenchPathResult extends LatencySummary {
  * One path at one offered rate, open-loop (wrk2 style): requests started on a fixed schedule whatever the
  * responses, latency from each request's intended start (queueing included). Latencies null when none finished.
  */
-export interface OpenLoopResult {
+export interface OpenLoopResult extends Omit<OpenLoopMeasurement, 'wallMs' | 'latency'> {
   readonly path: string;
-  /** Requests per second the schedule offered. */
-  readonly offeredPerSec: number;
-  /** Requests completed per second, from the first intended start to the last completion. */
-  readonly achievedPerSec: number;
-  /** Length of the schedule. */
+  /** Length of the schedule, in s. */
   readonly seconds: number;
-  readonly scheduled: number;
-  readonly issued: number;
-  readonly completed: number;
-  /** Issued more than 5 ms after their intended start (the in-flight cap was reached, or the loop ran late). */
-  readonly lateIssued: number;
-  readonly maxIssueDelayMs: number;
-  /** Never issued: the run's time bound passed first. */
-  readonly notIssued: number;
-  /** Still in flight at the time bound (recorded with the time they had waited, a lower bound). */
-  readonly unfinished: number;
   readonly p50Ms: number | null;
   readonly p99Ms: number | null;
   readonly p999Ms: number | null;

@@ -2,7 +2,7 @@
 // own, away from the embedded cluster's 54320-54322 and from a system server's 5432, so both can run at once.
 import path from 'node:path';
 import { z } from 'zod';
-import { CLUSTER_BASE } from '../config';
+import { CLUSTER_BASE, loadConfig } from '../config';
 
 export interface HaMemberConfig {
   /** Patroni member name, e.g. `ha1`. */
@@ -71,9 +71,9 @@ export type HaOptions = z.input<typeof haOptionsSchema>;
 const MAX_MEMBERS = 4;
 
 /** The HA cluster's config for these options (defaults: 3 members, ports above). */
-export function haConfig(options: HaOptions = {}, env: NodeJS.ProcessEnv = process.env): HaConfig {
+export function haConfig(options: HaOptions = {}, defaultDir: string = loadConfig().haDir): HaConfig {
   const o = haOptionsSchema.parse(options);
-  const dir = path.resolve(CLUSTER_BASE, o.dir ?? env.RWSPLIT_HA_DIR ?? '.cluster-ha');
+  const dir = o.dir === undefined ? defaultDir : path.resolve(CLUSTER_BASE, o.dir);
   const count = o.members ?? 3;
   const all: HaMemberConfig[] = [];
   for (let i = 0; i < MAX_MEMBERS; i++) {

@@ -75,7 +75,7 @@ export interface Rwsplit<C> {
 /**
  * Creates the routed client and starts health checks (the first check completes before it resolves).
  * @example
- * import { PrismaClient } from './generated/prisma/client';
+ * // PrismaClient: the class your `prisma generate` made.
  * const rw = await createRwsplit({ PrismaClient, primaryUrl, replicaUrls, maxLagMs: 500 });
  * await rw.client.user.findMany(); // a healthy, fresh-enough replica
  */

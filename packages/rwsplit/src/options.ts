@@ -120,7 +120,7 @@ const ms = (name: string, min: number) =>
 const optionsSchema = z.object({
   PrismaClient: z.custom<PrismaClientClass<NodeClient>>((v) => typeof v === 'function', {
     error:
-      "PrismaClient must be your generated PrismaClient class (import { PrismaClient } from './generated/prisma/client')",
+      'PrismaClient must be your generated PrismaClient class (the `PrismaClient` export of your prisma-client output)',
   }),
   primaryUrl: z.unknown().optional(),
   replicaUrls: z.array(z.unknown(), { error: 'replicaUrls must be an array of postgres URLs' }).optional(),
