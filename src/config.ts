@@ -26,7 +26,8 @@ export interface LocalClusterConfig {
   readonly host: string;
   /**
    * Ports: the primary first, then one per standby. Env `RWSPLIT_CLUSTER_PORTS`;
-   * default `54320,54321,54322` (a primary and two standbys), away from a system server's 5432.
+   * default `15432,15433,15434` (a primary and two standbys), away from a system server's 5432 and below Linux's
+   * ephemeral range (32768-60999), where an outgoing connection may take a stopped node's port and block its restart.
    */
   readonly ports: readonly number[];
   /** Database the application uses. Always `rwsplit`. */
@@ -255,7 +256,7 @@ export function loadConfig(env: Env = process.env): Config {
   const cluster: LocalClusterConfig = Object.freeze({
     dir: path.resolve(CLUSTER_BASE, e.RWSPLIT_CLUSTER_DIR ?? '.cluster'),
     host: '127.0.0.1',
-    ports: Object.freeze(e.RWSPLIT_CLUSTER_PORTS ?? [54320, 54321, 54322]),
+    ports: Object.freeze(e.RWSPLIT_CLUSTER_PORTS ?? [15432, 15433, 15434]),
     database: 'rwsplit',
     appUser: 'rwsplit',
     appPassword: 'rwsplit-dev',

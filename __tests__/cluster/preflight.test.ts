@@ -12,11 +12,13 @@ import {
   MAX_SOCKET_PATH_BYTES,
   checkServerCanReach,
   checkSocketPaths,
+  ephemeralPortRange,
+  ephemeralPortWarning,
   socketPath,
 } from '../../src/cluster/preflight';
 import { loadConfig, type LocalClusterConfig } from '../../src/config';
 
-const PORTS = [55490, 55491, 55492];
+const PORTS = [25490, 25491, 25492];
 const base = loadConfig({}).cluster;
 const withDir = (dir: string): LocalClusterConfig => ({ ...base, dir, ports: PORTS });
 
@@ -36,6 +38,31 @@ function dirWithSocketLength(bytes: number): string {
   const room = bytes - suffix - Buffer.byteLength(scratch) - 1;
   return path.join(scratch, 'd'.repeat(room));
 }
+
+describe('ports in the ephemeral range', () => {
+  const range = { low: 32768, high: 60999 };
+
+  test('the default ports lie below it, so no warning', () => {
+    expect(ephemeralPortWarning(base, range)).toBeUndefined();
+  });
+
+  test('ports inside it are named, with the range and the variable to change', () => {
+    const warning = ephemeralPortWarning({ ...base, ports: [25490, 54321, 54322] }, range);
+    expect(warning).toMatch(/^Ports 54321, 54322 lie in this machine's ephemeral range \(32768-60999\)/);
+    expect(warning).toContain('RWSPLIT_CLUSTER_PORTS');
+    expect(ephemeralPortWarning({ ...base, ports: [54320, 25491] }, range)).toMatch(/^Port 54320 lies in/);
+  });
+
+  test("this machine's range is read from /proc", () => {
+    const own = ephemeralPortRange();
+    if (existsSync('/proc/sys/net/ipv4/ip_local_port_range')) {
+      expect(own!.low).toBeGreaterThan(1023);
+      expect(own!.high).toBeGreaterThanOrEqual(own!.low);
+    } else {
+      expect(own).toBeUndefined();
+    }
+  });
+});
 
 describe('socket path length', () => {
   test(`a socket path of exactly ${MAX_SOCKET_PATH_BYTES} bytes passes; one byte more is refused with advice`, () => {

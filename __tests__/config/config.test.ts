@@ -4,8 +4,8 @@ describe('loadConfig', () => {
   test('with nothing set it targets the local cluster: a primary and two standbys', () => {
     const c = loadConfig({});
     expect(c.usesLocalCluster).toBe(true);
-    expect(new URL(c.primaryUrl).port).toBe('54320');
-    expect(c.replicaUrls.map((u) => new URL(u).port)).toEqual(['54321', '54322']);
+    expect(new URL(c.primaryUrl).port).toBe('15432');
+    expect(c.replicaUrls.map((u) => new URL(u).port)).toEqual(['15433', '15434']);
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.routing)).toBe(true);
   });
@@ -27,9 +27,9 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'postgresql://u:p@h:5432' }, /DATABASE_URL names no database/],
     [{ REPLICA_URLS: 'postgresql://u:p@h/db,http://x/y' }, /REPLICA_URLS entry 2 is not a postgres URL/],
     [{ REPLICA_URLS: 'postgresql://u:p@h/db,,postgresql://u:p@h/db' }, /REPLICA_URLS entry 2 is empty/],
-    [{ RWSPLIT_CLUSTER_PORTS: '54320' }, /RWSPLIT_CLUSTER_PORTS.*at least one standby/],
-    [{ RWSPLIT_CLUSTER_PORTS: '54320,abc' }, /RWSPLIT_CLUSTER_PORTS.*whole number/],
-    [{ RWSPLIT_CLUSTER_PORTS: '54320,54320' }, /RWSPLIT_CLUSTER_PORTS.*twice/],
+    [{ RWSPLIT_CLUSTER_PORTS: '15432' }, /RWSPLIT_CLUSTER_PORTS.*at least one standby/],
+    [{ RWSPLIT_CLUSTER_PORTS: '15432,abc' }, /RWSPLIT_CLUSTER_PORTS.*whole number/],
+    [{ RWSPLIT_CLUSTER_PORTS: '15432,15432' }, /RWSPLIT_CLUSTER_PORTS.*twice/],
     [{ RWSPLIT_CLUSTER_PORTS: '80,81' }, /at least 1024/],
     [{ WRITER_FALLBACK: 'carrier-pigeon' }, /WRITER_FALLBACK must be one of psql, docker-exec, off.*carrier-pigeon/],
     [{ WRITER_DOCKER_CONTAINER: 'x; rm -rf /' }, /WRITER_DOCKER_CONTAINER must be a container name/],

@@ -1,9 +1,9 @@
-// Ports for a throwaway cluster, taken from this helper's range (55530-55539) among those free right now.
-// Loopback ports here sit inside Linux's ephemeral range (32768-60999), so any process's outgoing connection may
-// hold one for a while; PostgreSQL then fails with "could not bind … Address already in use".
+// Ports for a throwaway cluster, taken from this helper's range (25530-25539) among those free right now.
+// Below Linux's ephemeral range (32768-60999): a port inside it may be held by any process's outgoing connection
+// while a node is down, and PostgreSQL then fails to restart with "could not bind … Address already in use".
 import net from 'node:net';
 
-export const THROWAWAY_PORTS = [55530, 55531, 55532, 55533, 55534, 55535, 55536, 55537, 55538, 55539] as const;
+export const THROWAWAY_PORTS = [25530, 25531, 25532, 25533, 25534, 25535, 25536, 25537, 25538, 25539] as const;
 
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -10,7 +10,7 @@ import { parseExposition, valueOf } from './parse-exposition';
 
 const config = loadConfig();
 /** A port of this helper's throwaway range with nothing listening. */
-const DEAD_PORT = 55639;
+const DEAD_PORT = 25639;
 
 test('serveClusterMetrics exports lag and eligibility of every standby after its first round', async () => {
   const service = await serveClusterMetrics({ config, port: 0, intervalMs: 200 });

@@ -8,7 +8,7 @@ import { configuredNodes } from '../../src/replication/configured-nodes';
 
 jest.setTimeout(180_000);
 
-const config = loadConfig({ RWSPLIT_CLUSTER_DIR: '.cluster-c-monitor', RWSPLIT_CLUSTER_PORTS: '55630,55631,55632' });
+const config = loadConfig({ RWSPLIT_CLUSTER_DIR: '.cluster-c-monitor', RWSPLIT_CLUSTER_PORTS: '25610,25611,25612' });
 const cluster = new LocalCluster(config.cluster);
 const node = (s: MonitorSnapshot, name: string) => s.nodes.find((n) => n.name === name)!;
 

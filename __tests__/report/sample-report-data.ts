@@ -23,7 +23,7 @@ export function sampleReportData(overrides: Partial<ReportData> = {}): ReportDat
       node: 'v20.20.2',
       cpus: 2,
       postgres: '17.10',
-      primary: 'postgresql://rwsplit:***@127.0.0.1:54320/rwsplit',
+      primary: 'postgresql://rwsplit:***@127.0.0.1:15432/rwsplit',
       replicas: 2,
       rows: 10000,
       clients: 8,

@@ -20,7 +20,7 @@ export interface BenchNode {
 export interface BenchNodes {
   readonly primary: BenchNode;
   readonly standbys: readonly BenchNode[];
-  /** The friendly name for a router label (`127.0.0.1:54321` → `standby1`); the label itself when unknown. */
+  /** The friendly name for a router label (`127.0.0.1:15433` → `standby1`); the label itself when unknown. */
   nameOf(routerName: string): string;
 }
 

@@ -39,7 +39,7 @@ export function environmentRows(e: BenchEnvironment): Record<string, string | nu
 
 /**
  * Reads per node with the configuration's names: the router's events name nodes `host:port`, the lag series
- * `standby1`, so each node reads `standby1 (127.0.0.1:54321)`. Configured nodes come first, in order.
+ * `standby1`, so each node reads `standby1 (127.0.0.1:15433)`. Configured nodes come first, in order.
  */
 export function namedReads(config: Config, counts: ReadonlyMap<string, number>): NodeReads[] {
   const known = configuredNodes(config);

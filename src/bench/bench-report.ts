@@ -119,7 +119,7 @@ export interface BenchBaselines {
 
 /** Reads the router served per node during the run, counted from its `query` events. */
 export interface BenchReads {
-  /** One entry per node that served reads, labelled `standby1 (127.0.0.1:54321)`. */
+  /** One entry per node that served reads, labelled `standby1 (127.0.0.1:15433)`. */
   readonly perNode: readonly NodeReads[];
   /** Router reads the bench issued (warm-up included): equal to the sum of perNode when every read succeeded. */
   readonly issued: number;

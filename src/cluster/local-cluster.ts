@@ -11,7 +11,7 @@ import { IS_IN_RECOVERY, REPLICATION_STATUS } from '../replication/queries';
 import { type LocalNode, hbaRules, sharedSettings, writeNodeFiles } from './node-files';
 import { NodeProcess } from './node-process';
 import { chownTree } from './os-user';
-import { preflight, socketDirIsOutside } from './preflight';
+import { ephemeralPortWarning, preflight, socketDirIsOutside } from './preflight';
 
 // Kept importable from here, where callers have always found them.
 export { PG_CTL_TIMEOUT_S, portAnswers } from './node-process';
@@ -102,6 +102,8 @@ export class LocalCluster {
   async up(): Promise<void> {
     const account = await this.#proc.account();
     await preflight(this.#cfg, account);
+    const portWarning = ephemeralPortWarning(this.#cfg);
+    if (portWarning !== undefined) this.#log(`warning: ${portWarning}`);
     await fs.mkdir(path.join(this.#cfg.dir, 'logs'), { recursive: true });
     await fs.mkdir(localSocketDir(this.#cfg), { recursive: true });
     await chownTree(this.#cfg.dir, account);
@@ -124,6 +126,8 @@ export class LocalCluster {
     }
     const standbyNames = live.filter((n) => n !== primary).map((n) => n.name);
     await writeNodeFiles(this.#cfg, primary, undefined, standbyNames);
+    // Each standby's own port and upstream are rewritten too, so changed RWSPLIT_CLUSTER_PORTS apply at this start.
+    for (const standby of live) if (standby !== primary) await writeNodeFiles(this.#cfg, standby, primary.port, []);
     for (const node of live) await this.#proc.start(node);
     // A running primary picks up a changed synchronous_standby_names without a restart.
     await queryOnce(this.adminTarget(primary), RELOAD_CONF, [], ADMIN_QUERY_TIMEOUT_MS, ADMIN_QUERY_TIMEOUT_MS).catch(

@@ -1,6 +1,8 @@
 // Checks `up` makes before it creates or starts anything, for the two ways a fresh clone can fail with an obscure
 // error deep inside initdb or pg_ctl: a Unix socket path over the kernel's limit (a deeply nested clone), and a
 // cluster folder the `postgres` account cannot reach when we are root (a clone under a 0700 home such as /root).
+// It also warns of ports that an outgoing connection may take while their node is down.
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type LocalClusterConfig, localSocketDir } from '../config';
@@ -98,6 +100,32 @@ export async function serverCanReach(dir: string, runAs: RunAs | undefined): Pro
       if (err instanceof ClusterPreflightError) return false;
       throw err;
     },
+  );
+}
+
+/** Linux's range of local ports for outgoing connections, or undefined where /proc does not say. */
+export function ephemeralPortRange(): { low: number; high: number } | undefined {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    return low !== undefined && high !== undefined && low > 0 && high >= low ? { low, high } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A warning when some of the cluster's ports lie in the ephemeral range: while such a node is stopped, any
+ * process's outgoing connection may take its port as its local end, and the node then cannot start again.
+ */
+export function ephemeralPortWarning(cfg: LocalClusterConfig, range = ephemeralPortRange()): string | undefined {
+  if (range === undefined) return undefined;
+  const inside = cfg.ports.filter((p) => p >= range.low && p <= range.high);
+  if (inside.length === 0) return undefined;
+  return (
+    `Port${inside.length > 1 ? 's' : ''} ${inside.join(', ')} lie${inside.length > 1 ? '' : 's'} in this machine's ` +
+    `ephemeral range (${range.low}-${range.high}): while such a node is down an outgoing connection may take its ` +
+    `port, and it then cannot restart ("Address already in use"). Ports below ${range.low} avoid this ` +
+    '(RWSPLIT_CLUSTER_PORTS=p0,p1,p2).'
   );
 }
 

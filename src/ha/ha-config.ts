@@ -1,5 +1,5 @@
 // Ports, folders and accounts of the local HA cluster (etcd + Patroni members on PostgreSQL 15). Its ports are its
-// own, away from the embedded cluster's 54320-54322 and from a system server's 5432, so both can run at once.
+// own, away from the embedded cluster's 15432-15434 and from a system server's 5432, so both can run at once.
 import path from 'node:path';
 import { z } from 'zod';
 import { CLUSTER_BASE, loadConfig } from '../config';
@@ -62,7 +62,7 @@ export const haOptionsSchema = z.object({
   etcdPeerPort: port.default(23800),
   /** REST ports are restPortBase + i, PostgreSQL ports pgPortBase + i (i from 0). */
   restPortBase: port.default(18008),
-  pgPortBase: port.default(55431),
+  pgPortBase: port.default(15531),
 });
 
 export type HaOptions = z.input<typeof haOptionsSchema>;

@@ -55,7 +55,7 @@ export function clusterHealth(cluster: PatroniCluster, expectedMembers: number):
   };
 }
 
-/** One line per member, e.g. `ha1 leader running tl 2 127.0.0.1:55431`, for logs and wait messages. */
+/** One line per member, e.g. `ha1 leader running tl 2 127.0.0.1:15531`, for logs and wait messages. */
 export function describeMembers(cluster: PatroniCluster): string {
   return (
     cluster.members

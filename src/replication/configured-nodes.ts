@@ -47,7 +47,7 @@ export function nodeForAddress(nodes: readonly ConfiguredNode[], address: string
   return nodes.find((n) => n.address === address);
 }
 
-/** For people: `standby1 (127.0.0.1:54321)` for a configured node, else the address alone. */
+/** For people: `standby1 (127.0.0.1:15433)` for a configured node, else the address alone. */
 export function describeAddress(nodes: readonly ConfiguredNode[], address: string): string {
   const node = nodeForAddress(nodes, address);
   return node ? `${node.name} (${address})` : address;

@@ -5,7 +5,7 @@ import type { BlogRwsplit } from './blog-rwsplit';
 import { TOKEN_COOKIE, TOKEN_HEADER } from './causal-session';
 import { servingNodes } from './serving-nodes';
 
-/** Lists the nodes that served the request's queries, e.g. `127.0.0.1:54320 primary, 127.0.0.1:54321 replica`. */
+/** Lists the nodes that served the request's queries, e.g. `127.0.0.1:15432 primary, 127.0.0.1:15433 replica`. */
 export const NODES_HEADER = 'x-rwsplit-nodes';
 
 /**

@@ -16,7 +16,7 @@ export function collectServingNodes<T>(fn: () => T): T {
   return storage.run(new Set(), fn);
 }
 
-/** The nodes that served the current request so far, in first-use order, e.g. `127.0.0.1:54321 replica`. */
+/** The nodes that served the current request so far, in first-use order, e.g. `127.0.0.1:15433 replica`. */
 export function servingNodes(): string[] {
   return [...(storage.getStore() ?? [])];
 }
