@@ -15,7 +15,7 @@ const DEAD_PORT = 25639;
 test('serveClusterMetrics exports lag and eligibility of every standby after its first round', async () => {
   const service = await serveClusterMetrics({ config, port: 0, intervalMs: 200 });
   try {
-    const exp = parseExposition(await (await fetch(service.server.url)).text());
+    const exp = await parseExposition(await (await fetch(service.server.url)).text());
     for (const node of config.replicaUrls.map(addressOf)) {
       expect(node).toMatch(/^127\.0\.0\.1:\d+$/);
       expect(valueOf(exp, 'rwsplit_replica_eligible', { node })).toBe(1);
@@ -45,7 +45,7 @@ test('an unreachable replica: eligible 0, one ejection, lag series absent', asyn
   });
   await poller.pollOnce();
   await poller.pollOnce();
-  const exp = parseExposition(await metrics.registry.metrics());
+  const exp = await parseExposition(await metrics.registry.metrics());
   expect(valueOf(exp, 'rwsplit_replica_eligible', { node: dead })).toBe(0);
   expect(valueOf(exp, 'rwsplit_replica_ejections_total', { node: dead, reason: 'unreachable' })).toBe(1);
   expect(valueOf(exp, 'rwsplit_replica_lag_bytes', { node: dead })).toBeUndefined();

@@ -79,7 +79,7 @@ test('queries_total and the duration histogram count exactly the reads and write
   const { status, type, text } = await scrape();
   expect(status).toBe(200);
   expect(type).toBe('text/plain; version=0.0.4; charset=utf-8');
-  const exp = parseExposition(text);
+  const exp = await parseExposition(text);
 
   expect(exp.types.get('rwsplit_queries_total')).toBe('counter');
   expect(exp.types.get('rwsplit_query_duration_seconds')).toBe('histogram');
@@ -104,7 +104,7 @@ test('queries_total and the duration histogram count exactly the reads and write
 
 test('fallback, writer and ejection events are counted with their labels; fallbacks start at zero', async () => {
   const fresh = createAppMetrics();
-  const before = parseExposition(await fresh.registry.metrics());
+  const before = await parseExposition(await fresh.registry.metrics());
   expect(valueOf(before, 'rwsplit_primary_fallback_reads_total', { reason: 'no_eligible_replica' })).toBe(0);
   expect(valueOf(before, 'rwsplit_writer_fallback_total', { via: 'psql' })).toBe(0);
 
@@ -118,7 +118,7 @@ test('fallback, writer and ejection events are counted with their labels; fallba
   fresh.listener({ event: 'replica_admitted', node: 'standby1' });
   fresh.listener({ event: 'primary_changed', from: 'primary', to: 'standby1' });
 
-  const exp = parseExposition(await fresh.registry.metrics());
+  const exp = await parseExposition(await fresh.registry.metrics());
   expect(exp.types.get('rwsplit_primary_fallback_reads_total')).toBe('counter');
   expect(exp.types.get('rwsplit_writer_fallback_total')).toBe('counter');
   expect(exp.types.get('rwsplit_replica_ejections_total')).toBe('counter');
@@ -150,12 +150,12 @@ test('two metric sets do not share a registry (nothing lands in the global one)'
   const a = createAppMetrics();
   const b = createAppMetrics();
   a.listener({ event: 'writer_fallback', via: 'psql', reason: 'x' });
-  expect(valueOf(parseExposition(await a.registry.metrics()), 'rwsplit_writer_fallback_total', { via: 'psql' })).toBe(
-    1,
-  );
-  expect(valueOf(parseExposition(await b.registry.metrics()), 'rwsplit_writer_fallback_total', { via: 'psql' })).toBe(
-    0,
-  );
+  expect(
+    valueOf(await parseExposition(await a.registry.metrics()), 'rwsplit_writer_fallback_total', { via: 'psql' }),
+  ).toBe(1);
+  expect(
+    valueOf(await parseExposition(await b.registry.metrics()), 'rwsplit_writer_fallback_total', { via: 'psql' }),
+  ).toBe(0);
   const { register } = await import('prom-client');
   expect(register.getSingleMetric('rwsplit_queries_total')).toBeUndefined();
 });

@@ -1,4 +1,6 @@
-// A small reader of Prometheus' text exposition format, for the metrics tests.
+// Prometheus' text exposition, read by prom2javascript, as flat samples for the metrics tests: a histogram
+// family gives its `_bucket` (with `le`), `_count` and `_sum` samples, as Prometheus itself would store them.
+import { getMetricsFromIterator, type PromData, type PromHistogramData } from 'prom2javascript';
 
 export interface Sample {
   readonly name: string;
@@ -12,26 +14,34 @@ export interface Exposition {
   readonly samples: readonly Sample[];
 }
 
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$/;
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-
-export function parseExposition(text: string): Exposition {
+export async function parseExposition(text: string): Promise<Exposition> {
+  const families = await getMetricsFromIterator(text.split('\n').values());
   const types = new Map<string, string>();
   const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (line.startsWith('# TYPE ')) {
-      const [, , name, type] = line.split(' ');
-      if (name && type) types.set(name, type);
+  for (const [name, family] of Object.entries(families)) {
+    types.set(name, family.type);
+    if (family.type !== 'histogram') {
+      for (const d of family.data as readonly PromData[]) samples.push({ name, labels: d.labels, value: d.value });
       continue;
     }
-    if (line === '' || line.startsWith('#')) continue;
-    const m = SAMPLE.exec(line);
-    if (!m) throw new Error(`unparseable exposition line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(LABEL)) labels[l[1]!] = l[2]!;
-    samples.push({ name: m[1]!, labels, value: Number(m[3]) });
+    for (const h of family.data as readonly PromHistogramData[]) {
+      // Sorted by bound: an object lists integer-like keys ("1", "10") before the others.
+      const buckets = Object.entries(h.buckets).sort(([a], [b]) => Number(a) - Number(b));
+      for (const [le, value] of buckets) {
+        samples.push({ name: `${name}_bucket`, labels: { ...h.labels, le }, value });
+      }
+      samples.push({ name: `${name}_count`, labels: h.labels, value: h.count });
+      if (h.sum !== undefined) samples.push({ name: `${name}_sum`, labels: h.labels, value: h.sum });
+    }
   }
   return { types, samples };
+}
+
+/** The total of every sample with this name and (at least) these labels; 0 when there is none. */
+export function sumOf(exp: Exposition, name: string, labels: Record<string, string> = {}): number {
+  return exp.samples
+    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((total, s) => total + s.value, 0);
 }
 
 /** The value of the one sample with this name and (at least) these labels; undefined when absent. */

@@ -29,12 +29,8 @@ function routedPerName(events: readonly RwsplitEvent[]): Map<string, number> {
   return per;
 }
 
-const labelValues = (text: string, metric: string) =>
-  new Set(
-    parseExposition(text)
-      .samples.filter((s) => s.name === metric)
-      .map((s) => s.labels.node!),
-  );
+const labelValues = async (text: string, metric: string) =>
+  new Set((await parseExposition(text)).samples.filter((s) => s.name === metric).map((s) => s.labels.node!));
 
 let server: MetricsServer;
 let rw: AppRwsplit;
@@ -95,18 +91,18 @@ test('per-node reads from router events and from the scraped /metrics match what
 
 test("the app's metrics and `npm run metrics` label the same nodes the same way (host:port)", async () => {
   const app = await (await fetch(server.url)).text();
-  const queried = labelValues(app, 'rwsplit_queries_total');
+  const queried = await labelValues(app, 'rwsplit_queries_total');
   expect(queried.size).toBeGreaterThan(0);
   for (const label of queried) expect(nodeForAddress(nodes, label)).toBeDefined();
-  expect([...labelValues(app, 'rwsplit_query_duration_seconds_count')].sort()).toEqual([...queried].sort());
+  expect([...(await labelValues(app, 'rwsplit_query_duration_seconds_count'))].sort()).toEqual([...queried].sort());
 
   const standalone = await serveClusterMetrics({ config, port: 0, intervalMs: 60_000 });
   try {
     const own = await (await fetch(standalone.server.url)).text();
     const expected = config.replicaUrls.map(addressOf).sort();
-    expect([...labelValues(own, 'rwsplit_replica_eligible')].sort()).toEqual(expected);
-    expect([...labelValues(app, 'rwsplit_replica_eligible')].sort()).toEqual(expected);
-    expect([...labelValues(own, 'rwsplit_replica_lag_bytes')].sort()).toEqual(expected);
+    expect([...(await labelValues(own, 'rwsplit_replica_eligible'))].sort()).toEqual(expected);
+    expect([...(await labelValues(app, 'rwsplit_replica_eligible'))].sort()).toEqual(expected);
+    expect([...(await labelValues(own, 'rwsplit_replica_lag_bytes'))].sort()).toEqual(expected);
   } finally {
     await standalone.close();
   }

@@ -1,30 +1,22 @@
 // Reads per node from an application's /metrics endpoint: what `npm run monitor -- --metrics-url …` shows when
 // the router runs in another process. Sums `rwsplit_queries_total` over read operations per `node` label and
-// turns consecutive scrapes into per-interval deltas.
+// turns consecutive scrapes into per-interval deltas. The text is parsed by prom2javascript.
+import { getMetricsFromIterator, type PromData } from 'prom2javascript';
 import { isReadOperation } from '../monitor/read-counter';
 
 /** The counter scraped: routed Prisma operations by node, role and operation. */
 export const QUERIES_METRIC = 'rwsplit_queries_total';
 
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-const unescape = (v: string) => v.replace(/\\(["\\n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
-
 /** Read operations per `node` label in a Prometheus text exposition (counter totals since the app started). */
-export function readsPerNode(exposition: string): Map<string, number> {
+export async function readsPerNode(exposition: string): Promise<Map<string, number>> {
+  const family = (await getMetricsFromIterator(exposition.split('\n').values()))[QUERIES_METRIC];
   const totals = new Map<string, number>();
-  for (const line of exposition.split('\n')) {
-    if (!line.startsWith(QUERIES_METRIC)) continue;
-    const m = SAMPLE.exec(line);
-    if (!m || m[1] !== QUERIES_METRIC) continue;
-    const labels = new Map<string, string>();
-    for (const l of (m[2] ?? '').matchAll(LABEL)) labels.set(l[1]!, unescape(l[2]!));
-    const node = labels.get('node');
-    const operation = labels.get('operation');
-    const value = Number(m[3]);
-    if (node === undefined || operation === undefined || !isReadOperation(operation) || !Number.isFinite(value)) {
-      continue;
-    }
+  for (const sample of (family?.data ?? []) as readonly Partial<PromData>[]) {
+    const node = sample.labels?.node;
+    const operation = sample.labels?.operation;
+    const value = sample.value;
+    if (node === undefined || operation === undefined || !isReadOperation(operation)) continue;
+    if (value === undefined || !Number.isFinite(value)) continue;
     totals.set(node, (totals.get(node) ?? 0) + value);
   }
   return totals;
@@ -50,7 +42,15 @@ export async function scrapeReadsPerNode(url: string, timeoutMs: number): Promis
       `${url} has no ${QUERIES_METRIC}: is it rwsplit's endpoint, with metrics.listener passed to the router's onEvent?`,
     );
   }
-  return readsPerNode(text);
+  try {
+    return await readsPerNode(text);
+  } catch (cause) {
+    throw new Error(
+      `${url} is not in Prometheus' text format (${cause instanceof Error ? cause.message : String(cause)}): ` +
+        "is it rwsplit's /metrics endpoint, and not a page in front of it?",
+      { cause },
+    );
+  }
 }
 
 /** One interval's reads per node, or why they are unknown. */
