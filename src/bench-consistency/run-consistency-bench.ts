@@ -11,21 +11,22 @@ import type { LagSeries, NodeReads } from '../report/report-data';
 import { SERVER_VERSION } from '../replication/queries';
 import { syncStandbys } from '../replication/sync-standbys';
 import { createRwsplitFromConfig, type AppRwsplit } from '../db/app-rwsplit';
-import type { RoutingStats } from 'rwsplit';
-import { type BackgroundWriter, startBackgroundWriter } from './background-writer';
-import { adminAccess, type AdminAccess, benchNodes, type BenchNodes } from './bench-nodes';
+import { startBackgroundWriter } from './background-writer';
+import { adminAccess, benchNodes, type BenchNodes } from './bench-nodes';
 import { type BenchMode, type ConsistencyBenchOptions, type ResolvedOptions, resolveOptions } from './bench-options';
+import { type BenchHooks, type Run } from './bench-run';
 import { checkTargets, type TargetCheck } from './bench-targets';
 import { type ConsistencyBaselines, noBaselines, runConsistencyBaselines } from './consistency-baselines';
-import { faultReadBoundMs, type FaultSpec } from './fault-spec';
-import { describeLag, injectLag, type LagInjection, type LagSpec } from './lag-injection';
-import { modeResult, type ModeResult } from './mode-result';
+import type { FaultSpec } from './fault-spec';
+import { describeLag, injectLag, type LagSpec } from './lag-injection';
+import type { ModeResult } from './mode-result';
 import { PairTracker } from './pair-tracker';
+import { runMode } from './run-mode';
 import { RestoreLedger } from './restore-ledger';
 import { deleteAddedRows, maxId } from '../bench/added-rows';
 import { runPairs } from './run-pairs';
-import { type FaultRun, type FaultTimeline, startFault } from './start-fault';
-import { existingSynchronousStandbys, makeAllStandbysSynchronous } from './synchronous-standbys';
+
+export type { BenchHooks } from './bench-run';
 
 export interface ConsistencyBenchResult {
   readonly startedAt: string;
@@ -49,173 +50,8 @@ export interface ConsistencyBenchResult {
   readonly deletedRows: number;
 }
 
-export interface BenchHooks {
-  /** Progress lines. Default: silent. */
-  readonly log?: (line: string) => void;
-  /** After every pair (and for skipped modes): pairs done so far of `total`, and the current `scenario/mode`. */
-  readonly onProgress?: (done: number, total: number, label: string) => void;
-  /** Aborting stops starting pairs; the cluster is restored and a partial result returned. */
-  readonly signal?: AbortSignal;
-}
-
-interface Run {
-  readonly opts: ResolvedOptions;
-  readonly nodes: BenchNodes;
-  readonly access: AdminAccess | null;
-  readonly ledger: RestoreLedger | null;
-  readonly rw: AppRwsplit;
-  /** The fault scenario's own router (its deadline and check timeout), while that scenario runs. */
-  faultRw: AppRwsplit | null;
-  /** The fault of the mode running now. */
-  fault: FaultRun | null;
-  readonly tracker: PairTracker;
-  /** performance.now() when measuring began: lag samples and mode windows count from it. */
-  origin: number;
-  readonly hooks: BenchHooks;
-  readonly results: ModeResult[];
-  readonly skipped: { scenario: string; mode: BenchMode; reason: string }[];
-  done: number;
-  writer: BackgroundWriter | null;
-  injection: LagInjection | null;
-  /** The primary, and its highest id before the run wrote anything: rows above it with the run's text are its own. */
-  readonly primaryUrl: string;
-  readonly idBefore: number;
-  deletedRows: number;
-}
-
 /** Every row the run writes has data starting with `bench-consistency ` (pairs, background load, baselines). */
 export const CONSISTENCY_ROW_PATTERNS: readonly string[] = ['bench-consistency %'];
-
-const total = (o: ResolvedOptions) => o.scenarios.length * o.modes.length * o.pairs;
-
-/** rw.stats() differences. */
-const statsSince = (rw: AppRwsplit, before: RoutingStats): RoutingStats => {
-  const now = rw.stats();
-  return {
-    positionRequests: now.positionRequests - before.positionRequests,
-    positionQueries: now.positionQueries - before.positionQueries,
-    replayQueries: now.replayQueries - before.replayQueries,
-  };
-};
-
-/** Why a mode does not run in a scenario, or null when it does. */
-function notRunIn(spec: LagSpec, mode: BenchMode): string | null {
-  if (spec.kind === 'fault' && mode === 'remote_apply') {
-    return (
-      'remote_apply makes every standby synchronous, so with one frozen every write would wait for the whole ' +
-      'fault: it measures the writes, not the reads'
-    );
-  }
-  return null;
-}
-
-async function runMode(run: Run, spec: LagSpec, mode: BenchMode): Promise<void> {
-  const label = `${spec.kind}/${mode}`;
-  const { opts, hooks, nodes } = run;
-  const skip = (reason: string) => {
-    run.skipped.push({ scenario: spec.kind, mode, reason });
-    run.done += opts.pairs;
-    hooks.onProgress?.(run.done, total(opts), label);
-  };
-  const notRun = notRunIn(spec, mode);
-  if (notRun) return skip(notRun);
-  let note: string | null = null;
-  let undoSync: () => Promise<void> = async () => undefined;
-  if (mode === 'remote_apply') {
-    if (run.access && run.ledger) {
-      const sync = await makeAllStandbysSynchronous(nodes, run.access, run.ledger);
-      undoSync = sync.undo;
-      note =
-        sync.names === sync.before
-          ? `synchronous_standby_names was already '${sync.names}'`
-          : `synchronous_standby_names set to '${sync.names}' for this mode (was '${sync.before}')`;
-    } else {
-      const names = await existingSynchronousStandbys(nodes.primary.url);
-      if (names === null) {
-        return skip(
-          'the primary names no synchronous standby, and --no-inject forbids setting synchronous_standby_names',
-        );
-      }
-      note = `the primary's own synchronous_standby_names '${names}': reads on a standby outside it can be stale`;
-    }
-  }
-  const rw = spec.kind === 'fault' ? run.faultRw : run.rw;
-  if (!rw) throw new Error('The fault scenario runs on its own router, which is not open.');
-  const clock = () => performance.now() - run.origin;
-  let timeline: FaultTimeline | null = null;
-  try {
-    hooks.log?.(`${label}: ${opts.pairs} pairs, concurrency ${opts.concurrency}, ${describeLag(spec)}`);
-    const writesBefore = run.writer?.stats().writes ?? 0;
-    const statsBefore = rw.stats();
-    const startMs = clock();
-    if (spec.kind === 'fault') run.fault = startFaultOf(run, spec, clock);
-    const fault = run.fault;
-    // A fault run may take more pairs than asked: progress counts the asked ones.
-    const base = run.done;
-    let ran = 0;
-    let pairs;
-    try {
-      pairs = await runPairs(rw, run.tracker, mode, {
-        pairs: opts.pairs,
-        concurrency: opts.concurrency,
-        label,
-        signal: hooks.signal,
-        clock,
-        // Every mode runs through the whole fault, however fast its pairs go.
-        ...(fault ? { keepGoing: () => !fault.over } : {}),
-        onPair: () => {
-          run.done = base + Math.min(++ran, opts.pairs);
-          hooks.onProgress?.(run.done, total(opts), label);
-        },
-      });
-    } finally {
-      if (fault) {
-        run.fault = null;
-        timeline = await fault.stop();
-      }
-    }
-    if (pairs.outcomes.length === 0) return;
-    run.results.push(
-      modeResult(pairs, {
-        scenario: spec.kind,
-        lag: describeLag(spec),
-        mode,
-        startMs,
-        backgroundWrites: (run.writer?.stats().writes ?? 0) - writesBefore,
-        note,
-        nameOf: nodes.nameOf,
-        stats: statsSince(rw, statsBefore),
-        ...(timeline && spec.kind === 'fault'
-          ? {
-              fault: {
-                timeline,
-                replicaReadTimeoutMs: spec.replicaReadTimeoutMs,
-                readBoundMs: faultReadBoundMs(spec),
-              },
-            }
-          : {}),
-      }),
-    );
-  } finally {
-    await undoSync();
-  }
-}
-
-function startFaultOf(run: Run, spec: FaultSpec, clock: () => number): FaultRun {
-  if (!run.access || !run.ledger)
-    throw new Error('The fault scenario needs the local cluster (it is not --no-inject).');
-  return startFault(
-    spec,
-    run.nodes.standbys.map((s) => s.name),
-    run.access.control,
-    run.ledger,
-    {
-      clock,
-      ...(run.hooks.signal ? { signal: run.hooks.signal } : {}),
-      ...(run.hooks.log ? { log: run.hooks.log } : {}),
-    },
-  );
-}
 
 /**
  * The fault scenario's router: the deadline and check timeout it is about, everything else as configured. Its
