@@ -55,9 +55,18 @@ export function patroniTopology(options: PatroniTopologyOptions): TopologySource
       throw new ConfigError(`patroniTopology ${name} must be a whole number of ms ≥ 1, got ${String(value)}.`);
     }
   }
-  const memberUrl = (host: string, port: number) => {
+  /** The member's URL: databaseUrl with Patroni's host and port. An IPv6 address gets its brackets. */
+  const memberUrl = (name: string, host: string, port: number) => {
     const u = new URL(base.toString());
-    u.hostname = host;
+    const wanted = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+    // URL's setter ignores a host it cannot parse instead of throwing: check that it took.
+    u.hostname = wanted;
+    if (host === '' || u.hostname !== parsedHost(wanted) || port < 1 || port > 65535) {
+      throw new Error(
+        `member ${name} has host "${shownValue(host)}" and port ${port}, which make no connection address; ` +
+          "check that member's postgresql.connect_address in its Patroni configuration",
+      );
+    }
     u.port = String(port);
     return u.toString();
   };
@@ -67,7 +76,7 @@ export function patroniTopology(options: PatroniTopologyOptions): TopologySource
     if (!parsed.success) throw new Error(`not a Patroni /cluster answer: ${parsed.error.issues[0]?.message}`);
     let leaderUrl: string | null = null;
     const members = parsed.data.members.map((m): TopologyMember => {
-      const url = memberUrl(m.host, m.port);
+      const url = memberUrl(m.name, m.host, m.port);
       const leads = LEADER_ROLES.has(m.role);
       if (leads) leaderUrl = url;
       const running = m.state === undefined || RUNNING_STATES.has(m.state);
@@ -97,6 +106,17 @@ export function patroniTopology(options: PatroniTopologyOptions): TopologySource
       );
     },
   };
+}
+
+/** The host as a URL holds it (an IPv6 address shortened), or null when it is not a whole host on its own. */
+function parsedHost(host: string): string | null {
+  try {
+    const parsed = new URL(`postgresql://${host}`).hostname;
+    // "a/b" parses as host "a" and a path: only the whole string counts.
+    return parsed === host || (host.startsWith('[') && parsed.startsWith('[')) ? parsed : null;
+  } catch {
+    return null;
+  }
 }
 
 function validateRestUrls(raw: unknown): string[] {

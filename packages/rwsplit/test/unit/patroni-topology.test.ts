@@ -52,6 +52,31 @@ test('members come from Patroni, credentials from databaseUrl; the leader takes 
   expect(source.refreshIntervalMs).toBe(2000);
 });
 
+test('IPv6 and host names from Patroni keep their form; a host that makes no address names the member', async () => {
+  const members = [
+    { name: 'v6', role: 'leader', state: 'running', host: 'fd00::1', port: 5432 },
+    { name: 'v6b', role: 'replica', state: 'running', host: '[fd00::2]', port: 5433 },
+    { name: 'dns', role: 'replica', state: 'running', host: 'DB-3.internal', port: 5434 },
+  ];
+  answer = (res) => res.end(JSON.stringify({ members }));
+  const t = await patroniTopology({ restUrls: [base], databaseUrl }).read();
+  expect(t.leaderUrl).toBe('postgresql://app:p%40ss@[fd00::1]:5432/appdb?sslmode=disable');
+  expect(t.members.map((m) => new URL(m.url).host)).toEqual(['[fd00::1]:5432', '[fd00::2]:5433', 'DB-3.internal:5434']);
+
+  for (const host of ['bad host', '', 'a/b']) {
+    answer = (res) =>
+      res.end(JSON.stringify({ members: [...members, { name: 'odd', role: 'replica', host, port: 5 }] }));
+    const err = await patroniTopology({ restUrls: [base], databaseUrl })
+      .read()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TopologyUnavailableError);
+    expect((err as Error).message).toContain(
+      `member odd has host "${host}" and port 5, which make no connection address`,
+    );
+  }
+  answer = (res) => res.end(JSON.stringify(CLUSTER));
+});
+
 test('an unreadable answer from every member is a TopologyUnavailableError naming each', async () => {
   answer = (res) => res.end('{"members": "not a list"}');
   const err = await patroniTopology({ restUrls: [base], databaseUrl })
