@@ -213,18 +213,29 @@ export function resolveOptions(options: RwsplitOptions): ResolvedOptions {
   });
 }
 
-/** Validates the fixed topology's URLs: each a postgres URL, and no replica that is the primary itself. */
+/** Which server and database a URL names: host names compare without case, the port defaults to 5432. */
+const serverKey = (u: URL) => `${u.hostname.toLowerCase()}:${u.port || 5432}${u.pathname}`;
+
+/** Validates the fixed topology's URLs: each a postgres URL, no replica that is the primary, none listed twice. */
 function fixedUrls(rawPrimary: unknown, rawReplicas: readonly unknown[]): [string, string[]] {
-  const primary = parsePostgresUrl(rawPrimary, 'primaryUrl');
-  const primaryKey = `${primary.hostname}:${primary.port || 5432}${primary.pathname}`;
+  const primaryKey = serverKey(parsePostgresUrl(rawPrimary, 'primaryUrl'));
+  const seen = new Map<string, number>();
   const replicaUrls = rawReplicas.map((url, i) => {
-    const u = parsePostgresUrl(url, `replicaUrls[${i}]`);
-    if (`${u.hostname}:${u.port || 5432}${u.pathname}` === primaryKey) {
+    const key = serverKey(parsePostgresUrl(url, `replicaUrls[${i}]`));
+    if (key === primaryKey) {
       throw new ConfigError(
         `replicaUrls[${i}] (${maskUrl(String(url))}) is the primary itself. Remove it: reads would not be offloaded, ` +
           'and read-your-writes would be meaningless.',
       );
     }
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new ConfigError(
+        `replicaUrls[${i}] (${maskUrl(String(url))}) names the same server and database as replicaUrls[${first}]. ` +
+          'List each replica once: rwsplit health-checks, balances and reports replicas by server.',
+      );
+    }
+    seen.set(key, i);
     return String(url).trim();
   });
   return [String(rawPrimary).trim(), replicaUrls];

@@ -20,6 +20,12 @@ const refusal = (options: unknown) => {
   throw new Error('the options were accepted');
 };
 
+test('the same server under two databases is two replicas', () => {
+  expect(() =>
+    resolveOptions({ ...base, replicaUrls: ['postgresql://r1/app', 'postgresql://r1/other'] }),
+  ).not.toThrow();
+});
+
 test('defaults fill every option left out, and the result is frozen', () => {
   const o = resolveOptions(base);
   expect(o).toMatchObject({
@@ -52,6 +58,11 @@ test.each([
   [{ ...base, replicaUrls: 'postgresql://r/app' }, /replicaUrls must be an array/],
   [{ ...base, replicaUrls: ['postgresql://r1/app', 'http://r2/app'] }, /replicaUrls\[1\] is not a postgres URL/],
   [{ ...base, replicaUrls: ['postgresql://x:y@db:5432/app'] }, /replicaUrls\[0\] .* is the primary itself/],
+  [
+    { ...base, replicaUrls: ['postgresql://r1/app', 'postgresql://u:p@R1:5432/app?sslmode=disable'] },
+    /replicaUrls\[1\] \(.*\) names the same server and database as replicaUrls\[0\]\. List each replica once/,
+  ],
+  [{ ...base, replicaUrls: ['postgresql://DB/app'] }, /replicaUrls\[0\] .* is the primary itself/],
   [{ ...base, maxLagMs: -1 }, /maxLagMs: maxLagMs must be ≥ 0/],
   [{ ...base, maxLagMs: '100' }, /maxLagMs must be a number of ms/],
   [{ ...base, checkIntervalMs: [2000, 1000] }, /min ≤ max/],
