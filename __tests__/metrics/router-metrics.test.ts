@@ -2,6 +2,7 @@
 // the queries this test sent.
 import { loadConfig } from '../../src/config';
 import { createAppMetrics } from '../../src/metrics/app-metrics';
+import { roundRobin } from 'rwsplit';
 import { startMetricsServer } from 'rwsplit/metrics';
 import { createRwsplitFromConfig } from '../../src/db/app-rwsplit';
 import { WriterService } from '../../src/writer/writer-service';
@@ -12,7 +13,8 @@ const config = loadConfig();
 test('scraping /metrics after routed traffic shows exactly the queries sent, per role and node', async () => {
   const metrics = createAppMetrics();
   const server = await startMetricsServer({ registry: metrics.registry, port: 0 });
-  const rw = await createRwsplitFromConfig(config, { onEvent: metrics.listener });
+  // Round-robin, so the split per node is known in advance (the default balances at random).
+  const rw = await createRwsplitFromConfig(config, { onEvent: metrics.listener, strategy: roundRobin() });
   try {
     for (let i = 0; i < 12; i++) await rw.client.testReplication.findMany({ take: 10, orderBy: { createdAt: 'desc' } });
     for (let i = 0; i < 5; i++) await rw.client.testReplication.create({ data: { data: `metrics ${i}` } });

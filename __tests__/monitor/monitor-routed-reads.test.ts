@@ -2,7 +2,7 @@
 // application's process from its events (countRoutedReads), and from another process's point of view by
 // scraping the application's /metrics (metricsUrl). Both must name nodes as the router does and agree with the
 // router's own events; the metric labels of the app's metrics and of `npm run metrics` must be the same.
-import { fanOut, type RwsplitEvent } from 'rwsplit';
+import { fanOut, roundRobin, type RwsplitEvent } from 'rwsplit';
 import { createMetrics, type MetricsServer, startMetricsServer } from 'rwsplit/metrics';
 import { loadConfig } from '../../src/config';
 import { type AppRwsplit, createAppRwsplit } from '../../src/db/app-rwsplit';
@@ -46,6 +46,8 @@ beforeAll(async () => {
     maxLagMs: config.routing.maxLagMs,
     maxLagBytes: config.routing.maxLagBytes,
     onEvent: fanOut(metrics.listener, inApp.listener, (e) => events.push(e)),
+    // Round-robin, so both standbys surely serve some of the reads (the default balances at random).
+    strategy: roundRobin(),
   });
 });
 

@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { fanOut, lsnDiff, type RwsplitEvent, WAL_INSERT_END_LSN } from 'rwsplit';
+import { fanOut, lsnDiff, roundRobin, type RwsplitEvent, WAL_INSERT_END_LSN } from 'rwsplit';
 import { startMetricsServer, type MetricsServer } from 'rwsplit/metrics';
 import { loadConfig, PROJECT_ROOT } from '../../src/config';
 import { type AppRwsplit, createRwsplitFromConfig } from '../../src/db/app-rwsplit';
@@ -18,7 +18,7 @@ import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
 const OPS = path.join(PROJECT_ROOT, 'ops');
 const config = loadConfig();
-/** Routed findMany reads outside any session (replicas, round-robin), and creates (primary). */
+/** Routed findMany reads outside any session (replicas, round-robin here), and creates (primary). */
 const READS = 30;
 const WRITES = 5;
 
@@ -104,6 +104,8 @@ beforeAll(async () => {
     // Health checks only when the test asks (checkNow), so the gauges hold what the servers said at that moment.
     checkIntervalMs: [600_000, 600_000],
     onEvent: fanOut<RwsplitEvent>(metrics.listener, (event) => events.push(event)),
+    // Round-robin, so every replica surely serves some of the reads (the default balances at random).
+    strategy: roundRobin(),
   });
   prom = await startPrometheus({ dir, configText: await testConfig(`127.0.0.1:${metricsServer.port}`) });
 

@@ -67,9 +67,10 @@ describe('routing on the real cluster', () => {
     await rw.checkNow();
   });
 
-  test('$replica() reads answer from a standby, round-robin over both', async () => {
+  test('$replica() reads answer from a standby, spread over both', async () => {
+    // Ties between idle replicas go at random: within 40 reads both serve (all on one: 2 in 2^40).
     const ports = new Set<number>();
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 40 && ports.size < standbyPorts.length; i++) {
       const id = await serverIdentity(rw.client.$replica());
       expect(id.inRecovery).toBe(true);
       ports.add(id.port);

@@ -3,7 +3,7 @@
 import { currentSession, runInSession, Session, type SessionOptions, sessionToken } from './consistency/session';
 import { type EventListener, fanOut, silent } from './events';
 import { HealthChecker, realScheduler } from './load-balancing/health-checker';
-import { HostList, roundRobin } from './load-balancing/host-list';
+import { HostList, leastOutstanding } from './load-balancing/host-list';
 import { ReplicaHost } from './load-balancing/replica-host';
 import { Router } from './load-balancing/router';
 import { type RwsplitOptions, resolveOptions, sessionMode } from './options';
@@ -119,7 +119,7 @@ export async function createRwsplit<P extends PrismaClientClass>(
   const hosts = new HostList(
     [],
     { maxLagMs: opts.maxLagMs, maxLagBytes: opts.maxLagBytes },
-    opts.strategy ?? roundRobin(),
+    opts.strategy ?? leastOutstanding(),
   );
   const clock = new WriteClock();
   const position = new PrimaryPosition(target, clock, opts.connectTimeoutMs, opts.checkTimeoutMs);

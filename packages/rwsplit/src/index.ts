@@ -23,7 +23,7 @@ export { patroniTopology, type PatroniTopologyOptions } from './topology/patroni
 
 // Custom strategies and schedulers: what a strategy receives (ReplicaHost with its HostHealth) and the timer
 // interface a test or an embedding app can inject.
-export { roundRobin, leastLag, type SelectionStrategy } from './load-balancing/host-list';
+export { leastOutstanding, roundRobin, leastLag, type SelectionStrategy } from './load-balancing/host-list';
 export { ineligibility, type ReplicaHost, type HostHealth, type LagThresholds } from './load-balancing/replica-host';
 export type { Scheduler } from './load-balancing/health-checker';
 

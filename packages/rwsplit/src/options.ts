@@ -76,7 +76,7 @@ export interface RwsplitOptions<P extends PrismaClientClass = PrismaClientClass>
   readonly consistency?: ConsistencyMode;
   /** How long a read-your-writes read may wait for a replica to catch up, in ms. Default 0 (go to the primary). */
   readonly readYourWritesWaitMs?: number;
-  /** How to choose among eligible replicas. Default round-robin. */
+  /** How to choose among eligible replicas. Default `leastOutstanding()`: fewest reads in flight, ties at random. */
   readonly strategy?: SelectionStrategy;
   /** Receives structured events (queries, ejections, fallbacks, failover). Default: silence. */
   readonly onEvent?: EventListener;

@@ -1,4 +1,4 @@
-// Chooses among the eligible replicas. Round-robin by default; the strategy is pluggable.
+// Chooses among the eligible replicas. Least outstanding reads by default; the strategy is pluggable.
 import type { LagThresholds, ReplicaHost } from './replica-host';
 
 /**
@@ -17,6 +17,31 @@ export function roundRobin(): SelectionStrategy {
   };
 }
 
+/**
+ * The host with the fewest routed reads still running, ties broken at random: a replica that slows down (a long
+ * query, a busy disk) gets fewer new reads at once, without waiting for a health check to notice. With one read
+ * at a time every host ties, so reads spread at random.
+ */
+export function leastOutstanding(random: () => number = Math.random): SelectionStrategy {
+  return (eligible) => {
+    let fewest = Infinity;
+    let tied = 0;
+    let chosen = eligible[0]!;
+    for (const host of eligible) {
+      const n = host.inFlight;
+      if (n < fewest) {
+        fewest = n;
+        tied = 1;
+        chosen = host;
+      } else if (n === fewest && random() * ++tied < 1) {
+        // Reservoir sampling: each of the tied hosts ends up chosen with probability 1/tied.
+        chosen = host;
+      }
+    }
+    return chosen;
+  };
+}
+
 /** Picks the host whose last check showed the fewest bytes of lag. */
 export const leastLag: SelectionStrategy = (eligible) =>
   eligible.reduce((best, h) => ((h.health.lagBytes ?? Infinity) < (best.health.lagBytes ?? Infinity) ? h : best));
@@ -26,7 +51,7 @@ export class HostList {
   readonly #limits: LagThresholds;
   readonly #strategy: SelectionStrategy;
 
-  constructor(hosts: readonly ReplicaHost[], limits: LagThresholds, strategy: SelectionStrategy = roundRobin()) {
+  constructor(hosts: readonly ReplicaHost[], limits: LagThresholds, strategy: SelectionStrategy = leastOutstanding()) {
     this.#hosts = hosts;
     this.#limits = limits;
     this.#strategy = strategy;

@@ -79,6 +79,7 @@ export class ReplicaHost {
   /** The one replay-position query in flight, shared by every read that waits on it. */
   #replayInFlight: Promise<ReplayState> | null = null;
   #replayQueries = 0;
+  #inFlight = 0;
 
   constructor(name: string, url: string, client: NodeClient, options: ReplicaHostOptions = {}) {
     this.name = name;
@@ -104,6 +105,22 @@ export class ReplicaHost {
 
   get health(): HostHealth {
     return this.#health;
+  }
+
+  /** Reads routed to this host that have not settled yet (what `leastOutstanding()` balances on). */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Counts a routed read from its start until `done` is called (once). */
+  started(): () => void {
+    this.#inFlight++;
+    let settled = false;
+    return () => {
+      if (settled) return;
+      settled = true;
+      this.#inFlight--;
+    };
   }
 
   /** Why the host is out of rotation now (a connection error since the last check, or the check itself). */

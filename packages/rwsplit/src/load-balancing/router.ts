@@ -314,7 +314,9 @@ export class Router {
   /** Runs `run` on the target and reports it as a `query` event (ok or not), with one handler on its promise. */
   #timed<T>(target: Target, operation: string, run: (client: NodeClient) => Promise<T>): Promise<T> {
     const start = performance.now();
-    const report = (ok: boolean) =>
+    const done = target.host?.started();
+    const report = (ok: boolean) => {
+      done?.();
       this.#onEvent({
         event: 'query',
         node: target.name,
@@ -323,6 +325,7 @@ export class Router {
         durationMs: performance.now() - start,
         ok,
       });
+    };
     let pending: Promise<T>;
     try {
       pending = run(target.client);

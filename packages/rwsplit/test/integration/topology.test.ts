@@ -65,8 +65,9 @@ test('replicas follow the source while running; an unreachable source keeps the 
   expect(events).toContainEqual(
     expect.objectContaining({ event: 'topology_changed', added: [`127.0.0.1:${portOf(r2)}`] }),
   );
+  // Reads spread at random: within 40 of them both replicas serve (all on one: a chance of 2 in 2^40).
   const served = new Set<number | undefined>();
-  for (let i = 0; i < 6; i++) served.add(await port());
+  for (let i = 0; i < 40 && served.size < 2; i++) served.add(await port());
   expect(served).toEqual(new Set([portOf(r1), portOf(r2)]));
 
   // A replica leaves: no read goes to it any more.

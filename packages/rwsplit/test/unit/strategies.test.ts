@@ -1,0 +1,55 @@
+// Replica selection strategies, on hosts that never connect: leastOutstanding balances on reads in flight, ties at
+// random; roundRobin takes turns. ReplicaHost counts a read from start to settle, once.
+import { leastOutstanding, roundRobin } from '../../src';
+import { ReplicaHost } from '../../src/load-balancing/replica-host';
+
+/** A stand-in with only what the strategies read. */
+const host = (name: string, inFlight: number) => ({ name, inFlight }) as unknown as ReplicaHost;
+
+test('leastOutstanding picks the host with the fewest reads in flight', () => {
+  const pick = leastOutstanding();
+  const hosts = [host('a', 3), host('b', 0), host('c', 1)];
+  for (let i = 0; i < 20; i++) expect(pick(hosts).name).toBe('b');
+});
+
+test('leastOutstanding breaks ties at random, each tied host equally likely, never an untied one', () => {
+  const counts = new Map<string, number>();
+  // A deterministic random source that walks [0, 1) evenly.
+  let k = 0;
+  const pick = leastOutstanding(() => (((k++ * 0.618034) % 1) + 1) % 1);
+  const hosts = [host('a', 1), host('b', 1), host('busy', 2), host('c', 1)];
+  for (let i = 0; i < 3000; i++) {
+    const name = pick(hosts).name;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  expect(counts.get('busy')).toBeUndefined();
+  for (const name of ['a', 'b', 'c']) {
+    expect(counts.get(name)).toBeGreaterThan(850);
+    expect(counts.get(name)).toBeLessThan(1150);
+  }
+});
+
+test('roundRobin takes turns over whatever is eligible', () => {
+  const pick = roundRobin();
+  const hosts = [host('a', 0), host('b', 9)];
+  expect([1, 2, 3, 4].map(() => pick(hosts).name)).toEqual(['a', 'b', 'a', 'b']);
+});
+
+test('a host counts a read from start until it settles, once however often done is called', async () => {
+  const h = new ReplicaHost('r:5432', 'postgresql://u@127.0.0.1:1/db', {
+    $connect: async () => {},
+    $disconnect: async () => {},
+  });
+  try {
+    const first = h.started();
+    const second = h.started();
+    expect(h.inFlight).toBe(2);
+    first();
+    first();
+    expect(h.inFlight).toBe(1);
+    second();
+    expect(h.inFlight).toBe(0);
+  } finally {
+    await h.close();
+  }
+});
