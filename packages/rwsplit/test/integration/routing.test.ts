@@ -164,6 +164,25 @@ test('replicas behind the lag limits get no reads: fallback to the primary, or N
   }
 });
 
+test('by default a replica busy with reads in flight gets no new ones while the other is idle', async () => {
+  const [slow, fast] = replicaPorts as [number, number];
+  // Sleeps 3 s on one replica only. Two started at once go one to each replica (the second sees the first in
+  // flight), so one holds the slow replica while the other replica has none once its own has returned.
+  const sleeper = () =>
+    rw.client.$replica().$queryRaw<{ port: number }[]>`
+      SELECT inet_server_port() AS port FROM pg_sleep(CASE WHEN inet_server_port() = ${slow} THEN 3 ELSE 0 END)`;
+  const sleepers = [sleeper(), sleeper()];
+  // The one on the fast replica returns at once; the other holds the slow replica for 3 s.
+  await Promise.race(sleepers);
+  const answered: number[] = [];
+  for (let i = 0; i < 10; i++) answered.push((await rw.client.$replica().$queryRawUnsafe<Identity>(IDENTITY))[0]!.port);
+  const slept = (await Promise.all(sleepers)).map((rows) => rows[0]!.port);
+  expect(slept.sort()).toEqual([slow, fast].sort());
+  // Every quick read went to the idle replica, although both stayed eligible throughout.
+  expect(answered).toEqual(Array(10).fill(fast));
+  expect(rw.replicas().every((r) => r.eligible)).toBe(true);
+});
+
 test('clientOptions reach every node client: a transaction timeout of 50 ms ends a 300 ms transaction', async () => {
   const timed = await createRwsplit({
     PrismaClient,
