@@ -37,18 +37,19 @@ export async function parseExposition(text: string): Promise<Exposition> {
   return { types, samples };
 }
 
+/** The samples with this name and (at least) these labels. */
+function matching(exp: Exposition, name: string, labels: Record<string, string>): Sample[] {
+  return exp.samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+}
+
 /** The total of every sample with this name and (at least) these labels; 0 when there is none. */
 export function sumOf(exp: Exposition, name: string, labels: Record<string, string> = {}): number {
-  return exp.samples
-    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
-    .reduce((total, s) => total + s.value, 0);
+  return matching(exp, name, labels).reduce((total, s) => total + s.value, 0);
 }
 
 /** The value of the one sample with this name and (at least) these labels; undefined when absent. */
 export function valueOf(exp: Exposition, name: string, labels: Record<string, string> = {}): number | undefined {
-  const found = exp.samples.filter(
-    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-  );
+  const found = matching(exp, name, labels);
   if (found.length > 1) throw new Error(`${found.length} samples of ${name} match ${JSON.stringify(labels)}`);
   return found[0]?.value;
 }

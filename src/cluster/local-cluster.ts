@@ -124,10 +124,15 @@ export class LocalCluster {
       await this.#proc.stop(primary, 'fast');
       for (const standby of missing) await this.#cloneStandby(primary, standby);
     }
-    const standbyNames = live.filter((n) => n !== primary).map((n) => n.name);
-    await writeNodeFiles(this.#cfg, primary, undefined, standbyNames);
+    const standbys = live.filter((n) => n !== primary);
+    await writeNodeFiles(
+      this.#cfg,
+      primary,
+      undefined,
+      standbys.map((n) => n.name),
+    );
     // Each standby's own port and upstream are rewritten too, so changed RWSPLIT_CLUSTER_PORTS apply at this start.
-    for (const standby of live) if (standby !== primary) await writeNodeFiles(this.#cfg, standby, primary.port, []);
+    for (const standby of standbys) await writeNodeFiles(this.#cfg, standby, primary.port, []);
     for (const node of live) await this.#proc.start(node);
     // A running primary picks up a changed synchronous_standby_names without a restart.
     await queryOnce(this.adminTarget(primary), RELOAD_CONF, [], ADMIN_QUERY_TIMEOUT_MS, ADMIN_QUERY_TIMEOUT_MS).catch(
