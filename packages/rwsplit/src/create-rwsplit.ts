@@ -12,15 +12,13 @@ import { PrimaryDiscovery } from './primary/primary-discovery';
 import { PrimaryPosition } from './primary/primary-position';
 import { PrimaryTarget } from './primary/primary-target';
 import { WriteClock } from './primary/write-clock';
-import {
-  clientOverPool,
-  createNodeClient,
-  createNodePool,
-  dropIdleConnections,
-  type PrismaClientClass,
-} from './prisma/node-client';
-import { type RoutedClient, routedClient } from './prisma/prisma-internals';
+import { createNodePool, dropIdleConnections, type PrismaClientClass } from './prisma/node-client';
+import { NodeAdapter } from './prisma/node-adapter';
+import { CompactionGroups } from './prisma/operation-context';
+import { RoutingAdapterFactory } from './prisma/routing-adapter';
+import { type RoutedClient, rwsplitExtension, type RwsplitExtension } from './prisma/rwsplit-extension';
 import { WriteTracker } from './prisma/write-tracking';
+import { enforceDeadlines } from './postgres/statement-deadline';
 import { TopologyManager } from './topology/topology-manager';
 import { ConfigError } from './errors';
 
@@ -48,9 +46,31 @@ export interface RoutingStats {
   readonly replayQueries: number;
 }
 
+/** `$on` of the application's client class (Prisma's query log and its other log events), when it has one. */
+export type OnOf<C> = C extends { $on: infer F } ? F : never;
+
+/** How long a replica has to confirm a cancel request before it counts as hung, in ms. */
+const CANCEL_GRACE_MS = 250;
+
 export interface Rwsplit<C> {
-  /** Use it like your PrismaClient. Reads are routed; writes, transactions and raw SQL go to the primary. */
+  /**
+   * Use it like your PrismaClient: one PrismaClient of your class over `adapter`, extended by `extension`. Reads
+   * are routed; writes, transactions and raw SQL go to the primary.
+   */
   readonly client: RoutedClient<C>;
+  /**
+   * The routing driver adapter, for a client you build yourself:
+   * `new PrismaClient({ adapter: rw.adapter, log }).$extends(rw.extension)`, your own extensions in any order.
+   */
+  readonly adapter: RoutingAdapterFactory;
+  /** The thin extension that marks each operation for `adapter` and adds `$primary()` / `$replica()`. */
+  readonly extension: RwsplitExtension;
+  /**
+   * `$on` of the client behind `rw.client` (an extended client has none): Prisma's query log covers every node.
+   * Needs `clientOptions: { log: [{ emit: 'event', level: 'query' }] }`.
+   * @example rw.$on('query', (e) => console.log(e.query, e.duration));
+   */
+  readonly $on: OnOf<C>;
   /**
    * Runs `fn` in a consistency scope (AsyncLocalStorage): reads after a write in the scope see that write.
    * @example await rw.session(async () => { await rw.client.post.create(...); return rw.client.post.findMany(); });
@@ -93,34 +113,24 @@ export async function createRwsplit<P extends PrismaClientClass>(
     throw new ConfigError(`The topology source (${opts.topology.description}) names no node at all.`);
   }
   const target = new PrimaryTarget(nodeAddress(firstLeader));
-  const nodeOptions = {
-    poolSize: opts.poolSize,
-    connectTimeoutMs: opts.connectTimeoutMs,
-    pool: opts.pool,
-    clientOptions: opts.clientOptions,
-  };
-  const PrismaClient = opts.PrismaClient as PrismaClientClass<C>;
-  const primaryPool = createNodePool(firstLeader, { ...nodeOptions, clientClass: target.clientClass() });
-  const primary = clientOverPool(PrismaClient, primaryPool, opts.clientOptions);
+  const nodeOptions = { poolSize: opts.poolSize, connectTimeoutMs: opts.connectTimeoutMs, pool: opts.pool };
+  const primary = new NodeAdapter(createNodePool(firstLeader, { ...nodeOptions, clientClass: target.clientClass() }));
   // Idle connections to the old primary would take the next writes there: drop them when the target moves.
-  target.onMove(() => void dropIdleConnections(primaryPool).catch(() => undefined));
+  target.onMove(() => void dropIdleConnections(primary.pool).catch(() => undefined));
   const hostOptions = { connectTimeoutMs: opts.connectTimeoutMs, checkTimeoutMs: opts.checkTimeoutMs };
-  // Replica reads have a deadline: the server cancels a slow statement, the client stops waiting for a silent one.
-  const deadline = { statement_timeout: opts.replicaReadTimeoutMs, query_timeout: opts.replicaReadTimeoutMs };
-  // Opening a connection counts against the deadline too: a partitioned replica must not hold a read for the
-  // whole connect timeout.
+  const limits = { maxLagMs: opts.maxLagMs, maxLagBytes: opts.maxLagBytes };
+  // Opening a connection counts against the read's deadline too (see statement-deadline.ts); the pool's own
+  // connect timeout only bounds connections opened for no read.
   const replicaOptions = {
     ...nodeOptions,
     connectTimeoutMs: Math.min(opts.connectTimeoutMs, opts.replicaReadTimeoutMs),
-    pool: { ...deadline, ...opts.pool },
   };
-  const makeHost = (url: string) =>
-    new ReplicaHost(nodeAddress(url).name, url, createNodeClient(PrismaClient, url, replicaOptions), hostOptions);
-  const hosts = new HostList(
-    [],
-    { maxLagMs: opts.maxLagMs, maxLagBytes: opts.maxLagBytes },
-    opts.strategy ?? leastOutstanding(),
-  );
+  const makeHost = (url: string) => {
+    const pool = createNodePool(url, replicaOptions);
+    enforceDeadlines(pool, Math.min(CANCEL_GRACE_MS, opts.replicaReadTimeoutMs));
+    return new ReplicaHost(nodeAddress(url).name, url, new NodeAdapter(pool), limits, hostOptions);
+  };
+  const hosts = new HostList([], opts.strategy ?? leastOutstanding());
   const clock = new WriteClock();
   const position = new PrimaryPosition(target, clock, opts.connectTimeoutMs, opts.checkTimeoutMs);
   // Discovery and the topology manager need each other: discovery asks the manager for the nodes.
@@ -161,7 +171,7 @@ export async function createRwsplit<P extends PrismaClientClass>(
   const router = new Router(
     hosts,
     {
-      client: primary,
+      node: primary,
       name: () => target.current.name,
       positionAfter: (covers) => position.after(covers),
       discover: () => discovery.discover(),
@@ -169,11 +179,20 @@ export async function createRwsplit<P extends PrismaClientClass>(
     opts,
     onEvent,
   );
-  const client = routedClient(primary, router, new WriteTracker(target, discovery, clock, onEvent));
+  const compaction = new CompactionGroups();
+  const writes = new WriteTracker(target, discovery, clock);
+  const adapter = new RoutingAdapterFactory({ router, writes, primary, compaction });
+  const extension = rwsplitExtension(compaction, onEvent);
+  const PrismaClient = opts.PrismaClient as unknown as new (options: object) => C & { $disconnect(): Promise<void> };
+  const base = new PrismaClient({ ...opts.clientOptions, adapter });
+  const client = (base as unknown as { $extends: RwsplitExtension }).$extends(extension) as RoutedClient<C>;
   await health.start();
   topology.start();
   return {
     client,
+    adapter,
+    extension,
+    $on: ((...args: unknown[]) => (base as unknown as { $on: (...a: unknown[]) => unknown }).$on(...args)) as OnOf<C>,
     session: async (fn, sessionOptions = {}) =>
       runInSession(new Session(sessionMode(sessionOptions.mode, opts.consistency), sessionOptions.token), fn),
     token: async () => {
@@ -187,7 +206,7 @@ export async function createRwsplit<P extends PrismaClientClass>(
     },
     replicas: () =>
       hosts.hosts.map((h) => {
-        const reason = h.reason(hosts.limits);
+        const reason = h.reason();
         const { reachable, inRecovery, lagMs, lagBytes, replayLsn } = h.health;
         return { name: h.name, eligible: reason === null, reason, reachable, inRecovery, lagMs, lagBytes, replayLsn };
       }),
@@ -203,10 +222,8 @@ export async function createRwsplit<P extends PrismaClientClass>(
       topology.close();
       await health.close();
       await position.close();
-      await Promise.all([
-        primary.$disconnect(),
-        ...hosts.hosts.map((h) => h.client.$disconnect().then(() => h.close())),
-      ]);
+      await base.$disconnect();
+      await Promise.all([primary.close(), ...hosts.hosts.map((h) => h.close())]);
     },
   };
 }

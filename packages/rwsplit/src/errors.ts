@@ -15,7 +15,8 @@ export type RwsplitErrorCode =
   | 'RWSPLIT_REPLICA_UNREACHABLE'
   | 'RWSPLIT_PRIMARY_UNREACHABLE'
   | 'RWSPLIT_USAGE'
-  | 'RWSPLIT_TOPOLOGY_UNAVAILABLE';
+  | 'RWSPLIT_TOPOLOGY_UNAVAILABLE'
+  | 'RWSPLIT_READ_TIMEOUT';
 
 /** The base class of every error rwsplit throws. */
 export abstract class RwsplitError extends Error {
@@ -106,4 +107,12 @@ export class UsageError extends RwsplitError {
 /** The topology source (e.g. every Patroni REST API) could not be read. At start this is fatal; later the last known topology stays. */
 export class TopologyUnavailableError extends RwsplitError {
   readonly code = 'RWSPLIT_TOPOLOGY_UNAVAILABLE';
+}
+
+/**
+ * A read ran past `replicaReadTimeoutMs` on a replica that then stopped it (a cancel request the server confirmed).
+ * The replica is healthy, so it stays in rotation, and the read is not retried elsewhere. Nothing was written.
+ */
+export class ReadTimeoutError extends RwsplitError {
+  readonly code = 'RWSPLIT_READ_TIMEOUT';
 }

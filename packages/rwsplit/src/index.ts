@@ -1,9 +1,10 @@
 // rwsplit's public API, and nothing else. Metrics live in the separate entry point `rwsplit/metrics`.
 
 // The routed client: health-aware replica reads, read-your-writes scopes, primary fallback, failover discovery.
-export { createRwsplit, type Rwsplit, type ReplicaSnapshot, type RoutingStats } from './create-rwsplit';
+export { createRwsplit, type Rwsplit, type ReplicaSnapshot, type RoutingStats, type OnOf } from './create-rwsplit';
 export { DEFAULTS, type RwsplitOptions, type ConsistencyMode } from './options';
-export type { RoutedClient } from './prisma/prisma-internals';
+export type { RoutedClient, RwsplitExtension } from './prisma/rwsplit-extension';
+export type { RoutingAdapterFactory } from './prisma/routing-adapter';
 export {
   createNodeClient,
   type NodeClient,
@@ -54,6 +55,7 @@ export {
   PrimaryUnreachableError,
   UsageError,
   TopologyUnavailableError,
+  ReadTimeoutError,
 } from './errors';
 
 // PostgreSQL helpers the router is built on, for applications that watch replication themselves.

@@ -108,10 +108,9 @@ export class HealthChecker {
   }
 
   async #checkOne(host: ReplicaHost, primaryLsn: string | null): Promise<void> {
-    const limits = this.#hosts.limits;
-    const wasEligible = host.isEligible(limits);
+    const wasEligible = host.isEligible();
     const health = await host.check(primaryLsn, this.#scheduler.now());
-    const reason = host.reason(limits);
+    const reason = host.reason();
     this.#onEvent({
       event: 'replica_checked',
       node: host.name,

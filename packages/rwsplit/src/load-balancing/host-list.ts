@@ -1,5 +1,5 @@
 // Chooses among the eligible replicas. Least outstanding reads by default; the strategy is pluggable.
-import type { LagThresholds, ReplicaHost } from './replica-host';
+import type { ReplicaHost } from './replica-host';
 
 /**
  * Picks one host from a non-empty list of eligible hosts.
@@ -48,12 +48,10 @@ export const leastLag: SelectionStrategy = (eligible) =>
 
 export class HostList {
   #hosts: readonly ReplicaHost[];
-  readonly #limits: LagThresholds;
   readonly #strategy: SelectionStrategy;
 
-  constructor(hosts: readonly ReplicaHost[], limits: LagThresholds, strategy: SelectionStrategy = leastOutstanding()) {
+  constructor(hosts: readonly ReplicaHost[], strategy: SelectionStrategy = leastOutstanding()) {
     this.#hosts = hosts;
-    this.#limits = limits;
     this.#strategy = strategy;
   }
 
@@ -72,16 +70,13 @@ export class HostList {
     this.#hosts = this.#hosts.filter((h) => h !== host);
   }
 
-  get limits(): LagThresholds {
-    return this.#limits;
-  }
-
-  eligible(exclude?: ReplicaHost): ReplicaHost[] {
-    return this.#hosts.filter((h) => h !== exclude && h.isEligible(this.#limits));
+  /** The hosts eligible now, less those in `exclude` (tried already by this read). */
+  eligible(exclude?: ReadonlySet<ReplicaHost>): ReplicaHost[] {
+    return this.#hosts.filter((h) => !exclude?.has(h) && h.isEligible());
   }
 
   /** The next eligible host, or undefined when none qualifies. */
-  next(exclude?: ReplicaHost): ReplicaHost | undefined {
+  next(exclude?: ReadonlySet<ReplicaHost>): ReplicaHost | undefined {
     return this.choose(this.eligible(exclude));
   }
 

@@ -1,12 +1,12 @@
-// One replica as the router sees it: its NodeClient, its health (reachable, in recovery, lag) and whether it
-// may serve reads now. Health comes from checks on the host's own small pg pool, never from the request path.
+// One replica as the router sees it: its node adapter, its health (reachable, in recovery, lag), its own lag
+// thresholds, and whether it may serve reads now. Health comes from checks on the host's own small pg pool, never from the request path.
 import pg from 'pg';
 import { ReplicaUnreachableError } from '../errors';
 import type { EjectionReason } from '../events';
 import { isTimeout, isUnreachable } from '../postgres/connection-errors';
 import { hasReached, type LsnText } from '../postgres/lsn';
 import { REPLICA_HEALTH, REPLICA_REPLAY_STATE } from '../postgres/queries';
-import type { NodeClient } from '../prisma/node-client';
+import type { NodeAdapter } from '../prisma/node-adapter';
 
 /** Lag thresholds: a replica is fresh enough when lag time ≤ maxLagMs OR lag bytes ≤ maxLagBytes. */
 export interface LagThresholds {
@@ -68,7 +68,9 @@ export interface ReplicaHostOptions {
 export class ReplicaHost {
   readonly name: string;
   readonly url: string;
-  readonly client: NodeClient;
+  /** Where the replica's reads run. */
+  readonly node: NodeAdapter;
+  readonly limits: LagThresholds;
   readonly #pool: pg.Pool;
   readonly #checkTimeoutMs: number;
   #health: HostHealth = UNKNOWN;
@@ -81,10 +83,11 @@ export class ReplicaHost {
   #replayQueries = 0;
   #inFlight = 0;
 
-  constructor(name: string, url: string, client: NodeClient, options: ReplicaHostOptions = {}) {
+  constructor(name: string, url: string, node: NodeAdapter, limits: LagThresholds, options: ReplicaHostOptions = {}) {
     this.name = name;
     this.url = url;
-    this.client = client;
+    this.node = node;
+    this.limits = limits;
     const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
     const checkTimeoutMs = options.checkTimeoutMs ?? connectTimeoutMs;
     this.#checkTimeoutMs = checkTimeoutMs;
@@ -124,20 +127,20 @@ export class ReplicaHost {
   }
 
   /** Why the host is out of rotation now (a connection error since the last check, or the check itself). */
-  reason(limits: LagThresholds): EjectionReason | null {
-    return this.#ejected ?? ineligibility(this.#health, limits);
+  reason(): EjectionReason | null {
+    return this.#ejected ?? ineligibility(this.#health, this.limits);
   }
 
-  isEligible(limits: LagThresholds): boolean {
-    return this.reason(limits) === null;
+  isEligible(): boolean {
+    return this.reason() === null;
   }
 
   /**
    * Takes the host out of rotation at once (a read on it hit a connection error or its deadline). True when this
    * changed its state (it was eligible): the caller reports the ejection then, and only then.
    */
-  eject(reason: EjectionReason, limits: LagThresholds): boolean {
-    const wasEligible = this.isEligible(limits);
+  eject(reason: EjectionReason): boolean {
+    const wasEligible = this.isEligible();
     this.#ejected ??= reason;
     return wasEligible;
   }
@@ -235,7 +238,8 @@ export class ReplicaHost {
       : message;
   }
 
+  /** Ends the health-check pool and the read pool (reads in flight finish first). */
   async close(): Promise<void> {
-    await this.#pool.end().catch(() => undefined);
+    await Promise.all([this.#pool.end().catch(() => undefined), this.node.close()]);
   }
 }

@@ -1,15 +1,23 @@
-// The load balancer: decides which node serves a read, given the scope's consistency mode, the replicas' health
-// and the scope's last write position; retries a read once elsewhere after a connection error or a missed
-// deadline. Every failure it cannot route around is a typed RwsplitError with the driver's error as cause; a query
-// error of the application's own (a constraint, a syntax error) passes through unchanged.
-import { currentSession, type Session } from '../consistency/session';
-import { NoPrimaryError, NoReplicaAvailableError, PrimaryUnreachableError, ReplicaUnreachableError } from '../errors';
+// The load balancer: decides which node serves a read, given the consistency modes of the sessions it serves, the
+// replicas' health and the sessions' last write positions, and runs it there within the read's deadline budget,
+// moving on to the next candidate when a node fails. Every failure it cannot route around is a typed RwsplitError
+// with the driver's error as cause; a query error of the application's own (a constraint, a syntax error, 1/0)
+// passes through unchanged and ejects nothing.
+import type { Session } from '../consistency/session';
+import {
+  NoPrimaryError,
+  NoReplicaAvailableError,
+  PrimaryUnreachableError,
+  ReadTimeoutError,
+  ReplicaUnreachableError,
+} from '../errors';
 import type { EventListener, NodeRole } from '../events';
 import type { ConsistencyMode } from '../options';
 import { isNotPrimary, isTimeout, isUnreachable } from '../postgres/connection-errors';
 import { hasReached, type LsnText } from '../postgres/lsn';
+import { DeadlineExceededError } from '../postgres/statement-deadline';
 import type { Position } from '../primary/primary-position';
-import type { NodeClient } from '../prisma/node-client';
+import type { NodeAdapter } from '../prisma/node-adapter';
 import type { HostList } from './host-list';
 import type { ReplicaHost } from './replica-host';
 
@@ -20,15 +28,15 @@ export interface RouterOptions {
   readonly consistency: ConsistencyMode;
   /** How long a read-your-writes read may wait for a replica to catch up before using the primary, ms. Default 0. */
   readonly readYourWritesWaitMs: number;
-  /** The deadline of a read on a replica, in ms (enforced by the replica pools' query_timeout). */
+  /** The deadline budget of one read across its replica attempts, in ms. */
   readonly replicaReadTimeoutMs: number;
   /** How long a read-your-writes read waits for a primary to appear when there is none, in ms. */
   readonly failoverWaitMs: number;
 }
 
-/** What the router needs of the primary: its client, its label, its position, and failover discovery. */
+/** What the router needs of the primary: its node, its label, its position, and failover discovery. */
 export interface PrimaryEndpoint {
-  readonly client: NodeClient;
+  readonly node: NodeAdapter;
   name(): string;
   /** A primary position that covers every write up to WriteClock tick `covers`. */
   positionAfter(covers: number): Promise<Position>;
@@ -36,7 +44,14 @@ export interface PrimaryEndpoint {
   discover(): Promise<unknown>;
 }
 
-type Target = { client: NodeClient; name: string; role: NodeRole; host?: ReplicaHost };
+/** The node a read (or one attempt of it) runs on. */
+export interface Target {
+  readonly node: NodeAdapter;
+  readonly name: string;
+  readonly role: NodeRole;
+  /** The replica, when the node is one (the primary has none). */
+  readonly host?: ReplicaHost;
+}
 
 /** What a read-your-writes read must see: a position, on a timeline. */
 interface Required {
@@ -44,6 +59,31 @@ interface Required {
   /** The primary's timeline when the position was taken (null: from a causal token, timeline unknown). */
   readonly timeline: number | null;
 }
+
+/** Where a read may go: the primary only, a replica that has replayed `Required`, or any eligible replica. */
+type Requirement = 'primary' | Required | null;
+
+/**
+ * One routed read: a Prisma operation, which may run several statements. The router fills in its requirement,
+ * its node (every statement of the operation runs there) and its deadline budget on the first statement.
+ */
+export interface ReadRequest {
+  readonly operation: string;
+  /**
+   * The sessions the read answers: its own (undefined outside a scope), plus those of calls Prisma compacted into
+   * the same statement. The strictest wins.
+   */
+  readonly sessions: readonly (Session | undefined)[];
+  requirement?: Requirement;
+  target?: Target;
+  /** When the replica attempts' budget ends (`performance.now()`). */
+  budgetEndsAt?: number;
+  /** When the current attempt started (`performance.now()`). */
+  attemptStartedAt?: number;
+}
+
+/** Runs the read's statement on a target, before `deadlineAt` when given. */
+export type ReadAttempt<T> = (target: Target, deadlineAt: number | undefined) => Promise<T>;
 
 const POLL_MS = 5;
 /** How often a read waiting out a failover asks the nodes for a primary again. */
@@ -71,62 +111,130 @@ export class Router {
   }
 
   /**
-   * Runs a read on the chosen node. A connection error or a missed deadline on a replica ejects it and the read is
-   * retried once, on another eligible replica (or the primary when none is left); if that replica fails the same
-   * way, it is ejected too and the primary answers (with `fallbackToPrimary`; otherwise a typed error says so).
+   * Runs one statement of a read. The first statement chooses the node; the others run on it. When a replica
+   * fails, the read moves on in one loop: a replica that refused or dropped the connection is ejected and the next
+   * candidate is tried (another replica within the deadline budget, then the primary with `fallbackToPrimary`).
+   * A replica that does not answer by the deadline is cancelled there, ejected, and the read goes to the primary.
+   * A replica that confirms it stopped a slow statement stays in rotation and the read fails with
+   * ReadTimeoutError: a statement that slow would be as slow elsewhere, and retrying would multiply the load.
    */
-  read<T>(operation: string, run: (client: NodeClient) => Promise<T>): Promise<T> {
-    const session = currentSession();
-    if (session?.mode === 'read-your-writes') return this.#readConsistent(session, operation, run);
-    // Eventual and primary reads: the node is chosen synchronously and the query's own promise is returned with
-    // one handler, no async frame in between (each would add microtask hops to every read).
-    const first = this.#choose(session, null) as Target;
-    return this.#timed(first, operation, run).catch((err: unknown) =>
-      this.#retry(session, null, first, operation, run, err),
-    );
+  read<T>(request: ReadRequest, run: ReadAttempt<T>): Promise<T> {
+    const known = request.target;
+    if (known) return this.#attempt(request, known, run).catch((err: unknown) => this.#moveOn(request, run, err));
+    const requirement = this.#requirement(request.sessions);
+    if (requirement instanceof Promise) return this.#readAfter(requirement, request, run);
+    request.requirement = requirement;
+    // Eventual and primary reads: the node is chosen synchronously and the statement's own promise is returned
+    // with one handler, no async frame in between.
+    const first = this.#choose(requirement) as Target;
+    request.target = first;
+    return this.#attempt(request, first, run).catch((err: unknown) => this.#moveOn(request, run, err));
   }
 
-  async #readConsistent<T>(session: Session, operation: string, run: (client: NodeClient) => Promise<T>): Promise<T> {
-    const required = await this.#required(session);
-    const first = await this.#choose(session, required);
+  async #readAfter<T>(requirement: Promise<Requirement>, request: ReadRequest, run: ReadAttempt<T>): Promise<T> {
+    request.requirement = await requirement;
+    request.target = await this.#choose(request.requirement);
     try {
-      return await this.#timed(first, operation, run);
+      return await this.#attempt(request, request.target, run);
     } catch (err) {
-      return this.#retry(session, required, first, operation, run, err);
+      return this.#moveOn(request, run, err);
     }
   }
 
-  /** After a failed attempt: once on another node, then the primary (with fallbackToPrimary), else a typed error. */
-  async #retry<T>(
-    session: Session | undefined,
-    required: Required | null,
-    first: Target,
-    operation: string,
-    run: (client: NodeClient) => Promise<T>,
-    err: unknown,
-  ): Promise<T> {
-    if (!first.host || !isUnreachable(err)) throw this.#typed(first, operation, err);
-    this.#eject(first.host, isTimeout(err) ? 'timeout' : 'connection_error');
-    const second = await this.#choose(session, required, first.host);
-    try {
-      return await this.#timed(second, operation, run);
-    } catch (retryError) {
-      if (!second.host || !isUnreachable(retryError)) throw this.#typed(second, operation, retryError);
-      this.#eject(second.host, isTimeout(retryError) ? 'timeout' : 'connection_error');
-      // Two replicas failed in a row (e.g. one partitioned, one just killed): the primary answers, when allowed.
-      if (!this.#options.fallbackToPrimary) throw this.#typed(second, operation, retryError);
-      const last = this.#fallback('no_eligible_replica');
+  /** After a failed attempt: the one retry loop over the remaining candidates. */
+  async #moveOn<T>(request: ReadRequest, run: ReadAttempt<T>, err: unknown): Promise<T> {
+    const tried = new Set<ReplicaHost>();
+    for (let error = err; ;) {
+      const failed = request.target!;
+      const host = failed.host;
+      if (!host || !isUnreachable(error)) throw this.#typed(failed, request.operation, error);
+      if (error instanceof DeadlineExceededError && error.serverStopped) {
+        throw new ReadTimeoutError(
+          `The ${request.operation} on replica ${failed.name} ran past replicaReadTimeoutMs = ` +
+            `${this.#options.replicaReadTimeoutMs} ms, and the replica stopped it. It was not retried elsewhere: a ` +
+            'statement that slow would be as slow on another node. Make the query faster, or raise ' +
+            'replicaReadTimeoutMs.',
+          { cause: error },
+        );
+      }
+      this.#eject(host, isTimeout(error) ? 'timeout' : 'connection_error');
+      this.#reportFailed(request, failed);
+      tried.add(host);
+      const next = this.#next(request, tried);
+      if (!next) throw this.#typed(failed, request.operation, error);
+      request.target = await next;
       try {
-        return await this.#timed(last, operation, run);
-      } catch (lastError) {
-        throw this.#typed(last, operation, lastError);
+        return await this.#attempt(request, request.target, run);
+      } catch (nextError) {
+        error = nextError;
       }
     }
   }
 
-  /** Runs a read that the caller sent to the primary itself (`$primary()`): timed and reported like any read. */
-  readOnPrimary<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    return this.#timed(this.#primaryTarget(), operation, run);
+  /**
+   * The next candidate after a failed replica: another replica while the budget lasts (a hung replica has spent
+   * it), else the primary with `fallbackToPrimary`; undefined when nothing may serve the read.
+   */
+  #next(request: ReadRequest, tried: ReadonlySet<ReplicaHost>): Target | Promise<Target> | undefined {
+    const budgetLeft = (request.budgetEndsAt ?? Infinity) > performance.now();
+    const requirement = request.requirement ?? null;
+    if (budgetLeft && this.#hosts.eligible(tried).length > 0) return this.#choose(requirement, tried);
+    return this.#options.fallbackToPrimary ? this.#fallback('no_eligible_replica') : undefined;
+  }
+
+  /** A failed attempt the read moves on from, as a `query` event (the operation's last attempt reports itself). */
+  #reportFailed(request: ReadRequest, failed: Target): void {
+    const durationMs = performance.now() - (request.attemptStartedAt ?? performance.now());
+    this.#onEvent({
+      event: 'query',
+      node: failed.name,
+      role: failed.role,
+      operation: request.operation,
+      durationMs,
+      ok: false,
+    });
+  }
+
+  /** Runs `run` on the target; a replica attempt gets the read's remaining budget as its deadline. */
+  #attempt<T>(request: ReadRequest, target: Target, run: ReadAttempt<T>): Promise<T> {
+    request.attemptStartedAt = performance.now();
+    if (!target.host) return run(target, undefined);
+    const deadlineAt = (request.budgetEndsAt ??= performance.now() + this.#options.replicaReadTimeoutMs);
+    const done = target.host.started();
+    let pending: Promise<T>;
+    try {
+      pending = run(target, deadlineAt);
+    } catch (err) {
+      done();
+      return Promise.reject(err);
+    }
+    return pending.then(
+      (result) => {
+        done();
+        return result;
+      },
+      (err: unknown) => {
+        done();
+        throw err;
+      },
+    );
+  }
+
+  /** The node for a read the caller sent to the primary itself (`$primary()`). */
+  primaryTarget(): Target {
+    return this.#primaryTarget();
+  }
+
+  /**
+   * The strictest requirement of `sessions`: the primary when one is in `primary` mode, else the furthest position
+   * a read-your-writes session needs (a promise when a primary position must be fetched), else none.
+   */
+  #requirement(sessions: readonly (Session | undefined)[]): Requirement | Promise<Requirement> {
+    const modes = sessions.map((s) => this.modeFor(s));
+    if (modes.includes('primary')) return 'primary';
+    const consistent = sessions.filter((s, i): s is Session => modes[i] === 'read-your-writes');
+    if (consistent.length === 0) return null;
+    return Promise.all(consistent.map((s) => this.#required(s))).then(furthest);
   }
 
   /**
@@ -180,8 +288,8 @@ export class Router {
   }
 
   /** The node for a read: at once for primary and eventual reads, after caught-up checks for read-your-writes. */
-  #choose(session: Session | undefined, required: Required | null, exclude?: ReplicaHost): Target | Promise<Target> {
-    if (this.modeFor(session) === 'primary') return this.#primaryTarget();
+  #choose(required: Requirement, exclude?: ReadonlySet<ReplicaHost>): Target | Promise<Target> {
+    if (required === 'primary') return this.#primaryTarget();
     if (required === null) {
       const host = this.#hosts.next(exclude);
       return host ? this.#replicaTarget(host) : this.#fallback('no_eligible_replica');
@@ -194,7 +302,7 @@ export class Router {
    * among the eligible ones asked in parallel (each replica's query shared with every read waiting on it). It
    * never waits on a slow replica once the others have answered no: with no wait allowed, the primary serves.
    */
-  async #chooseCaughtUp(required: Required, exclude?: ReplicaHost): Promise<Target> {
+  async #chooseCaughtUp(required: Required, exclude?: ReadonlySet<ReplicaHost>): Promise<Target> {
     const deadline = Date.now() + this.#options.readYourWritesWaitMs;
     for (;;) {
       const eligible = this.#hosts.eligible(exclude).filter((h) => this.#sameTimeline(h, required));
@@ -265,9 +373,7 @@ export class Router {
 
   #fallback(reason: 'no_eligible_replica' | 'not_caught_up'): Target {
     if (reason === 'no_eligible_replica' && !this.#options.fallbackToPrimary) {
-      const states = this.#hosts.hosts
-        .map((h) => `${h.name}: ${h.reason(this.#hosts.limits) ?? 'eligible'}`)
-        .join(', ');
+      const states = this.#hosts.hosts.map((h) => `${h.name}: ${h.reason() ?? 'eligible'}`).join(', ');
       throw new NoReplicaAvailableError(
         `No replica can serve this read (${states || 'no replicas configured'}) and fallbackToPrimary is off. ` +
           'Turn fallbackToPrimary on, raise maxLagMs/maxLagBytes, or bring a replica back.',
@@ -278,16 +384,16 @@ export class Router {
   }
 
   #primaryTarget(): Target {
-    return { client: this.#primary.client, name: this.#primary.name(), role: 'primary' };
+    return { node: this.#primary.node, name: this.#primary.name(), role: 'primary' };
   }
 
   #replicaTarget(host: ReplicaHost): Target {
-    return { client: host.client, name: host.name, role: 'replica', host };
+    return { node: host.node, name: host.name, role: 'replica', host };
   }
 
   /** Ejects `host`, reporting it only when this changed its state (concurrent failing reads report it once). */
   #eject(host: ReplicaHost, reason: 'connection_error' | 'timeout'): void {
-    if (!host.eject(reason, this.#hosts.limits)) return;
+    if (!host.eject(reason)) return;
     const { lagMs, lagBytes } = host.health;
     this.#onEvent({ event: 'replica_ejected', node: host.name, reason, lagMs, lagBytes });
   }
@@ -298,8 +404,8 @@ export class Router {
     if (target.role === 'replica') {
       return new ReplicaUnreachableError(
         `The ${operation} on replica ${target.name} failed (${isTimeout(err) ? `no answer within replicaReadTimeoutMs = ${this.#options.replicaReadTimeoutMs} ms` : 'connection error'}) ` +
-          'after a retry elsewhere; it is out of rotation until its next passing check. Retry the read, or turn ' +
-          'fallbackToPrimary on so the primary answers when replicas fail.',
+          'and no other node may serve it; the replica is out of rotation until its next passing check. Retry the ' +
+          'read, or turn fallbackToPrimary on so the primary answers when replicas fail.',
         { cause: err },
       );
     }
@@ -310,38 +416,11 @@ export class Router {
       { cause: err },
     );
   }
+}
 
-  /** Runs `run` on the target and reports it as a `query` event (ok or not), with one handler on its promise. */
-  #timed<T>(target: Target, operation: string, run: (client: NodeClient) => Promise<T>): Promise<T> {
-    const start = performance.now();
-    const done = target.host?.started();
-    const report = (ok: boolean) => {
-      done?.();
-      this.#onEvent({
-        event: 'query',
-        node: target.name,
-        role: target.role,
-        operation,
-        durationMs: performance.now() - start,
-        ok,
-      });
-    };
-    let pending: Promise<T>;
-    try {
-      pending = run(target.client);
-    } catch (err) {
-      report(false);
-      return Promise.reject(err);
-    }
-    return pending.then(
-      (result) => {
-        report(true);
-        return result;
-      },
-      (err: unknown) => {
-        report(false);
-        throw err;
-      },
-    );
-  }
+/** The furthest of several required positions (null when none is required). */
+function furthest(all: readonly (Required | null)[]): Required | null {
+  let best: Required | null = null;
+  for (const r of all) if (r && (!best || hasReached(r.lsn, best.lsn))) best = r;
+  return best;
 }

@@ -1,6 +1,8 @@
 // Error predicates that follow `err.cause`, so a wrapped error is classified like the original.
 // Only connection errors trigger a retry or a fallback; query errors surface unchanged.
 
+import { DeadlineExceededError } from './statement-deadline';
+
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -80,8 +82,10 @@ export function isReadOnlyTransaction(err: unknown): boolean {
 /** True when the connection was refused outright: nothing was sent, so a retry cannot run a statement twice. */
 export function isConnectionRefused(err: unknown): boolean {
   for (const e of causeChain(err)) {
-    const { code, message } = fields(e);
+    const { code, message, kind } = fields(e);
     if (code === 'ECONNREFUSED' || code === '57P03') return true;
+    // @prisma/adapter-pg's mapping of ECONNREFUSED and ENOTFOUND: no connection, so nothing was sent.
+    if (kind === 'DatabaseNotReachable') return true;
     if (typeof message === 'string' && /ECONNREFUSED|can't reach database server/i.test(message)) return true;
   }
   return false;
@@ -96,6 +100,7 @@ const QUERY_TIMEOUT_MESSAGE = /Query read timeout/;
  */
 export function isTimeout(err: unknown): boolean {
   for (const e of causeChain(err)) {
+    if (e instanceof DeadlineExceededError) return true;
     const { code, message, originalCode } = fields(e);
     if (code === '57014' || originalCode === '57014') return true;
     if (typeof message === 'string' && (QUERY_TIMEOUT_MESSAGE.test(message) || /statement timeout/i.test(message))) {

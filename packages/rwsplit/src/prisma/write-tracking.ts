@@ -1,4 +1,4 @@
-// Writes on the primary: each one marks the session scope (for read-your-writes), is timed as an event, and on
+// Writes on the primary: each one marks the session scope (for read-your-writes), and on
 // a connection or read-only error triggers failover discovery. A write is retried on the new primary only when
 // it provably did not run (connection refused, or refused as read-only); otherwise its outcome is unknown.
 import { currentSession } from '../consistency/session';
@@ -9,7 +9,6 @@ import {
   TransactionNotRunError,
   WriteOutcomeUnknownError,
 } from '../errors';
-import type { EventListener } from '../events';
 import type { PrimaryDiscovery } from '../primary/primary-discovery';
 import type { PrimaryTarget } from '../primary/primary-target';
 import type { WriteClock } from '../primary/write-clock';
@@ -34,35 +33,15 @@ export function triggersDiscovery(err: unknown): boolean {
   return isConnectionError(err) || isReadOnlyTransaction(err);
 }
 
-/** What `$transaction` knows about a failed call. */
-export interface TransactionAttempt {
-  /** An interactive transaction (a callback), as opposed to a batch (an array of queries). */
-  readonly interactive: boolean;
-  /** The callback was entered: statements may have run. Always true for a batch. */
-  readonly entered: boolean;
-  /** This attempt is already the retry. */
-  readonly retried: boolean;
-}
-
-/** Errors already handled (discovery run, message written) inside a transaction, so `$transaction` passes them on. */
-const handled = new WeakSet<object>();
-
-function markHandled<E>(err: E): E {
-  if (typeof err === 'object' && err !== null) handled.add(err);
-  return err;
-}
-
 export class WriteTracker {
   readonly #target: PrimaryTarget;
   readonly #discovery: PrimaryDiscovery;
-  readonly #onEvent: EventListener;
   readonly #clock: WriteClock;
 
-  constructor(target: PrimaryTarget, discovery: PrimaryDiscovery, clock: WriteClock, onEvent: EventListener) {
+  constructor(target: PrimaryTarget, discovery: PrimaryDiscovery, clock: WriteClock) {
     this.#target = target;
     this.#discovery = discovery;
     this.#clock = clock;
-    this.#onEvent = onEvent;
   }
 
   /**
@@ -73,18 +52,11 @@ export class WriteTracker {
     if (this.#discovery.splitBrain) await this.#discovery.discover();
     const session = currentSession();
     const attempt = async () => {
-      const start = performance.now();
-      let ok = false;
       try {
-        const result = await query();
-        ok = true;
-        return result;
+        return await query();
       } finally {
         // Ticked once the statement has returned (or failed): a position fetched from now on covers it.
-        const tick = this.#clock.tick();
-        session?.markWrite(tick);
-        const node = this.#target.current.name;
-        this.#onEvent({ event: 'query', node, role: 'primary', operation, durationMs: performance.now() - start, ok });
+        session?.markWrite(this.#clock.tick());
       }
     };
     try {
@@ -100,11 +72,9 @@ export class WriteTracker {
         const what = inTransaction
           ? `inside a transaction after the ${operation} was sent: the transaction may or may not have committed.`
           : `after the ${operation} was sent: it may or may not have been applied.`;
-        throw markHandled(
-          new WriteOutcomeUnknownError(
-            `The connection to ${before} broke ${what} ${found} Check whether the write is there before repeating it.`,
-            { cause: err },
-          ),
+        throw new WriteOutcomeUnknownError(
+          `The connection to ${before} broke ${what} ${found} Check whether the write is there before repeating it.`,
+          { cause: err },
         );
       }
       await this.#discoverAfter(before, err);
@@ -112,13 +82,11 @@ export class WriteTracker {
       if (inTransaction) {
         // Never retried inside a transaction: its earlier statements went with the failed connection (or the node
         // refused it). Writes are re-pointed, so the caller's next transaction reaches the new primary.
-        if (isReadOnlyTransaction(err)) throw markHandled(err);
-        throw markHandled(
-          new TransactionNotRunError(
-            `A statement in a transaction on ${before} could not connect; the transaction did not commit. ` +
-              `Writes now go to ${now}: run the whole transaction again.`,
-            { cause: err },
-          ),
+        if (isReadOnlyTransaction(err)) throw err;
+        throw new TransactionNotRunError(
+          `A statement in a transaction on ${before} could not connect; the transaction did not commit. ` +
+            `Writes now go to ${now}: run the whole transaction again.`,
+          { cause: err },
         );
       }
       try {
@@ -135,30 +103,29 @@ export class WriteTracker {
   }
 
   /**
-   * Failover for `$transaction` itself (its start and its commit, which query extensions never see). Discovery runs
-   * for a connection or read-only error, so the next transaction reaches the new primary. Resolves 'retry' only for
-   * an interactive transaction whose callback never ran (none of its statements was sent), once; otherwise throws
-   * the error to surface: a refusal as is, a connection lost once statements may have run as
-   * `WriteOutcomeUnknownError`. Errors already handled by a statement inside the transaction pass through.
+   * Opens a transaction on the primary. Nothing of it has run yet, so when BEGIN fails for lack of a primary (a
+   * connection refused or broken, a node gone read-only) discovery runs and BEGIN is tried once more on the primary
+   * found; a second failure is a PrimaryUnreachableError.
    */
-  async transactionFailed(err: unknown, attempt: TransactionAttempt): Promise<'retry'> {
-    if ((typeof err === 'object' && err !== null && handled.has(err)) || !triggersDiscovery(err)) throw err;
-    const before = this.#target.current.name;
-    const refused = isReadOnlyTransaction(err) || isConnectionRefused(err);
-    const neverRan = attempt.interactive && !attempt.entered;
-    if (!refused && !neverRan) {
-      const found = await this.#discoverQuietly(before, err);
-      throw new WriteOutcomeUnknownError(
-        `The connection to ${before} broke during a transaction: it may or may not have committed. ${found} ` +
-          'Check whether its writes are there before running it again.',
-        { cause: err },
-      );
+  async begin<T>(start: () => Promise<T>): Promise<T> {
+    if (this.#discovery.splitBrain) await this.#discovery.discover();
+    try {
+      return await start();
+    } catch (err) {
+      if (!triggersDiscovery(err)) throw err;
+      const before = this.#target.current.name;
+      await this.#discoverAfter(before, err);
+      try {
+        return await start();
+      } catch (retryError) {
+        if (!triggersDiscovery(retryError)) throw retryError;
+        throw new PrimaryUnreachableError(
+          `A transaction could not start on ${before}, nor on ${this.#target.current.name} after failover ` +
+            'discovery: none of its statements ran. Run it again once the primary accepts connections.',
+          { cause: retryError },
+        );
+      }
     }
-    await this.#discoverAfter(before, err);
-    // The callback never ran: none of the caller's statements was sent, so running it again is safe (once).
-    if (neverRan && !attempt.retried) return 'retry';
-    // Refused or read-only: nothing was committed, and the error says so itself.
-    throw err;
   }
 
   /** Runs discovery without letting its failure hide the write's own error; says where writes go now. */

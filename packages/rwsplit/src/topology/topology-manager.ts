@@ -128,10 +128,7 @@ export class TopologyManager {
       hosts.remove(host);
       health.unwatch(host);
       // Reads already on it finish first: ending a pool waits for the connections in use.
-      void host.client
-        .$disconnect()
-        .then(() => host.close())
-        .catch(() => undefined);
+      void host.close();
       removed.push(host.name);
     }
     const leaderChanged = next.leaderUrl !== this.#topology.leaderUrl;

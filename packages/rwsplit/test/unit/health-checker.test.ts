@@ -8,10 +8,10 @@ import { nodeAddress } from '../../src/postgres/node-address';
 import { PrimaryPosition } from '../../src/primary/primary-position';
 import { PrimaryTarget } from '../../src/primary/primary-target';
 import { WriteClock } from '../../src/primary/write-clock';
-import type { NodeClient } from '../../src/prisma/node-client';
+import { createNodePool } from '../../src/prisma/node-client';
+import { NodeAdapter } from '../../src/prisma/node-adapter';
 
 /** The host's Prisma client is never used by health checks (they run on the host's own pg pool). */
-const unusedClient: NodeClient = { $connect: async () => undefined, $disconnect: async () => undefined };
 
 /** Polls a condition with a deadline. */
 async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
@@ -56,13 +56,21 @@ class ManualScheduler implements Scheduler {
 function setUp(interval: readonly [number, number], randoms: number[]) {
   const scheduler = new ManualScheduler(randoms);
   const events: RwsplitEvent[] = [];
-  const host = new ReplicaHost('127.0.0.1:1', NOWHERE, unusedClient, { connectTimeoutMs: 500 });
-  const hosts = new HostList([host], { maxLagMs: 1000, maxLagBytes: 1 << 20 });
+  // The read pool is never used here: a pg Pool opens no connection until a query.
+  const reads = new NodeAdapter(createNodePool(NOWHERE));
+  const host = new ReplicaHost(
+    '127.0.0.1:1',
+    NOWHERE,
+    reads,
+    { maxLagMs: 1000, maxLagBytes: 1 << 20 },
+    { connectTimeoutMs: 500 },
+  );
+  const hosts = new HostList([host]);
   const position = new PrimaryPosition(new PrimaryTarget(nodeAddress(NOWHERE)), new WriteClock(), 500);
   const checker = new HealthChecker(hosts, position, interval, (e) => events.push(e), scheduler);
   const close = async () => {
     checker.stop();
-    await Promise.all([position.close(), host.close(), host.client.$disconnect()]);
+    await Promise.all([position.close(), host.close()]);
   };
   return { scheduler, events, checker, close };
 }

@@ -2,6 +2,8 @@
 // random; roundRobin takes turns. ReplicaHost counts a read from start to settle, once.
 import { leastOutstanding, roundRobin } from '../../src';
 import { ReplicaHost } from '../../src/load-balancing/replica-host';
+import { createNodePool } from '../../src/prisma/node-client';
+import { NodeAdapter } from '../../src/prisma/node-adapter';
 
 /** A stand-in with only what the strategies read. */
 const host = (name: string, inFlight: number) => ({ name, inFlight }) as unknown as ReplicaHost;
@@ -36,10 +38,8 @@ test('roundRobin takes turns over whatever is eligible', () => {
 });
 
 test('a host counts a read from start until it settles, once however often done is called', async () => {
-  const h = new ReplicaHost('r:5432', 'postgresql://u@127.0.0.1:1/db', {
-    $connect: async () => {},
-    $disconnect: async () => {},
-  });
+  const url = 'postgresql://u@127.0.0.1:1/db';
+  const h = new ReplicaHost('r:5432', url, new NodeAdapter(createNodePool(url)), { maxLagMs: 0, maxLagBytes: 0 });
   try {
     const first = h.started();
     const second = h.started();

@@ -1,0 +1,177 @@
+// rwsplit below Prisma: a driver adapter (Prisma's public SqlDriverAdapterFactory) over one @prisma/adapter-pg per
+// node. The application builds ONE PrismaClient over it, so its own extensions, the Fluent API, omit, the query log
+// and Prisma's errors work as on a plain client. Each statement goes to the node chosen for it:
+// - inside a transaction: the transaction's node (the primary; a replica for `$replica().$transaction`);
+// - outside, a read operation: the node the router chose for the operation (all its statements go there);
+// - everything else: the primary, with failover discovery (WriteTracker).
+import type {
+  ConnectionInfo,
+  IsolationLevel,
+  SqlDriverAdapter,
+  SqlDriverAdapterFactory,
+  SqlQuery,
+  SqlResultSet,
+  Transaction,
+} from '@prisma/driver-adapter-utils';
+import type { Router, Target } from '../load-balancing/router';
+import { currentSession } from '../consistency/session';
+import { CompactionGroups, currentScope, OperationContext, type Scope } from './operation-context';
+import type { NodeAdapter } from './node-adapter';
+import type { WriteTracker } from './write-tracking';
+
+const ADAPTER_NAME = 'rwsplit';
+
+/** What the routing adapter routes with. */
+export interface RoutingParts {
+  readonly router: Router;
+  readonly writes: WriteTracker;
+  /** The primary's node (its pool follows failover). */
+  readonly primary: NodeAdapter;
+  readonly compaction: CompactionGroups;
+}
+
+/** `rw.adapter`: pass it to your PrismaClient as `adapter`, and add `rw.extension`. */
+export class RoutingAdapterFactory implements SqlDriverAdapterFactory {
+  readonly provider = 'postgres';
+  readonly adapterName = ADAPTER_NAME;
+  readonly #parts: RoutingParts;
+
+  constructor(parts: RoutingParts) {
+    this.#parts = parts;
+  }
+
+  async connect(): Promise<SqlDriverAdapter> {
+    await this.#parts.primary.ready();
+    return new RoutingAdapter(this.#parts);
+  }
+}
+
+type Statement<T> = (node: NodeAdapter, deadlineAt?: number) => Promise<T>;
+
+class RoutingAdapter implements SqlDriverAdapter {
+  readonly provider = 'postgres';
+  readonly adapterName = ADAPTER_NAME;
+  readonly #parts: RoutingParts;
+
+  constructor(parts: RoutingParts) {
+    this.#parts = parts;
+  }
+
+  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    return this.#statement((node, at) => node.queryRaw(query, at));
+  }
+
+  executeRaw(query: SqlQuery): Promise<number> {
+    return this.#statement((node, at) => node.executeRaw(query, at));
+  }
+
+  executeScript(script: string): Promise<void> {
+    return this.#parts.writes.run('executeScript', false, () => this.#parts.primary.executeScript(script));
+  }
+
+  async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    const scope = currentScope();
+    try {
+      return scope?.via === 'replica'
+        ? await this.#replicaTransaction(isolationLevel)
+        : await this.#primaryTransaction(isolationLevel);
+    } catch (err) {
+      scope?.report(err);
+      throw err;
+    }
+  }
+
+  getConnectionInfo(): ConnectionInfo {
+    return this.#parts.primary.connectionInfo() ?? { supportsRelationJoins: true };
+  }
+
+  /** The nodes belong to rwsplit (`rw.close()` ends them), not to one PrismaClient. */
+  async dispose(): Promise<void> {}
+
+  #statement<T>(run: Statement<T>): Promise<T> {
+    const scope = currentScope();
+    let pending: Promise<T>;
+    try {
+      pending = this.#route(scope instanceof OperationContext ? scope : undefined, run);
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    return scope ? pending.catch((err: unknown) => reported(scope, err)) : pending;
+  }
+
+  #route<T>(op: OperationContext | undefined, run: Statement<T>): Promise<T> {
+    if (op?.kind === 'read' && op.target === undefined && CompactionGroups.compactable(op.operation)) {
+      this.#parts.compaction.join(op);
+    }
+    if (op?.kind === 'read' && !op.primaryOnly) {
+      return this.#parts.router.read(op, (target, at) => {
+        op.servedBy(target);
+        return run(target.node, at);
+      });
+    }
+    const { writes, primary, router } = this.#parts;
+    op?.servedBy(router.primaryTarget());
+    // A read kept on the primary (`$primary()`) marks no session as written.
+    if (op?.kind === 'read' || op?.kind === 'primary-read') return run(primary);
+    return writes.run(op?.operation ?? 'statement', false, () => run(primary));
+  }
+
+  /** A transaction on the primary: BEGIN is retried once after failover discovery (nothing of it has run). */
+  async #primaryTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    const { writes, primary, router } = this.#parts;
+    const tx = await writes.begin(() => primary.startTransaction(isolationLevel));
+    const target = router.primaryTarget();
+    return routedTransaction(tx, target, (name, statement) => writes.run(name, true, statement));
+  }
+
+  /**
+   * `$replica().$transaction`: a read-only snapshot on one replica chosen like a read (or the primary, read-only,
+   * when none may serve it).
+   */
+  async #replicaTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    const request = { operation: '$transaction', sessions: [currentSession()] };
+    let chosen: Target | undefined;
+    const tx = await this.#parts.router.read(request, (target) => {
+      chosen = target;
+      return target.node.startTransaction(isolationLevel);
+    });
+    if (chosen?.role === 'primary') {
+      await tx.executeRaw({ sql: 'SET TRANSACTION READ ONLY', args: [], argTypes: [] });
+    }
+    return routedTransaction(tx, chosen!, (_name, statement) => statement());
+  }
+}
+
+/** Records a typed error on the scope (so the caller gets it, not Prisma's copy) and rethrows it. */
+function reported(scope: Scope, err: unknown): never {
+  scope.report(err);
+  throw err;
+}
+
+/** A transaction whose statements run through `through` (write tracking on the primary) and note their node. */
+function routedTransaction(
+  tx: Transaction,
+  target: Target,
+  through: <T>(name: string, statement: () => Promise<T>) => Promise<T>,
+): Transaction {
+  const statement = <T>(sql: string, run: () => Promise<T>): Promise<T> => {
+    const scope = currentScope();
+    const op = scope instanceof OperationContext ? scope : undefined;
+    op?.servedBy(target);
+    const name = /^\s*COMMIT/i.test(sql) ? 'COMMIT' : (op?.operation ?? 'statement');
+    const pending = through(name, run);
+    return scope ? pending.catch((err: unknown) => reported(scope, err)) : pending;
+  };
+  return {
+    provider: tx.provider,
+    adapterName: ADAPTER_NAME,
+    options: tx.options,
+    queryRaw: (query) => statement(query.sql, () => tx.queryRaw(query)),
+    executeRaw: (query) => statement(query.sql, () => tx.executeRaw(query)),
+    commit: () => tx.commit(),
+    rollback: () => tx.rollback(),
+    ...(tx.createSavepoint && { createSavepoint: (name: string) => tx.createSavepoint!(name) }),
+    ...(tx.rollbackToSavepoint && { rollbackToSavepoint: (name: string) => tx.rollbackToSavepoint!(name) }),
+    ...(tx.releaseSavepoint && { releaseSavepoint: (name: string) => tx.releaseSavepoint!(name) }),
+  };
+}
