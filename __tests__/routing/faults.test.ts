@@ -67,9 +67,12 @@ test('a stopped standby: the read that hits it ejects it and is retried on the o
 
 test('a backend terminated mid-read ejects that standby and the read is retried elsewhere', async () => {
   // Sleeps only on standby1, so the test can catch it in flight and terminate it.
+  // A Prisma call is lazy: `.then` starts it now, as awaiting it would.
   const read = rw.client.$replica().$queryRaw<
     { port: number }[]
-  >`SELECT inet_server_port() AS port FROM pg_sleep(CASE WHEN inet_server_port() = ${PORTS[1]} THEN 30 ELSE 0 END)`;
+  >`SELECT inet_server_port() AS port FROM pg_sleep(CASE WHEN inet_server_port() = ${PORTS[1]} THEN 30 ELSE 0 END)`.then(
+    (rows) => rows,
+  );
   await waitForStatement(admin('standby1'), '%pg_sleep%', 'the read to start on standby1');
   await terminateStatement(admin('standby1'), '%pg_sleep%');
   const rows = await read;

@@ -14,7 +14,7 @@ import { PrimaryTarget } from './primary/primary-target';
 import { WriteClock } from './primary/write-clock';
 import { createNodePool, dropIdleConnections, type PrismaClientClass } from './prisma/node-client';
 import { NodeAdapter } from './prisma/node-adapter';
-import { CompactionGroups } from './prisma/operation-context';
+import { CompactionGroups, compactionCommenter } from './prisma/operation-context';
 import { RoutingAdapterFactory } from './prisma/routing-adapter';
 import { type RoutedClient, rwsplitExtension, type RwsplitExtension } from './prisma/rwsplit-extension';
 import { WriteTracker } from './prisma/write-tracking';
@@ -65,6 +65,13 @@ export interface Rwsplit<C> {
   readonly adapter: RoutingAdapterFactory;
   /** The thin extension that marks each operation for `adapter` and adds `$primary()` / `$replica()`. */
   readonly extension: RwsplitExtension;
+  /**
+   * A SqlCommenter plugin that adds no comment; give it to a client you build with `adapter`
+   * (`comments: [rw.commenter]`). It tells the adapter which statements Prisma compacted from several `findUnique`
+   * calls. Without it every `findUnique` is routed as if it might have been compacted: for the strictest session
+   * with a call in flight.
+   */
+  readonly commenter: typeof compactionCommenter;
   /**
    * `$on` of the client behind `rw.client` (an extended client has none): Prisma's query log covers every node.
    * Needs `clientOptions: { log: [{ emit: 'event', level: 'query' }] }`.
@@ -184,7 +191,8 @@ export async function createRwsplit<P extends PrismaClientClass>(
   const adapter = new RoutingAdapterFactory({ router, writes, primary, compaction });
   const extension = rwsplitExtension(compaction, onEvent);
   const PrismaClient = opts.PrismaClient as unknown as new (options: object) => C & { $disconnect(): Promise<void> };
-  const base = new PrismaClient({ ...opts.clientOptions, adapter });
+  const comments = (opts.clientOptions as { comments?: unknown[] }).comments ?? [];
+  const base = new PrismaClient({ ...opts.clientOptions, adapter, comments: [...comments, compactionCommenter] });
   const client = (base as unknown as { $extends: RwsplitExtension }).$extends(extension) as RoutedClient<C>;
   await health.start();
   topology.start();
@@ -192,6 +200,7 @@ export async function createRwsplit<P extends PrismaClientClass>(
     client,
     adapter,
     extension,
+    commenter: compactionCommenter,
     $on: ((...args: unknown[]) => (base as unknown as { $on: (...a: unknown[]) => unknown }).$on(...args)) as OnOf<C>,
     session: async (fn, sessionOptions = {}) =>
       runInSession(new Session(sessionMode(sessionOptions.mode, opts.consistency), sessionOptions.token), fn),

@@ -158,10 +158,10 @@ export class Router {
         );
       }
       this.#eject(host, isTimeout(error) ? 'timeout' : 'connection_error');
-      this.#reportFailed(request, failed);
       tried.add(host);
       const next = this.#next(request, tried);
       if (!next) throw this.#typed(failed, request.operation, error);
+      this.#reportFailed(request, failed);
       request.target = await next;
       try {
         return await this.#attempt(request, request.target, run);

@@ -74,6 +74,7 @@ async function connectBefore(pool: pg.Pool, at: number): Promise<pg.PoolClient> 
   throw new DeadlineExceededError(false, 'no connection to the server before the read deadline');
 }
 
+/** Runs `config` on a connection of `pool`, within the deadline `at`. */
 async function queryBefore(
   pool: pg.Pool,
   config: pg.QueryConfig,
@@ -81,6 +82,23 @@ async function queryBefore(
   cancelGraceMs: number,
 ): Promise<pg.QueryResult> {
   const client = await connectBefore(pool, at);
+  // As pg's own Pool.query: a connection that dies while checked out must not crash the process; the running
+  // query reports the failure.
+  const ignore = () => undefined;
+  client.on('error', ignore);
+  try {
+    return await answerBefore(client, config, at, cancelGraceMs);
+  } finally {
+    client.removeListener('error', ignore);
+  }
+}
+
+async function answerBefore(
+  client: pg.PoolClient,
+  config: pg.QueryConfig,
+  at: number,
+  cancelGraceMs: number,
+): Promise<pg.QueryResult> {
   const running = client.query(config);
   // Settled either way: the result, or the error pg reports.
   const settled = running.then(

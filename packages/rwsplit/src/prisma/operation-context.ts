@@ -65,6 +65,9 @@ export class OperationContext extends Scope implements ReadRequest {
   peers: readonly OperationContext[] = [];
   /** A compacted call must read the primary (one of them came through `$primary()`). */
   primaryOnly = false;
+  /** rwsplit's SqlCommenter plugin saw this operation's statement, and whether Prisma compacted others into it. */
+  commented = false;
+  compacted = false;
 
   #kind: OperationKind;
 
@@ -146,8 +149,12 @@ export class CompactionGroups {
     };
   }
 
-  /** Before `op`'s first statement: it answers for every same-model call in flight. */
+  /**
+   * Before `op`'s first statement: when Prisma compacted calls into it (or, without rwsplit's commenter plugin,
+   * when it may have), it answers for every same-model call in flight.
+   */
   join(op: OperationContext): void {
+    if (op.commented && !op.compacted) return;
     const open = this.#open.get(op.model ?? '');
     if (!open || open.size < 2) return;
     const peers = [...open].filter((p) => p !== op && p.target === undefined);
@@ -156,4 +163,22 @@ export class CompactionGroups {
     op.primaryOnly = peers.some((p) => p.kind !== 'read');
     op.sessions = [op.session, ...peers.map((p) => p.session)];
   }
+}
+
+/** The part of Prisma's SqlCommenter context rwsplit reads. */
+export interface CommenterContext {
+  readonly query: { readonly type: string };
+}
+
+/**
+ * A SqlCommenter plugin that adds no comment: it tells the routing adapter which statements Prisma compacted from
+ * several `findUnique` calls, so only those are routed for every call in flight (see CompactionGroups).
+ */
+export function compactionCommenter(context: CommenterContext): Record<string, string> {
+  const op = currentScope();
+  if (op instanceof OperationContext) {
+    op.commented = true;
+    if (context.query.type === 'compacted') op.compacted = true;
+  }
+  return {};
 }
