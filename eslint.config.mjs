@@ -13,6 +13,7 @@ export default tseslint.config(
       '.cluster-*/',
       'results/',
       'coverage/',
+      'scratch/',
     ],
   },
   js.configs.recommended,

@@ -46,8 +46,27 @@ export interface RoutingStats {
   readonly replayQueries: number;
 }
 
-/** `$on` of the application's client class (Prisma's query log and its other log events), when it has one. */
-export type OnOf<C> = C extends { $on: infer F } ? F : never;
+/** One statement in Prisma's query log (Prisma's `QueryEvent`). */
+export interface QueryLogEvent {
+  readonly timestamp: Date;
+  readonly query: string;
+  readonly params: string;
+  readonly duration: number;
+  readonly target: string;
+}
+
+/** A message in Prisma's log (Prisma's `LogEvent`). */
+export interface LogMessageEvent {
+  readonly timestamp: Date;
+  readonly message: string;
+  readonly target: string;
+}
+
+/** `$on` of the client behind `rw.client`: Prisma's log events, for the levels `clientOptions.log` emits as events. */
+export interface OnLog {
+  (event: 'query', listener: (e: QueryLogEvent) => void): void;
+  (event: 'info' | 'warn' | 'error', listener: (e: LogMessageEvent) => void): void;
+}
 
 /** How long a replica has to confirm a cancel request before it counts as hung, in ms. */
 const CANCEL_GRACE_MS = 250;
@@ -77,7 +96,7 @@ export interface Rwsplit<C> {
    * Needs `clientOptions: { log: [{ emit: 'event', level: 'query' }] }`.
    * @example rw.$on('query', (e) => console.log(e.query, e.duration));
    */
-  readonly $on: OnOf<C>;
+  readonly $on: OnLog;
   /**
    * Runs `fn` in a consistency scope (AsyncLocalStorage): reads after a write in the scope see that write.
    * @example await rw.session(async () => { await rw.client.post.create(...); return rw.client.post.findMany(); });
@@ -201,7 +220,8 @@ export async function createRwsplit<P extends PrismaClientClass>(
     adapter,
     extension,
     commenter: compactionCommenter,
-    $on: ((...args: unknown[]) => (base as unknown as { $on: (...a: unknown[]) => unknown }).$on(...args)) as OnOf<C>,
+    $on: (event: string, listener: (e: never) => void) =>
+      (base as unknown as { $on: (event: string, listener: (e: never) => void) => void }).$on(event, listener),
     session: async (fn, sessionOptions = {}) =>
       runInSession(new Session(sessionMode(sessionOptions.mode, opts.consistency), sessionOptions.token), fn),
     token: async () => {

@@ -1,7 +1,15 @@
 // rwsplit's public API, and nothing else. Metrics live in the separate entry point `rwsplit/metrics`.
 
 // The routed client: health-aware replica reads, read-your-writes scopes, primary fallback, failover discovery.
-export { createRwsplit, type Rwsplit, type ReplicaSnapshot, type RoutingStats, type OnOf } from './create-rwsplit';
+export {
+  createRwsplit,
+  type Rwsplit,
+  type ReplicaSnapshot,
+  type RoutingStats,
+  type OnLog,
+  type QueryLogEvent,
+  type LogMessageEvent,
+} from './create-rwsplit';
 export { DEFAULTS, type RwsplitOptions, type ConsistencyMode } from './options';
 export type { RoutedClient, RwsplitExtension } from './prisma/rwsplit-extension';
 export type { RoutingAdapterFactory } from './prisma/routing-adapter';

@@ -38,7 +38,8 @@ export class Scope {
   /** Records a typed error here and in every enclosing scope (the `$transaction` call that surfaces it too). */
   report(err: unknown): void {
     if (!(err instanceof RwsplitError)) return;
-    for (let s: Scope | undefined = this; s; s = s.parent) s.error ??= err;
+    this.error ??= err;
+    this.parent?.report(err);
   }
 
   /**

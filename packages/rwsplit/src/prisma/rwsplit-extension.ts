@@ -38,8 +38,27 @@ export type RoutedClient<C> = C & {
   $replica(): C;
 };
 
-/** A Prisma extension in its function form (`client.$extends(extension)`). */
-export type RwsplitExtension = (client: any) => any;
+/** An extension component rwsplit does not add to (Prisma's own notation for it). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+type None = {};
+
+/** A method that returns the client it is called on, as the client's own type. */
+type SameClient = <T>(this: T) => T;
+
+/**
+ * rwsplit's extension in Prisma's function form (`client.$extends(rw.extension)`), typed as Prisma types a client
+ * component: `$primary()` and `$replica()` return the client they are called on.
+ */
+export type RwsplitExtension = (client: any) => {
+  $extends: {
+    extArgs: {
+      result: None;
+      model: None;
+      query: None;
+      client: { $primary: () => SameClient; $replica: () => SameClient };
+    };
+  };
+};
 
 /** How an operation is routed, from its name and the `$replica()` / `$primary()` scope around it. */
 function kindOf(operation: string, via: Via): OperationKind {
@@ -50,7 +69,7 @@ function kindOf(operation: string, via: Via): OperationKind {
 
 /** The extension that marks operations for the routing adapter, and emits one `query` event per operation. */
 export function rwsplitExtension(compaction: CompactionGroups, onEvent: EventListener): RwsplitExtension {
-  return (client: any) => {
+  return (client: any): any => {
     const transaction = client.$transaction;
     const markers = new WeakMap<object, Map<Via, unknown>>();
 

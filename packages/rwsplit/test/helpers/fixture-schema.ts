@@ -18,6 +18,8 @@ const FIXTURE_DDL = `
     created_at TIMESTAMPTZ(6) NOT NULL DEFAULT CURRENT_TIMESTAMP
   );
   CREATE INDEX IF NOT EXISTS rwtest_post_author_id_idx ON rwtest_post (author_id);
+  ALTER TABLE rwtest_user ADD COLUMN IF NOT EXISTS tenant TEXT NOT NULL DEFAULT '';
+  ALTER TABLE rwtest_post ADD COLUMN IF NOT EXISTS deleted_at TIMESTAMPTZ(6);
   GRANT ALL ON rwtest_user, rwtest_post TO PUBLIC;
   GRANT ALL ON SEQUENCE rwtest_user_id_seq, rwtest_post_id_seq TO PUBLIC;`;
 

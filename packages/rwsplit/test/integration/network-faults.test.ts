@@ -5,7 +5,6 @@ import {
   createRwsplit,
   NoPrimaryError,
   ReadTimeoutError,
-  ReplicaUnreachableError,
   RwsplitError,
   type Rwsplit,
   type RwsplitEvent,
