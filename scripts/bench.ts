@@ -36,6 +36,12 @@ const program = new Command('bench')
   .option('--open-seconds <s>', 'seconds of each open-loop run; 0 skips the open-loop runs', intOption(0, 600), 5)
   .option('--baseline-seconds <s>', 'seconds of each pgbench run; 0 skips pgbench', intOption(0, 3600), 5)
   .option(
+    '--memory-samples <n>',
+    'processes per client kind in the memory study (plain client, extension, rwsplit); 0 skips it',
+    intOption(0, 20),
+    3,
+  )
+  .option(
     '--scale',
     'run the scale study instead: consistency check and commit-to-visible vs rows, commit-to-visible vs write rate',
   )
@@ -57,6 +63,7 @@ interface Options {
   fallbackIterations: number;
   commitSamples: number;
   baselineSeconds: number;
+  memorySamples: number;
   rates: number[];
   openSeconds: number;
   scale?: boolean;
@@ -100,6 +107,7 @@ runMain(async () => {
         fallbackIterations: opts.fallbackIterations,
         commitToVisibleSamples: opts.commitSamples,
         baselineSeconds: opts.baselineSeconds,
+        memorySamples: opts.memorySamples,
         rates: opts.rates,
         openLoopSeconds: opts.openSeconds,
         keep: Boolean(opts.keep),

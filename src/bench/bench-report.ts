@@ -1,5 +1,6 @@
 // The result of `npm run bench` as plain data: JSON-serialisable, so it can be printed as a table here and
 // rendered to report.json / report.html elsewhere. Measuring and printing stay separate.
+import type { MemoryFootprint } from './memory-footprint';
 import type { OpenLoopMeasurement } from './open-loop';
 import type { PgbenchOutcome } from '../baseline/baseline-result';
 import type { HistogramBucket, LagSeries, NodeReads } from '../report/report-data';
@@ -109,6 +110,8 @@ export interface BenchOptionsUsed {
   readonly lagIntervalMs: number;
   /** The rows the bench wrote were kept (not deleted at the end). */
   readonly keep: boolean;
+  /** Processes per client kind in the memory study; 0 = not run. */
+  readonly memorySamples: number;
 }
 
 /** pgbench on the same SQL as the read and write paths, or why it did not run. */
@@ -140,6 +143,8 @@ export interface BenchReport {
   readonly ratios: readonly BenchRatio[];
   /** pgbench runs; null when not requested (--baseline-seconds 0). */
   readonly pgbench: BenchBaselines | null;
+  /** RSS of each client kind against a plain PrismaClient; null when not requested (--memory-samples 0). */
+  readonly memory: MemoryFootprint | null;
   /** Each standby's replay lag, sampled during the run (tMs from the start of the measurements). */
   readonly lagSeries: readonly LagSeries[];
   readonly reads: BenchReads;

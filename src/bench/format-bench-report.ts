@@ -1,4 +1,5 @@
 // Prints a BenchReport as tables. Only presentation: the numbers come from runBench.
+import { type MemoryFootprint, RSS_TARGET } from './memory-footprint';
 import Table from 'cli-table3';
 import type { PgbenchOutcome } from '../baseline/baseline-result';
 import { meetsTarget, OPEN_LOOP_COLUMNS, rawPgBaselines } from './bench-report-data';
@@ -117,6 +118,8 @@ export function formatBenchReport(report: BenchReport): string {
   }
   lines.push(ratios.toString());
 
+  if (report.memory) lines.push(formatMemory(report.memory));
+
   const reads = report.reads.perNode.map((n) => `${n.node} ${n.reads}`).join(', ');
   lines.push(`router reads per node: ${reads || 'none'} (of ${report.reads.issued} issued)`);
   for (const s of report.lagSeries) {
@@ -130,4 +133,24 @@ export function formatBenchReport(report: BenchReport): string {
   for (const s of report.skipped) lines.push(`skipped ${s.name}: ${s.reason}`);
   lines.push(...report.paths.map((p) => `  ${p.name}: ${p.description}`));
   return lines.join('\n');
+}
+
+/** The memory study as a table: RSS per client kind, and its ratio to one plain PrismaClient. */
+function formatMemory(memory: MemoryFootprint): string {
+  const table = new Table({
+    head: ['memory (median of processes)', 'RSS MiB', 'RSS ×', 'added MiB', 'added ×', 'target'],
+    style,
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'left'],
+  });
+  for (const k of memory.kinds) {
+    const target =
+      k.kind === 'rwsplit'
+        ? `≤ ${RSS_TARGET}× ${k.rssRatio <= RSS_TARGET ? 'met' : 'NOT met'}`
+        : k.kind === 'plain'
+          ? 'unit'
+          : '';
+    const mib = (x: number) => x.toFixed(1);
+    table.push([k.kind, mib(k.rssMiB), times(k.rssRatio), mib(k.addedMiB), times(k.addedRatio), target]);
+  }
+  return `${table.toString()}\n(${memory.samples} processes per kind, ${memory.reads} reads each; "added": over the process with its modules loaded and no client)`;
 }
