@@ -26,14 +26,15 @@ export const DEFAULTS = Object.freeze({
   consistency: 'read-your-writes' as ConsistencyMode,
   /** How long a read-your-writes read may wait for a replica to catch up, in ms. */
   readYourWritesWaitMs: 0,
-  /** Pool size of each node's PrismaClient. */
+  /** Pool size of each node's pg Pool. */
   poolSize: 10,
   /** Connect timeout of every pool, in ms. */
   connectTimeoutMs: 3000,
   /**
-   * The deadline of one read on a replica, in ms: past it the read is cancelled (the replica's own
-   * statement_timeout, and pg's query_timeout for a replica that does not answer at all), the replica is ejected
-   * until its next passing check, and the read is retried once elsewhere. Writes never have one.
+   * The deadline budget of one read across its replica attempts, in ms: past it the client stops waiting and sends
+   * the replica a cancel request, so the server stops too. A replica that confirms the cancel is healthy and the
+   * read fails with ReadTimeoutError (a statement that slow would be as slow elsewhere); one that does not answer
+   * is ejected and the primary serves the read. Writes and transactions never have one.
    */
   replicaReadTimeoutMs: 10_000,
   /**
@@ -45,7 +46,10 @@ export const DEFAULTS = Object.freeze({
 
 /** The options a Prisma user passes; only `PrismaClient` and `primaryUrl` are required. */
 export interface RwsplitOptions<P extends PrismaClientClass = PrismaClientClass> {
-  /** The application's generated PrismaClient class. rwsplit makes one client per node, each over its own pg Pool. */
+  /**
+   * The application's generated PrismaClient class. rwsplit makes ONE client of it over its routing adapter, which
+   * holds one pg Pool per node.
+   */
   readonly PrismaClient: P;
   /**
    * The primary's URL (the fixed topology). Required unless `topology` is given.
@@ -60,7 +64,10 @@ export interface RwsplitOptions<P extends PrismaClientClass = PrismaClientClass>
    * @example topology: patroniTopology({ restUrls: ['http://10.0.0.1:8008'], databaseUrl: 'postgresql://app:pw@x/app' })
    */
   readonly topology?: TopologySource;
-  /** Options for every node's client constructor: `log`, `errorFormat`, `transactionOptions` … Default none. */
+  /**
+   * Options for the PrismaClient constructor (the adapter is rwsplit's): `log`, `errorFormat`, `transactionOptions`,
+   * `omit`, `comments` … Default none.
+   */
   readonly clientOptions?: ClientOptionsOf<P>;
   /** pg Pool settings for every node (ssl, idleTimeoutMillis …); they win over poolSize/connectTimeoutMs. */
   readonly pool?: PoolOptions;
@@ -80,7 +87,7 @@ export interface RwsplitOptions<P extends PrismaClientClass = PrismaClientClass>
   readonly strategy?: SelectionStrategy;
   /** Receives structured events (queries, ejections, fallbacks, failover). Default: silence. */
   readonly onEvent?: EventListener;
-  /** Pool size of each node's PrismaClient. Default 10. */
+  /** Pool size of each node's pg Pool. Default 10. */
   readonly poolSize?: number;
   /** Connect timeout for every pool, in ms. Default 3000. */
   readonly connectTimeoutMs?: number;
@@ -90,10 +97,13 @@ export interface RwsplitOptions<P extends PrismaClientClass = PrismaClientClass>
    */
   readonly checkTimeoutMs?: number;
   /**
-   * The deadline of one read on a replica, in ms. Past it the read is cancelled (statement_timeout on the replica,
-   * query_timeout in the client for a replica that does not answer at all: a hung server, a network partition),
-   * the replica is ejected until its next passing check, and the read is retried once elsewhere, the primary
-   * included. Writes are never retried this way. Default 10000.
+   * The deadline budget of one read across its replica attempts, in ms. Past it the client stops waiting and sends
+   * the replica PostgreSQL's cancel request, so the server stops the statement too (no startup parameter: PgBouncer
+   * forwards cancel requests). A replica that confirms the cancel is healthy: it stays in rotation, and the read
+   * fails with ReadTimeoutError, not retried (it would be as slow elsewhere, and retrying multiplies the load). A
+   * replica that answers neither (hung, partitioned) is ejected and the primary serves the read, with
+   * `fallbackToPrimary`. A replica that refuses or drops the connection is ejected and the next replica is tried
+   * within the budget. Writes and transactions never have a deadline. Default 10000.
    */
   readonly replicaReadTimeoutMs?: number;
   /**

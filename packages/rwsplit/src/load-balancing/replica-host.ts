@@ -60,7 +60,7 @@ export interface ReplicaHostOptions {
   readonly connectTimeoutMs?: number;
   /**
    * How long a health-check or caught-up query may go unanswered before the host counts as unreachable, in ms
-   * (client-side `query_timeout`, plus the same `statement_timeout` on the server). Default: `connectTimeoutMs`.
+   * (client-side `query_timeout`: no startup parameter, so PgBouncer accepts it). Default: `connectTimeoutMs`.
    */
   readonly checkTimeoutMs?: number;
 }
@@ -99,7 +99,6 @@ export class ReplicaHost {
       max: 4,
       connectionTimeoutMillis: connectTimeoutMs,
       query_timeout: checkTimeoutMs,
-      statement_timeout: checkTimeoutMs,
       idleTimeoutMillis: 10_000,
     });
     // A dropped idle health connection is reported by the next check, not here.

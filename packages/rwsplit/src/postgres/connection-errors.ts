@@ -96,7 +96,8 @@ const QUERY_TIMEOUT_MESSAGE = /Query read timeout/;
 
 /**
  * True when a query passed its deadline: no answer within pg's `query_timeout` (client side), or cancelled by the
- * server's `statement_timeout` (SQLSTATE 57014).
+ * server (SQLSTATE 57014: a cancel request, or a `statement_timeout` of the application's own), or rwsplit's read
+ * deadline (DeadlineExceededError).
  */
 export function isTimeout(err: unknown): boolean {
   for (const e of causeChain(err)) {

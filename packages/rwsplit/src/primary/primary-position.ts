@@ -53,7 +53,6 @@ export class PrimaryPosition {
       connectionTimeoutMillis: connectTimeoutMs,
       // Without it a hung primary would hang every health check (and so their rescheduling) with it.
       query_timeout: queryTimeoutMs,
-      statement_timeout: queryTimeoutMs,
       idleTimeoutMillis: 30_000,
       Client: target.clientClass(),
     });
