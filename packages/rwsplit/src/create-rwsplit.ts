@@ -18,7 +18,6 @@ import { CompactionGroups, compactionCommenter } from './prisma/operation-contex
 import { RoutingAdapterFactory } from './prisma/routing-adapter';
 import { type RoutedClient, rwsplitExtension, type RwsplitExtension } from './prisma/rwsplit-extension';
 import { WriteTracker } from './prisma/write-tracking';
-import { enforceDeadlines } from './postgres/statement-deadline';
 import { TopologyManager } from './topology/topology-manager';
 import { ConfigError } from './errors';
 
@@ -152,9 +151,11 @@ export async function createRwsplit<P extends PrismaClientClass>(
     connectTimeoutMs: Math.min(opts.connectTimeoutMs, opts.replicaReadTimeoutMs),
   };
   const makeHost = (url: string) => {
-    const pool = createNodePool(url, replicaOptions);
-    enforceDeadlines(pool, Math.min(CANCEL_GRACE_MS, opts.replicaReadTimeoutMs));
-    return new ReplicaHost(nodeAddress(url).name, url, new NodeAdapter(pool), limits, hostOptions);
+    const node = new NodeAdapter(
+      createNodePool(url, replicaOptions),
+      Math.min(CANCEL_GRACE_MS, opts.replicaReadTimeoutMs),
+    );
+    return new ReplicaHost(nodeAddress(url).name, url, node, limits, hostOptions);
   };
   const hosts = new HostList([], opts.strategy ?? leastOutstanding());
   const clock = new WriteClock();

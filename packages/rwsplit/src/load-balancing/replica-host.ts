@@ -114,15 +114,14 @@ export class ReplicaHost {
     return this.#inFlight;
   }
 
-  /** Counts a routed read from its start until `done` is called (once). */
-  started(): () => void {
+  /** Counts a routed read as in flight, until `finished()`. */
+  started(): void {
     this.#inFlight++;
-    let settled = false;
-    return () => {
-      if (settled) return;
-      settled = true;
-      this.#inFlight--;
-    };
+  }
+
+  /** A routed read counted by `started()` has settled (called exactly once per `started()`). */
+  finished(): void {
+    this.#inFlight--;
   }
 
   /** Why the host is out of rotation now (a connection error since the last check, or the check itself). */

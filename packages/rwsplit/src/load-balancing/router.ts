@@ -82,6 +82,9 @@ export interface ReadRequest {
   attemptStartedAt?: number;
 }
 
+/** Passes a failure on as it is. */
+const rethrow = (err: unknown): Promise<never> => Promise.reject(err);
+
 /** Runs the read's statement on a target, before `deadlineAt` when given. */
 export type ReadAttempt<T> = (target: Target, deadlineAt: number | undefined) => Promise<T>;
 
@@ -119,8 +122,9 @@ export class Router {
    * ReadTimeoutError: a statement that slow would be as slow elsewhere, and retrying would multiply the load.
    */
   read<T>(request: ReadRequest, run: ReadAttempt<T>): Promise<T> {
+    const moveOn = (err: unknown) => this.#moveOn(request, run, err);
     const known = request.target;
-    if (known) return this.#attempt(request, known, run).catch((err: unknown) => this.#moveOn(request, run, err));
+    if (known) return this.#attempt(request, known, run, moveOn);
     const requirement = this.#requirement(request.sessions);
     if (requirement instanceof Promise) return this.#readAfter(requirement, request, run);
     request.requirement = requirement;
@@ -128,17 +132,13 @@ export class Router {
     // with one handler, no async frame in between.
     const first = this.#choose(requirement) as Target;
     request.target = first;
-    return this.#attempt(request, first, run).catch((err: unknown) => this.#moveOn(request, run, err));
+    return this.#attempt(request, first, run, moveOn);
   }
 
   async #readAfter<T>(requirement: Promise<Requirement>, request: ReadRequest, run: ReadAttempt<T>): Promise<T> {
     request.requirement = await requirement;
     request.target = await this.#choose(request.requirement);
-    try {
-      return await this.#attempt(request, request.target, run);
-    } catch (err) {
-      return this.#moveOn(request, run, err);
-    }
+    return this.#attempt(request, request.target, run, (err) => this.#moveOn(request, run, err));
   }
 
   /** After a failed attempt: the one retry loop over the remaining candidates. */
@@ -164,7 +164,7 @@ export class Router {
       this.#reportFailed(request, failed);
       request.target = await next;
       try {
-        return await this.#attempt(request, request.target, run);
+        return await this.#attempt(request, request.target, run, rethrow);
       } catch (nextError) {
         error = nextError;
       }
@@ -195,27 +195,44 @@ export class Router {
     });
   }
 
-  /** Runs `run` on the target; a replica attempt gets the read's remaining budget as its deadline. */
-  #attempt<T>(request: ReadRequest, target: Target, run: ReadAttempt<T>): Promise<T> {
-    request.attemptStartedAt = performance.now();
-    if (!target.host) return run(target, undefined);
-    const deadlineAt = (request.budgetEndsAt ??= performance.now() + this.#options.replicaReadTimeoutMs);
-    const done = target.host.started();
+  /**
+   * Runs `run` on the target, `onError` on its failure (one handler on the statement's promise); a replica attempt
+   * gets the read's remaining budget as its deadline.
+   */
+  #attempt<T>(
+    request: ReadRequest,
+    target: Target,
+    run: ReadAttempt<T>,
+    onError: (err: unknown) => Promise<T>,
+  ): Promise<T> {
+    const now = performance.now();
+    request.attemptStartedAt = now;
+    const host = target.host;
     let pending: Promise<T>;
+    if (!host) {
+      try {
+        pending = run(target, undefined);
+      } catch (err) {
+        return onError(err);
+      }
+      return pending.catch(onError);
+    }
+    const deadlineAt = (request.budgetEndsAt ??= now + this.#options.replicaReadTimeoutMs);
+    host.started();
     try {
       pending = run(target, deadlineAt);
     } catch (err) {
-      done();
-      return Promise.reject(err);
+      host.finished();
+      return onError(err);
     }
     return pending.then(
       (result) => {
-        done();
+        host.finished();
         return result;
       },
       (err: unknown) => {
-        done();
-        throw err;
+        host.finished();
+        return onError(err);
       },
     );
   }

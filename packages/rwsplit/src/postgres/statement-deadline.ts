@@ -1,18 +1,15 @@
 // A deadline for the statements of one read: the client stops waiting when it passes, and asks the server to stop
-// too (a cancel request), so an abandoned query does not run on for its full length. It is carried to the node's
-// pool by AsyncLocalStorage, because @prisma/adapter-pg calls `pool.query` itself; a statement run outside
-// `withDeadline` (writes, transactions, the primary) has none.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// too (a cancel request), so an abandoned query does not run on for its full length. @prisma/adapter-pg calls
+// `pool.query` itself, synchronously inside its queryRaw/executeRaw, so the deadline is handed to the pool just
+// before (`expect`); a statement handed none (writes, transactions, the primary) has none.
+//
+// The read path is hot: a statement under a deadline costs one Promise and a Set entry, no timer of its own. One
+// sweep per pool, every SWEEP_MS while statements are in flight, finds those past their deadline.
 import type pg from 'pg';
 import { sendCancelRequest } from './cancel-request';
 
-/** When the statements run inside `withDeadline` must have answered, on `performance.now()`'s clock. */
-const deadlines = new AsyncLocalStorage<number>();
-
-/** Runs `fn` with a statement deadline at `at` (a `performance.now()` time). */
-export function withDeadline<T>(at: number, fn: () => Promise<T>): Promise<T> {
-  return deadlines.run(at, fn);
-}
+/** How often in-flight statements are compared with their deadlines, in ms: a deadline is enforced this late at most. */
+export const SWEEP_MS = 10;
 
 /** A statement passed its deadline. `serverStopped` says whether the server confirmed it stopped the statement. */
 export class DeadlineExceededError extends Error {
@@ -41,94 +38,126 @@ interface KeyedClient {
 const QUERY_CANCELED = '57014';
 
 type QueryFn = (...args: unknown[]) => unknown;
+type Callback<T> = (err: Error | undefined, value?: T) => void;
+
+/** One statement under a deadline, from asking for a connection to its answer. */
+interface InFlight {
+  /** `performance.now()` time past which it is given up (then, while cancelling, past which the server hangs). */
+  at: number;
+  expire(): void;
+}
 
 /**
- * Makes `pool.query` honour `withDeadline`: a statement under a deadline gets a connection and an answer before it,
- * or its connection is given up. Past the deadline a cancel request goes to the server, which has `cancelGraceMs`
- * to confirm (SQLSTATE 57014); a server that does not is taken to hang, and the connection is destroyed.
+ * Makes a pool's `query` honour deadlines handed to it by `expect(at)`: a statement gets a connection and an answer
+ * before `at`, or its connection is given up. Past `at` a cancel request goes to the server, which has
+ * `cancelGraceMs` to confirm (SQLSTATE 57014); a server that does not is taken to hang, and the connection is
+ * destroyed.
  */
-export function enforceDeadlines(pool: pg.Pool, cancelGraceMs: number): void {
-  const plain = pool.query.bind(pool) as QueryFn;
-  const query: QueryFn = (...args) => {
-    const at = deadlines.getStore();
-    if (at === undefined || args.length !== 1) return plain(...args);
-    return queryBefore(pool, args[0] as pg.QueryConfig, at, cancelGraceMs);
-  };
-  Object.defineProperty(pool, 'query', { value: query, configurable: true, writable: true });
-}
+export class StatementDeadlines {
+  readonly #pool: pg.Pool;
+  readonly #cancelGraceMs: number;
+  readonly #inFlight = new Set<InFlight>();
+  #next: number | undefined;
+  #sweep: ReturnType<typeof setInterval> | undefined;
+  #idleSweeps = 0;
 
-const sleep = (ms: number) =>
-  new Promise<'expired'>((resolve) => {
-    setTimeout(() => resolve('expired'), Math.max(0, ms)).unref();
-  });
-
-async function connectBefore(pool: pg.Pool, at: number): Promise<pg.PoolClient> {
-  const connecting = pool.connect();
-  const first = await Promise.race([connecting, sleep(at - performance.now())]);
-  if (first !== 'expired') return first;
-  // The connection may still come: it goes back to the pool then.
-  connecting.then(
-    (client) => client.release(),
-    () => undefined,
-  );
-  throw new DeadlineExceededError(false, 'no connection to the server before the read deadline');
-}
-
-/** Runs `config` on a connection of `pool`, within the deadline `at`. */
-async function queryBefore(
-  pool: pg.Pool,
-  config: pg.QueryConfig,
-  at: number,
-  cancelGraceMs: number,
-): Promise<pg.QueryResult> {
-  const client = await connectBefore(pool, at);
-  // As pg's own Pool.query: a connection that dies while checked out must not crash the process; the running
-  // query reports the failure.
-  const ignore = () => undefined;
-  client.on('error', ignore);
-  try {
-    return await answerBefore(client, config, at, cancelGraceMs);
-  } finally {
-    client.removeListener('error', ignore);
+  constructor(pool: pg.Pool, cancelGraceMs: number) {
+    this.#pool = pool;
+    this.#cancelGraceMs = cancelGraceMs;
+    const plain = pool.query.bind(pool) as QueryFn;
+    const query: QueryFn = (...args) => {
+      const at = this.#next;
+      this.#next = undefined;
+      if (at === undefined || args.length !== 1) return plain(...args);
+      return new Promise((resolve, reject) =>
+        this.#query(args[0] as pg.QueryConfig, at, (err, result) => (err ? reject(err) : resolve(result))),
+      );
+    };
+    Object.defineProperty(pool, 'query', { value: query, configurable: true, writable: true });
   }
-}
 
-async function answerBefore(
-  client: pg.PoolClient,
-  config: pg.QueryConfig,
-  at: number,
-  cancelGraceMs: number,
-): Promise<pg.QueryResult> {
-  const running = client.query(config);
-  // Settled either way: the result, or the error pg reports.
-  const settled = running.then(
-    (result) => ({ result }),
-    (error: unknown) => ({ error }),
-  );
-  let outcome = await Promise.race([settled, sleep(at - performance.now())]);
-  if (outcome === 'expired') {
-    const { host, port, processID, secretKey } = client as unknown as KeyedClient;
-    if (processID !== null && secretKey !== null) {
-      void sendCancelRequest({ host, port, processID, secretKey }, cancelGraceMs);
-    }
-    outcome = await Promise.race([settled, sleep(cancelGraceMs)]);
-    if (outcome === 'expired') {
-      // Neither the statement nor the cancel got an answer: the connection cannot be trusted again.
-      client.release(true);
-      throw new DeadlineExceededError(false, 'no answer from the server before the read deadline, nor to the cancel');
-    }
-    if ('error' in outcome && (outcome.error as { code?: unknown }).code === QUERY_CANCELED) {
-      client.release();
-      throw new DeadlineExceededError(true, 'the server stopped the statement at the read deadline', {
-        cause: outcome.error,
+  /** The deadline of the pool's next `query` call (made synchronously after this one), or none. */
+  expect(at: number | undefined): void {
+    this.#next = at;
+  }
+
+  /** Stops the sweep (the pool is ending). */
+  close(): void {
+    if (this.#sweep) clearInterval(this.#sweep);
+    this.#sweep = undefined;
+  }
+
+  #track(entry: InFlight): void {
+    this.#inFlight.add(entry);
+    this.#idleSweeps = 0;
+    if (this.#sweep) return;
+    this.#sweep = setInterval(() => {
+      if (this.#inFlight.size === 0) {
+        // Stopped after a few empty sweeps, so a steady stream of reads does not start a timer for each.
+        if (++this.#idleSweeps > 10) this.close();
+        return;
+      }
+      const now = performance.now();
+      for (const e of this.#inFlight) if (now >= e.at) e.expire();
+    }, SWEEP_MS);
+    this.#sweep.unref();
+  }
+
+  #query(config: pg.QueryConfig, at: number, done: Callback<pg.QueryResult>): void {
+    let client: pg.PoolClient | undefined;
+    let cancelling = false;
+    const ignore = () => undefined;
+    const settle = (release: boolean | Error | undefined, err?: Error, result?: pg.QueryResult) => {
+      if (!this.#inFlight.delete(entry)) return;
+      if (client) {
+        client.removeListener('error', ignore);
+        client.release(release);
+      }
+      done(err, result);
+    };
+    const entry: InFlight = {
+      at,
+      expire: () => {
+        if (!client) {
+          return settle(
+            undefined,
+            new DeadlineExceededError(false, 'no connection to the server before the read deadline'),
+          );
+        }
+        if (cancelling) {
+          // Neither the statement nor the cancel got an answer: the connection cannot be trusted again.
+          return settle(
+            true,
+            new DeadlineExceededError(false, 'no answer from the server before the read deadline, nor to the cancel'),
+          );
+        }
+        cancelling = true;
+        entry.at = performance.now() + this.#cancelGraceMs;
+        const { host, port, processID, secretKey } = client as unknown as KeyedClient;
+        if (processID !== null && secretKey !== null) {
+          void sendCancelRequest({ host, port, processID, secretKey }, this.#cancelGraceMs);
+        }
+      },
+    };
+    this.#track(entry);
+    this.#pool.connect((connectError, connected) => {
+      if (connectError || !connected) return settle(undefined, connectError ?? new Error('no connection'));
+      // Given up before the connection came: it goes back to the pool.
+      if (!this.#inFlight.has(entry)) return connected.release();
+      client = connected;
+      // A connection that dies while checked out must not crash the process; the running query reports it.
+      client.on('error', ignore);
+      client.query(config, (error: Error | null, result: pg.QueryResult) => {
+        if (!error) return settle(undefined, undefined, result);
+        if (cancelling && (error as { code?: unknown }).code === QUERY_CANCELED) {
+          return settle(
+            undefined,
+            new DeadlineExceededError(true, 'the server stopped the statement at the read deadline', { cause: error }),
+          );
+        }
+        // As pg's own Pool.query: a connection that failed a query is not reused.
+        settle(error, error);
       });
-    }
+    });
   }
-  if ('error' in outcome) {
-    // As pg's own Pool.query: a connection that failed a query is not reused.
-    client.release(outcome.error as Error);
-    throw outcome.error;
-  }
-  client.release();
-  return outcome.result;
 }

@@ -10,7 +10,7 @@ import type {
   Transaction,
 } from '@prisma/driver-adapter-utils';
 import type pg from 'pg';
-import { withDeadline } from '../postgres/statement-deadline';
+import { StatementDeadlines } from '../postgres/statement-deadline';
 
 const ignore = () => undefined;
 
@@ -18,10 +18,16 @@ export class NodeAdapter {
   readonly pool: pg.Pool;
   #adapter: SqlDriverAdapter | null = null;
   readonly #connecting: Promise<SqlDriverAdapter>;
+  /** Present when statements on this node may carry a deadline (replicas). */
+  readonly #deadlines: StatementDeadlines | undefined;
 
-  /** Takes `pool` over: `close()` ends it. */
-  constructor(pool: pg.Pool) {
+  /**
+   * Takes `pool` over: `close()` ends it.
+   * @param cancelGraceMs given: statements may carry a deadline, and a server has this long to confirm a cancel.
+   */
+  constructor(pool: pg.Pool, cancelGraceMs?: number) {
     this.pool = pool;
+    this.#deadlines = cancelGraceMs === undefined ? undefined : new StatementDeadlines(pool, cancelGraceMs);
     // A pooled connection killed by the server emits 'error'; the next statement on this node reports it.
     const factory = new PrismaPg(pool, { disposeExternalPool: true, onPoolError: ignore, onConnectionError: ignore });
     this.#connecting = factory.connect().then((adapter) => (this.#adapter = adapter));
@@ -55,12 +61,15 @@ export class NodeAdapter {
 
   /** Ends the pool once the statements in flight have finished. */
   async close(): Promise<void> {
+    this.#deadlines?.close();
     await (this.#adapter ?? (await this.#connecting)).dispose().catch(ignore);
   }
 
   #run<T>(statement: (adapter: SqlDriverAdapter) => Promise<T>, deadlineAt: number | undefined): Promise<T> {
     const adapter = this.#adapter;
-    const run = adapter ? () => statement(adapter) : () => this.#connecting.then(statement);
-    return deadlineAt === undefined ? run() : withDeadline(deadlineAt, run);
+    if (!adapter) return this.#connecting.then(() => this.#run(statement, deadlineAt));
+    // adapter-pg calls pool.query synchronously inside queryRaw/executeRaw: the deadline goes with that call.
+    this.#deadlines?.expect(deadlineAt);
+    return statement(adapter);
   }
 }

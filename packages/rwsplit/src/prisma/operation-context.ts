@@ -114,16 +114,23 @@ export function currentScope(): Scope | undefined {
 }
 
 /**
- * Runs `fn` (which starts a Prisma call) in `scope`, awaiting it inside: a PrismaPromise is lazy, and only an
- * await inside the scope makes its statements run there. A typed error raised under the scope replaces Prisma's
- * copy of it.
+ * Runs `fn` (which makes a Prisma call) in `scope`, starting it there: a PrismaPromise is lazy, and calling its
+ * `then` inside the scope makes its statements run there. A typed error raised under the scope replaces Prisma's
+ * copy of it. `after` (if given) learns how the call settled, before the caller does.
  */
-export async function runInScope<T>(scope: Scope, fn: () => PromiseLike<T>): Promise<T> {
-  try {
-    return await scopes.run(scope, async () => await fn());
-  } catch (err) {
-    throw scope.original(err);
-  }
+export function runInScope<T>(scope: Scope, fn: () => PromiseLike<T>, after?: (ok: boolean) => void): Promise<T> {
+  return scopes.run(scope, () =>
+    fn().then(
+      (result) => {
+        after?.(true);
+        return result;
+      },
+      (err: unknown) => {
+        after?.(false);
+        throw scope.original(err);
+      },
+    ),
+  ) as Promise<T>;
 }
 
 /**

@@ -128,21 +128,15 @@ export function rwsplitExtension(compaction: CompactionGroups, onEvent: EventLis
           const op = new OperationContext(operation, model, kind, currentSession(), parent);
           const leave = kind === 'read' && CompactionGroups.compactable(operation) ? compaction.enter(op) : undefined;
           const start = performance.now();
-          const report = (ok: boolean) => {
-            leave?.();
-            if (op.served) {
-              const { name: node, role } = op.served;
-              onEvent({ event: 'query', node, role, operation, durationMs: performance.now() - start, ok });
-            }
-          };
-          return runInScope(op, () => query(args)).then(
-            (result) => {
-              report(true);
-              return result;
-            },
-            (err: unknown) => {
-              report(false);
-              throw err;
+          return runInScope(
+            op,
+            () => query(args),
+            (ok) => {
+              leave?.();
+              if (op.served) {
+                const { name: node, role } = op.served;
+                onEvent({ event: 'query', node, role, operation, durationMs: performance.now() - start, ok });
+              }
             },
           );
         },
