@@ -61,7 +61,8 @@ module.exports = {
   projects: [
     // The library's unit tests: no cluster, seconds (`npm run test:unit`).
     { ...common, displayName: 'rwsplit-unit', rootDir: __dirname, roots: ['<rootDir>/packages/rwsplit/test/unit'] },
-    // The library's integration tests: its own fixture schema, on the real cluster.
+    // The library's integration tests: its own fixture schema, on the real cluster; private and Patroni clusters come
+    // from the cluster kit the global setup names (RWSPLIT_TEST_CLUSTER_KIT).
     {
       ...common,
       ...cluster,
@@ -69,7 +70,7 @@ module.exports = {
       rootDir: __dirname,
       roots: ['<rootDir>/packages/rwsplit/test/integration'],
     },
-    // The application: the seed's demo, writer, cluster, benches, monitor, and the library under faults.
+    // The application: the seed's demo, writer, cluster, benches, monitor, HA tooling and packaging.
     { ...common, ...cluster, displayName: 'app', rootDir: __dirname, roots: ['<rootDir>/__tests__'] },
   ],
 };

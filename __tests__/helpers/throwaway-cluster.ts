@@ -13,11 +13,20 @@ export interface Throwaway {
   destroy(): Promise<void>;
 }
 
-/** Creates (afresh) and starts a cluster in `.cluster-<name>` on `ports`, migrated. */
+export interface ThrowawayOptions {
+  /**
+   * Apply the application's migrations. Default true. The library's tests make their own fixture tables instead
+   * (see library-cluster-kit.ts), so a cluster for them skips this.
+   */
+  readonly migrate?: boolean;
+}
+
+/** Creates (afresh) and starts a cluster in `.cluster-<name>` on `ports`, migrated unless told otherwise. */
 export async function throwawayCluster(
   name: string,
   ports: number[],
   overrides: Partial<LocalClusterConfig> = {},
+  options: ThrowawayOptions = {},
 ): Promise<Throwaway> {
   const config: LocalClusterConfig = {
     ...loadConfig({}).cluster,
@@ -29,7 +38,7 @@ export async function throwawayCluster(
   await cluster.reset();
   await cluster.up();
   const primaryUrl = localNodeUrl(config, 0);
-  await applyMigrations(primaryUrl);
+  if (options.migrate ?? true) await applyMigrations(primaryUrl);
   await cluster.waitForStreaming();
   return {
     cluster,

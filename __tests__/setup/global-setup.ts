@@ -3,7 +3,8 @@
 // Jest's module loader (which cannot load execa's ESM here; see jest.config.js).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { loadConfig, localSocketDir } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { localAdminUrl } from '../helpers/local-admin-url';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -44,15 +45,14 @@ export default async function globalSetup(): Promise<void> {
 
 /**
  * The library's integration tests (packages/rwsplit/test) know nothing of this application: they take a primary,
- * its streaming replicas and superuser URLs for fault injection from these variables.
+ * its streaming replicas and superuser URLs for fault injection from these variables, and the control of private
+ * and Patroni clusters from the module RWSPLIT_TEST_CLUSTER_KIT names.
  */
 function exportClusterForLibraryTests(): void {
   const config = loadConfig();
-  const socket = encodeURIComponent(localSocketDir(config.cluster));
-  const admin = config.cluster.ports.map(
-    (port) => `postgresql://${config.cluster.adminUser}@localhost:${port}/${config.cluster.database}?host=${socket}`,
-  );
+  const admin = config.cluster.ports.map((_, i) => localAdminUrl(config.cluster, i));
   process.env.RWSPLIT_TEST_PRIMARY_URL = config.primaryUrl;
   process.env.RWSPLIT_TEST_REPLICA_URLS = config.replicaUrls.join(',');
   process.env.RWSPLIT_TEST_ADMIN_URLS = admin.join(',');
+  process.env.RWSPLIT_TEST_CLUSTER_KIT = path.join(root, '__tests__', 'helpers', 'library-cluster-kit.ts');
 }

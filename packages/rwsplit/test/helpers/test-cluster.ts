@@ -33,6 +33,9 @@ export function testCluster(): TestCluster {
 /** The port in a URL: what `inet_server_port()` answers on that node. */
 export const portOf = (url: string): number => Number(new URL(url).port || 5432);
 
+/** A node's name in rwsplit's events and replicas(): `host:port` as the URL gives it. */
+export const nodeName = (url: string): string => `${new URL(url).hostname}:${portOf(url)}`;
+
 /** Runs one statement as superuser on node `index` (0 is the primary). */
 export async function adminQuery<R extends pg.QueryResultRow>(
   cluster: TestCluster,
@@ -52,13 +55,19 @@ export async function adminQuery<R extends pg.QueryResultRow>(
 /** Replicas' indexes in adminUrls. */
 const replicas = (cluster: TestCluster) => cluster.replicaUrls.map((_, i) => i + 1);
 
-/** Pauses WAL replay on every replica: rows written from now on are missing there until `resumeReplay`. */
-export async function pauseReplay(cluster: TestCluster): Promise<void> {
-  await Promise.all(replicas(cluster).map((i) => adminQuery(cluster, i, 'SELECT pg_wal_replay_pause()')));
+/**
+ * Pauses WAL replay on the replicas `which` (indexes in replicaUrls; default every one): rows written from now on
+ * are missing there until `resumeReplay`.
+ */
+export async function pauseReplay(cluster: TestCluster, which?: readonly number[]): Promise<void> {
+  const nodes = which?.map((r) => r + 1) ?? replicas(cluster);
+  await Promise.all(nodes.map((i) => adminQuery(cluster, i, 'SELECT pg_wal_replay_pause()')));
 }
 
-export async function resumeReplay(cluster: TestCluster): Promise<void> {
-  await Promise.all(replicas(cluster).map((i) => adminQuery(cluster, i, 'SELECT pg_wal_replay_resume()')));
+/** Resumes WAL replay on the replicas `which` (indexes in replicaUrls; default every one). */
+export async function resumeReplay(cluster: TestCluster, which?: readonly number[]): Promise<void> {
+  const nodes = which?.map((r) => r + 1) ?? replicas(cluster);
+  await Promise.all(nodes.map((i) => adminQuery(cluster, i, 'SELECT pg_wal_replay_resume()')));
 }
 
 const PRIMARY_POSITION = 'SELECT pg_current_wal_insert_lsn()::text AS lsn';
