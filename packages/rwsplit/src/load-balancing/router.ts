@@ -80,6 +80,8 @@ export interface ReadRequest {
   budgetEndsAt?: number;
   /** When the current attempt started (`performance.now()`). */
   attemptStartedAt?: number;
+  /** Learns the error a failed read ends with (the adapter surfaces rwsplit's typed errors through it). */
+  report?(err: unknown): void;
 }
 
 /** Passes a failure on as it is. */
@@ -122,6 +124,15 @@ export class Router {
    * ReadTimeoutError: a statement that slow would be as slow elsewhere, and retrying would multiply the load.
    */
   read<T>(request: ReadRequest, run: ReadAttempt<T>): Promise<T> {
+    try {
+      return this.#read(request, run);
+    } catch (err) {
+      request.report?.(err);
+      throw err;
+    }
+  }
+
+  #read<T>(request: ReadRequest, run: ReadAttempt<T>): Promise<T> {
     const moveOn = (err: unknown) => this.#moveOn(request, run, err);
     const known = request.target;
     if (known) return this.#attempt(request, known, run, moveOn);
@@ -136,13 +147,27 @@ export class Router {
   }
 
   async #readAfter<T>(requirement: Promise<Requirement>, request: ReadRequest, run: ReadAttempt<T>): Promise<T> {
-    request.requirement = await requirement;
-    request.target = await this.#choose(request.requirement);
+    try {
+      request.requirement = await requirement;
+      request.target = await this.#choose(request.requirement);
+    } catch (err) {
+      request.report?.(err);
+      throw err;
+    }
     return this.#attempt(request, request.target, run, (err) => this.#moveOn(request, run, err));
   }
 
-  /** After a failed attempt: the one retry loop over the remaining candidates. */
+  /** After a failed attempt: the one retry loop over the remaining candidates; the error it ends with is reported. */
   async #moveOn<T>(request: ReadRequest, run: ReadAttempt<T>, err: unknown): Promise<T> {
+    try {
+      return await this.#retry(request, run, err);
+    } catch (final) {
+      request.report?.(final);
+      throw final;
+    }
+  }
+
+  async #retry<T>(request: ReadRequest, run: ReadAttempt<T>, err: unknown): Promise<T> {
     const tried = new Set<ReplicaHost>();
     for (let error = err; ;) {
       const failed = request.target!;

@@ -90,19 +90,11 @@ class RoutingAdapter implements SqlDriverAdapter {
 
   #statement<T>(run: Statement<T>): Promise<T> {
     const scope = currentScope();
-    let pending: Promise<T>;
-    try {
-      pending = this.#route(scope instanceof OperationContext ? scope : undefined, run);
-    } catch (err) {
-      pending = Promise.reject(err);
-    }
-    return scope ? pending.catch((err: unknown) => reported(scope, err)) : pending;
-  }
-
-  #route<T>(op: OperationContext | undefined, run: Statement<T>): Promise<T> {
+    const op = scope instanceof OperationContext ? scope : undefined;
     if (op?.kind === 'read' && op.target === undefined && CompactionGroups.compactable(op.operation)) {
       this.#parts.compaction.join(op);
     }
+    // A routed read: the router reports the error it ends with to the operation itself (no handler added here).
     if (op?.kind === 'read' && !op.primaryOnly) {
       return this.#parts.router.read(op, (target, at) => {
         op.servedBy(target);
@@ -112,8 +104,11 @@ class RoutingAdapter implements SqlDriverAdapter {
     const { writes, primary, router } = this.#parts;
     op?.servedBy(router.primaryTarget());
     // A read kept on the primary (`$primary()`) marks no session as written.
-    if (op?.kind === 'read' || op?.kind === 'primary-read') return run(primary);
-    return writes.run(op?.operation ?? 'statement', false, () => run(primary));
+    const pending =
+      op?.kind === 'read' || op?.kind === 'primary-read'
+        ? run(primary)
+        : writes.run(op?.operation ?? 'statement', false, () => run(primary));
+    return scope ? pending.catch((err: unknown) => reported(scope, err)) : pending;
   }
 
   /** A transaction on the primary: BEGIN is retried once after failover discovery (nothing of it has run). */

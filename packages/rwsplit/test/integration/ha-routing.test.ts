@@ -1,8 +1,8 @@
 // rwsplit on the real HA cluster (etcd + three Patroni members, from the cluster kit), with Patroni as its only
 // source of nodes: the topology is discovered from GET /cluster, and the router follows a REST switchover, a
 // failover (the leader's PostgreSQL killed), a member added and a member stopped, each under a write +
-// read-your-writes workload. One file, so the cluster starts once (or is reused) and is stopped at the end only when
-// this file started it.
+// read-your-writes workload; and, last, a read-your-writes read whose primary was demoted in place. One file, so the
+// cluster starts once (or is reused) and is stopped at the end only when this file started it.
 import { performance } from 'node:perf_hooks';
 import type { Rwsplit, RwsplitEvent } from '../../src';
 import type { PrismaClient } from '../fixture/generated/client';
@@ -199,3 +199,33 @@ test('a member stopped is ejected, and reads go on elsewhere with none failed', 
   expect(ejected).toContain(node);
   for (let i = 0; i < 6; i++) expect((await replicaAnswer()).port).not.toBe(port);
 }, 60_000);
+
+test('a read-your-writes read after the primary was demoted in place finds the new primary and is served', async () => {
+  // After a switchover the old leader runs again at the same address, as a standby. Until a write fails or the
+  // topology is re-read, rwsplit still asks it for the primary's WAL position; the standby answers with an error
+  // ("recovery is in progress", 55000), not a connection error. The read must start failover discovery (as a write
+  // refused as read-only does) and be served. A router of its own, with long refresh and check intervals, so that
+  // nothing else moves its target first.
+  const { ha } = ready();
+  const routed = await createHaRwsplit(ha, { refreshIntervalMs: 600_000, checkIntervalMs: [600_000, 600_000] });
+  try {
+    const email = uniqueEmail('demoted');
+    const outcome = await routed.session(async () => {
+      const user = await routed.client.user.create({ data: { email, name: 'demoted' } });
+      // Waits until the new leader accepts writes and the old one streams from it as a replica.
+      const change = await ha.switchover();
+      console.log(`switchover ${change.from} -> ${change.to}; rwsplit still writes to ${routed.primaryName()}`);
+      return routed.client.user.findUnique({ where: { id: user.id } }).then(
+        (found) => ({ email: found?.email ?? null }),
+        (err: unknown) => {
+          const e = err as Error & { cause?: { code?: string; message?: string } };
+          return { error: `${e.name}: ${e.message} (cause ${e.cause?.code}: ${e.cause?.message})` };
+        },
+      );
+    });
+    // Before f70be51 this failed with PrimaryUnreachableError "The primary … did not answer for its WAL position".
+    expect(outcome).toEqual({ email });
+  } finally {
+    await routed.close();
+  }
+}, 90_000);
