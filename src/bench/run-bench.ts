@@ -42,7 +42,7 @@ export const ROUTER_P50_TARGET = 0.95;
  * Rough time of each unit of work on a 2-core machine, in ms: progress counts in expected milliseconds, so the
  * bar's ETA holds across phases as different as a 0.2 ms read and a 25 ms psql write.
  */
-const ETA_MS = { seed: 500, call: 0.2, fallbackCall: 25, commitSample: 2, memorySample: 3500, cleanUp: 500 } as const;
+const ETA_MS = { seed: 500, call: 0.2, fallbackCall: 25, commitSample: 2, memorySample: 6000, cleanUp: 500 } as const;
 
 export interface BenchOptions {
   /** Measured calls per interleaved path, over all rounds. Default 20000. */
@@ -149,7 +149,7 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
       { name: 'pgbench', units: used.baselineSeconds * 2000 },
       { name: 'fallback writes', units: (used.fallbackIterations + fallbackWarmup) * ETA_MS.fallbackCall },
       { name: 'commit-to-visible', units: used.commitToVisibleSamples * ETA_MS.commitSample },
-      { name: 'memory', units: used.memorySamples * 3 * ETA_MS.memorySample },
+      { name: 'memory', units: used.memorySamples * ETA_MS.memorySample },
       { name: 'clean-up', units: ETA_MS.cleanUp },
     ],
     options.onProgress,
