@@ -272,6 +272,13 @@ export class Router {
    * a read-your-writes session needs (a promise when a primary position must be fetched), else none.
    */
   #requirement(sessions: readonly (Session | undefined)[]): Requirement | Promise<Requirement> {
+    if (sessions.length === 1) {
+      // The common case, without the arrays below: one operation, one session (or none).
+      const session = sessions[0];
+      const mode = this.modeFor(session);
+      if (mode === 'primary') return 'primary';
+      return mode === 'read-your-writes' ? this.#required(session!) : null;
+    }
     const modes = sessions.map((s) => this.modeFor(s));
     if (modes.includes('primary')) return 'primary';
     const consistent = sessions.filter((s, i): s is Session => modes[i] === 'read-your-writes');

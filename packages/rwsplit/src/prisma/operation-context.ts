@@ -53,6 +53,10 @@ export class Scope {
   }
 }
 
+/** No peers, and outside any session: shared, so an operation allocates no array for them. */
+const NONE: readonly OperationContext[] = Object.freeze([]);
+const NO_SESSION: readonly (Session | undefined)[] = Object.freeze([undefined]);
+
 /** One Prisma operation (a model call or raw SQL), as the extension marked it. */
 export class OperationContext extends Scope implements ReadRequest {
   sessions: readonly (Session | undefined)[];
@@ -63,7 +67,7 @@ export class OperationContext extends Scope implements ReadRequest {
   /** The node that served the operation's last statement (for its `query` event). */
   served: { readonly name: string; readonly role: NodeRole } | undefined;
   /** Other operations Prisma compacted into this one's statement: they share its node and its errors. */
-  peers: readonly OperationContext[] = [];
+  peers: readonly OperationContext[] = NONE;
   /** A compacted call must read the primary (one of them came through `$primary()`). */
   primaryOnly = false;
   /** rwsplit's SqlCommenter plugin saw this operation's statement, and whether Prisma compacted others into it. */
@@ -81,7 +85,7 @@ export class OperationContext extends Scope implements ReadRequest {
   ) {
     super(parent?.via ?? null, parent);
     this.#kind = kind;
-    this.sessions = [session];
+    this.sessions = session ? [session] : NO_SESSION;
   }
 
   get kind(): OperationKind {
