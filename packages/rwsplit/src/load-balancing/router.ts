@@ -3,22 +3,17 @@
 // moving on to the next candidate when a node fails. Every failure it cannot route around is a typed RwsplitError
 // with the driver's error as cause; a query error of the application's own (a constraint, a syntax error, 1/0)
 // passes through unchanged and ejects nothing.
+import { NoReplicaAvailableError, PrimaryUnreachableError, ReadTimeoutError, ReplicaUnreachableError } from '../errors';
 import type { Session } from '../consistency/session';
-import {
-  NoPrimaryError,
-  NoReplicaAvailableError,
-  PrimaryUnreachableError,
-  ReadTimeoutError,
-  ReplicaUnreachableError,
-} from '../errors';
 import type { EventListener, NodeRole } from '../events';
 import type { ConsistencyMode } from '../options';
-import { isNotPrimary, isTimeout, isUnreachable } from '../postgres/connection-errors';
-import { hasReached, type LsnText } from '../postgres/lsn';
+import { isTimeout, isUnreachable } from '../postgres/connection-errors';
+import { hasReached } from '../postgres/lsn';
 import { DeadlineExceededError } from '../postgres/statement-deadline';
 import type { Position } from '../primary/primary-position';
 import type { NodeAdapter } from '../prisma/node-adapter';
 import type { HostList } from './host-list';
+import { ReadRequirements, type Required, type Requirement } from './read-requirements';
 import type { ReplicaHost } from './replica-host';
 
 export interface RouterOptions {
@@ -53,16 +48,6 @@ export interface Target {
   readonly host?: ReplicaHost;
 }
 
-/** What a read-your-writes read must see: a position, on a timeline. */
-interface Required {
-  readonly lsn: LsnText;
-  /** The primary's timeline when the position was taken (null: from a causal token, timeline unknown). */
-  readonly timeline: number | null;
-}
-
-/** Where a read may go: the primary only, a replica that has replayed `Required`, or any eligible replica. */
-type Requirement = 'primary' | Required | null;
-
 /**
  * One routed read: a Prisma operation, which may run several statements. The router fills in its requirement,
  * its node (every statement of the operation runs there) and its deadline budget on the first statement.
@@ -91,28 +76,20 @@ const rethrow = (err: unknown): Promise<never> => Promise.reject(err);
 export type ReadAttempt<T> = (target: Target, deadlineAt: number | undefined) => Promise<T>;
 
 const POLL_MS = 5;
-/** How often a read waiting out a failover asks the nodes for a primary again. */
-const FAILOVER_POLL_MS = 100;
 
 export class Router {
   readonly #hosts: HostList;
   readonly #primary: PrimaryEndpoint;
   readonly #options: RouterOptions;
   readonly #onEvent: EventListener;
-  /** The primary's timeline as first seen, and whether it has changed since (a promotion happened). */
-  #firstTimeline: number | null = null;
-  #timelineChanged = false;
+  readonly #requirements: ReadRequirements;
 
   constructor(hosts: HostList, primary: PrimaryEndpoint, options: RouterOptions, onEvent: EventListener) {
     this.#hosts = hosts;
     this.#primary = primary;
     this.#options = options;
     this.#onEvent = onEvent;
-  }
-
-  /** The mode a read runs under: the scope's, else `eventual` outside any scope (nothing to be consistent with). */
-  modeFor(session: Session | undefined): ConsistencyMode {
-    return session ? session.mode : this.#options.consistency === 'primary' ? 'primary' : 'eventual';
+    this.#requirements = new ReadRequirements(primary, options);
   }
 
   /**
@@ -136,7 +113,7 @@ export class Router {
     const moveOn = (err: unknown) => this.#moveOn(request, run, err);
     const known = request.target;
     if (known) return this.#attempt(request, known, run, moveOn);
-    const requirement = this.#requirement(request.sessions);
+    const requirement = this.#requirements.of(request.sessions);
     if (requirement instanceof Promise) return this.#readAfter(requirement, request, run);
     request.requirement = requirement;
     // Eventual and primary reads: the node is chosen synchronously and the statement's own promise is returned
@@ -267,75 +244,6 @@ export class Router {
     return this.#primaryTarget();
   }
 
-  /**
-   * The strictest requirement of `sessions`: the primary when one is in `primary` mode, else the furthest position
-   * a read-your-writes session needs (a promise when a primary position must be fetched), else none.
-   */
-  #requirement(sessions: readonly (Session | undefined)[]): Requirement | Promise<Requirement> {
-    if (sessions.length === 1) {
-      // The common case, without the arrays below: one operation, one session (or none).
-      const session = sessions[0];
-      const mode = this.modeFor(session);
-      if (mode === 'primary') return 'primary';
-      return mode === 'read-your-writes' ? this.#required(session!) : null;
-    }
-    const modes = sessions.map((s) => this.modeFor(s));
-    if (modes.includes('primary')) return 'primary';
-    const consistent = sessions.filter((s, i): s is Session => modes[i] === 'read-your-writes');
-    if (consistent.length === 0) return null;
-    return Promise.all(consistent.map((s) => this.#required(s))).then(furthest);
-  }
-
-  /**
-   * What this read must see: the scope's required position, after fetching (or reusing) a primary position that
-   * covers the scope's pending writes. A failed position query starts discovery and is tried once more; then the
-   * read is served, or fails with a typed error (NoPrimaryError, SplitBrainError, PrimaryUnreachableError).
-   */
-  async #required(session: Session): Promise<Required | null> {
-    if (session.hasPendingWrite) {
-      const covers = session.pendingTick;
-      let position: Position;
-      try {
-        position = await this.#primary.positionAfter(covers);
-      } catch (err) {
-        // The primary is gone, or answers as a standby (demoted in place by a switchover): find it again.
-        if (!isUnreachable(err) && !isNotPrimary(err)) throw err;
-        position = await this.#positionAfterFailover(covers);
-      }
-      this.#noteTimeline(position.timeline);
-      session.recordLsn(position.lsn, position.covers);
-      return { lsn: session.requiredLsn ?? position.lsn, timeline: position.timeline };
-    }
-    const lsn = session.requiredLsn;
-    return lsn === null ? null : { lsn, timeline: this.#firstTimeline };
-  }
-
-  /**
-   * Finds the primary again and asks it for the position; while there is none (a failover in progress), asks every
-   * node again every 100 ms for up to failoverWaitMs, then fails with that typed error. Split brain never waits.
-   */
-  async #positionAfterFailover(covers: number): Promise<Position> {
-    const deadline = Date.now() + this.#options.failoverWaitMs;
-    for (;;) {
-      try {
-        await this.#primary.discover();
-        return await this.#primary.positionAfter(covers);
-      } catch (err) {
-        const transient = err instanceof NoPrimaryError || isUnreachable(err) || isNotPrimary(err);
-        if (!transient || Date.now() >= deadline) throw err;
-        await new Promise((r) => setTimeout(r, FAILOVER_POLL_MS));
-      }
-    }
-  }
-
-  #noteTimeline(timeline: number): void {
-    if (this.#firstTimeline === null) this.#firstTimeline = timeline;
-    else if (timeline !== this.#firstTimeline) {
-      this.#timelineChanged = true;
-      this.#firstTimeline = timeline;
-    }
-  }
-
   /** The node for a read: at once for primary and eventual reads, after caught-up checks for read-your-writes. */
   #choose(required: Requirement, exclude?: ReadonlySet<ReplicaHost>): Target | Promise<Target> {
     if (required === 'primary') return this.#primaryTarget();
@@ -354,7 +262,7 @@ export class Router {
   async #chooseCaughtUp(required: Required, exclude?: ReadonlySet<ReplicaHost>): Promise<Target> {
     const deadline = Date.now() + this.#options.readYourWritesWaitMs;
     for (;;) {
-      const eligible = this.#hosts.eligible(exclude).filter((h) => this.#sameTimeline(h, required));
+      const eligible = this.#hosts.eligible(exclude).filter((h) => this.#requirements.sameTimeline(h, required));
       if (eligible.length === 0) return this.#fallback('no_eligible_replica');
       const known = this.#hosts.choose(eligible.filter((h) => h.knownToHaveReached(required.lsn)));
       if (known) return this.#replicaTarget(known);
@@ -388,7 +296,11 @@ export class Router {
           .replayState()
           .then(
             (state) => {
-              if (state.lsn !== null && hasReached(state.lsn, required.lsn) && this.#sameTimeline(host, required)) {
+              if (
+                state.lsn !== null &&
+                hasReached(state.lsn, required.lsn) &&
+                this.#requirements.sameTimeline(host, required)
+              ) {
                 yes.push(host);
                 // Others answering in the same tick still join the choice.
                 queueMicrotask(finish);
@@ -407,17 +319,6 @@ export class Router {
           });
       }
     });
-  }
-
-  /**
-   * May `host` serve a read that must see `required`? Only on the same timeline: a replica that received more of
-   * an old primary's WAL than the promoted one has positions that mean nothing on the new timeline. A replica whose
-   * timeline is not visible counts as on it until a promotion has been seen.
-   */
-  #sameTimeline(host: ReplicaHost, required: Required): boolean {
-    const timeline = host.replay.timeline;
-    if (timeline === null || required.timeline === null) return !this.#timelineChanged;
-    return timeline === required.timeline;
   }
 
   #fallback(reason: 'no_eligible_replica' | 'not_caught_up'): Target {
@@ -465,11 +366,4 @@ export class Router {
       { cause: err },
     );
   }
-}
-
-/** The furthest of several required positions (null when none is required). */
-function furthest(all: readonly (Required | null)[]): Required | null {
-  let best: Required | null = null;
-  for (const r of all) if (r && (!best || hasReached(r.lsn, best.lsn))) best = r;
-  return best;
 }
