@@ -1,14 +1,3 @@
-// Polls a condition with a deadline: fault tests wait for the cluster's state, never for a fixed time.
-export async function waitUntil(
-  condition: () => Promise<boolean>,
-  what: string,
-  timeoutMs = 20_000,
-  everyMs = 50,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+// Polls a condition with a deadline: fault tests wait for the cluster's state, never for a fixed time. The same
+// helper as the library's tests use.
+export { waitUntil } from '../../packages/rwsplit/test/helpers/wait-until';

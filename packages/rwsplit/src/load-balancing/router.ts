@@ -239,14 +239,9 @@ export class Router {
     );
   }
 
-  /** The node for a read the caller sent to the primary itself (`$primary()`). */
-  primaryTarget(): Target {
-    return this.#primaryTarget();
-  }
-
   /** The node for a read: at once for primary and eventual reads, after caught-up checks for read-your-writes. */
   #choose(required: Requirement, exclude?: ReadonlySet<ReplicaHost>): Target | Promise<Target> {
-    if (required === 'primary') return this.#primaryTarget();
+    if (required === 'primary') return this.primaryTarget();
     if (required === null) {
       const host = this.#hosts.next(exclude);
       return host ? this.#replicaTarget(host) : this.#fallback('no_eligible_replica');
@@ -330,10 +325,11 @@ export class Router {
       );
     }
     this.#onEvent({ event: 'primary_fallback_read', reason });
-    return this.#primaryTarget();
+    return this.primaryTarget();
   }
 
-  #primaryTarget(): Target {
+  /** The primary as a target (reads sent there by `$primary()`, writes, fallback). */
+  primaryTarget(): Target {
     return { node: this.#primary.node, name: this.#primary.name(), role: 'primary' };
   }
 

@@ -13,6 +13,7 @@ import {
 import { PrismaClient } from '../fixture/generated/client';
 import { terminateStatement, waitForStatement } from '../helpers/backends';
 import type { ThrowawayCluster } from '../helpers/cluster-kit';
+import { PREDICTABLE, routedClient } from '../helpers/routed-client';
 import { uniqueEmail } from '../helpers/fixture-schema';
 import { serverIdentity } from '../helpers/server-identity';
 import { adminQuery } from '../helpers/test-cluster';
@@ -26,8 +27,6 @@ let env: ThrowawayCluster;
 let rw: Rwsplit<PrismaClient>;
 const events: RwsplitEvent[] = [];
 
-/** Always the first eligible replica, so a test knows which one a read goes to. */
-const firstEligible = <T>(eligible: readonly T[]) => eligible[0]!;
 const newUser = (client: Rwsplit<PrismaClient>['client'], name: string) =>
   client.user.create({ data: { email: uniqueEmail('faults'), name } });
 /** Users called `name` on node `index`, asked as superuser (not through the router under test). */
@@ -54,15 +53,7 @@ afterAll(async () => {
 beforeEach(async () => {
   events.length = 0;
   await rw?.close();
-  rw = await createRwsplit({
-    PrismaClient,
-    primaryUrl: env.primaryUrl,
-    replicaUrls: env.replicaUrls,
-    strategy: firstEligible,
-    checkIntervalMs: [60_000, 60_000],
-    connectTimeoutMs: 1000,
-    onEvent: (e) => events.push(e),
-  });
+  rw = await routedClient(env, { ...PREDICTABLE, onEvent: (e) => events.push(e) });
 });
 
 test('a stopped standby: the read that hits it ejects it and is retried on the other standby', async () => {

@@ -4,8 +4,9 @@
 // replica cannot have, inet_server_port(), pg_is_in_recovery()).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { createRwsplit, type RoutedClient, type Rwsplit, type RwsplitEvent } from '../../src';
+import { type RoutedClient, type Rwsplit, type RwsplitEvent } from '../../src';
 import { Prisma, PrismaClient } from '../fixture/generated/client';
+import { routedClient } from '../helpers/routed-client';
 import { ensureFixtureSchema, uniqueEmail } from '../helpers/fixture-schema';
 import { pauseReplay, portOf, resumeReplay, testCluster, waitForReplicas } from '../helpers/test-cluster';
 
@@ -62,10 +63,7 @@ const softDelete = Prisma.defineExtension({
 
 beforeAll(async () => {
   await ensureFixtureSchema(cluster);
-  rw = await createRwsplit({
-    PrismaClient,
-    primaryUrl: cluster.primaryUrl,
-    replicaUrls: cluster.replicaUrls,
+  rw = await routedClient(cluster, {
     clientOptions: { log: [{ emit: 'event', level: 'query' }] },
     onEvent: (e) => events.push(e),
   });
@@ -162,12 +160,7 @@ describe('the application’s query extensions', () => {
   test('omit, per query and for the whole client', async () => {
     const [user] = await rw.client.user.findMany({ where: { id: mine }, omit: { email: true } });
     expect(user).toEqual({ id: mine, name: 'Mine', tenant });
-    const omitting = await createRwsplit({
-      PrismaClient,
-      primaryUrl: cluster.primaryUrl,
-      replicaUrls: cluster.replicaUrls,
-      clientOptions: { omit: { user: { email: true } } },
-    });
+    const omitting = await routedClient(cluster, { clientOptions: { omit: { user: { email: true } } } });
     try {
       expect(await omitting.client.user.findUnique({ where: { id: mine } })).toEqual({
         id: mine,

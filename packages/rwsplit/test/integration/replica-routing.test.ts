@@ -2,6 +2,7 @@
 // pg_is_in_recovery(), a row a paused replica cannot have); and how a lagging replica leaves and rejoins rotation.
 import { createRwsplit, type Rwsplit, type RwsplitEvent } from '../../src';
 import { PrismaClient } from '../fixture/generated/client';
+import { QUIET_CHECKS, routedClient } from '../helpers/routed-client';
 import { ensureFixtureSchema, uniqueEmail } from '../helpers/fixture-schema';
 import { serverIdentity } from '../helpers/server-identity';
 import {
@@ -34,14 +35,7 @@ async function insertOnPrimary(name: string): Promise<number> {
 
 beforeAll(async () => {
   await ensureFixtureSchema(cluster);
-  // Health checks run only when a test says so (checkNow), so no background check moves a replica mid-test.
-  rw = await createRwsplit({
-    PrismaClient,
-    primaryUrl: cluster.primaryUrl,
-    replicaUrls: cluster.replicaUrls,
-    checkIntervalMs: [60_000, 60_000],
-    onEvent: (e) => events.push(e),
-  });
+  rw = await routedClient(cluster, { ...QUIET_CHECKS, onEvent: (e) => events.push(e) });
 });
 afterAll(async () => {
   await resumeReplay(cluster);

@@ -3,6 +3,7 @@
 // session modes. Which server answered, and whether it shows the row, is the server's own word.
 import { ConfigError, createRwsplit, leastLag, type Rwsplit, type RwsplitEvent } from '../../src';
 import { PrismaClient } from '../fixture/generated/client';
+import { QUIET_CHECKS, routedClient } from '../helpers/routed-client';
 import { ensureFixtureSchema, uniqueEmail } from '../helpers/fixture-schema';
 import { serverIdentity } from '../helpers/server-identity';
 import { adminQuery, pauseReplay, portOf, resumeReplay, testCluster, waitForReplicas } from '../helpers/test-cluster';
@@ -27,14 +28,7 @@ async function servedBy(client: Rwsplit<PrismaClient>['client'], id: number) {
 
 beforeAll(async () => {
   await ensureFixtureSchema(cluster);
-  // Health checks run only when a test says so (checkNow), so no background check moves a replica mid-test.
-  rw = await createRwsplit({
-    PrismaClient,
-    primaryUrl: cluster.primaryUrl,
-    replicaUrls: cluster.replicaUrls,
-    checkIntervalMs: [60_000, 60_000],
-    onEvent: (e) => events.push(e),
-  });
+  rw = await routedClient(cluster, { ...QUIET_CHECKS, onEvent: (e) => events.push(e) });
 });
 afterAll(async () => {
   await resumeReplay(cluster);

@@ -2,7 +2,6 @@
 // standbys down at once, and promotions that hit transactions (a connection lost inside one, a refused start).
 // Where reads and writes landed is asserted by the servers' own answers.
 import {
-  createRwsplit,
   isConnectionError,
   NoReplicaAvailableError,
   type Rwsplit,
@@ -13,6 +12,7 @@ import {
 import { PrismaClient } from '../fixture/generated/client';
 import { waitForStatement } from '../helpers/backends';
 import type { ThrowawayCluster } from '../helpers/cluster-kit';
+import { PREDICTABLE, routedClient } from '../helpers/routed-client';
 import { uniqueEmail } from '../helpers/fixture-schema';
 import { freePorts } from '../helpers/free-ports';
 import { serverIdentity } from '../helpers/server-identity';
@@ -27,20 +27,8 @@ let env: ThrowawayCluster;
 const opened: Rwsplit<PrismaClient>[] = [];
 const events: RwsplitEvent[] = [];
 
-/** Always the first eligible replica, so a test knows which one a read goes to. */
-const firstEligible = <T>(eligible: readonly T[]) => eligible[0]!;
-
 async function open(extra: Partial<RwsplitOptions<typeof PrismaClient>> = {}): Promise<Rwsplit<PrismaClient>> {
-  const rw = await createRwsplit({
-    PrismaClient,
-    primaryUrl: env.primaryUrl,
-    replicaUrls: env.replicaUrls,
-    strategy: firstEligible,
-    checkIntervalMs: [60_000, 60_000],
-    connectTimeoutMs: 1000,
-    onEvent: (e) => events.push(e),
-    ...extra,
-  });
+  const rw = await routedClient(env, { ...PREDICTABLE, onEvent: (e) => events.push(e), ...extra });
   opened.push(rw);
   return rw;
 }
