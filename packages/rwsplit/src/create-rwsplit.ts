@@ -209,7 +209,7 @@ export async function createRwsplit<P extends PrismaClientClass>(
   const compaction = new CompactionGroups();
   const writes = new WriteTracker(target, discovery, clock);
   const adapter = new RoutingAdapterFactory({ router, writes, primary, compaction });
-  const extension = rwsplitExtension(compaction, onEvent);
+  const extension = rwsplitExtension(router, compaction, onEvent);
   const PrismaClient = opts.PrismaClient as unknown as new (options: object) => C & { $disconnect(): Promise<void> };
   const comments = (opts.clientOptions as { comments?: unknown[] }).comments ?? [];
   const base = new PrismaClient({ ...opts.clientOptions, adapter, comments: [...comments, compactionCommenter] });

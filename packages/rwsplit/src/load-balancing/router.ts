@@ -71,6 +71,7 @@ export interface ReadRequest {
 
 /** Passes a failure on as it is. */
 const rethrow = (err: unknown): Promise<never> => Promise.reject(err);
+const noop = (): void => undefined;
 
 /** Runs the read's statement on a target, before `deadlineAt` when given. */
 export type ReadAttempt<T> = (target: Target, deadlineAt: number | undefined) => Promise<T>;
@@ -123,15 +124,43 @@ export class Router {
     return this.#attempt(request, first, run, moveOn);
   }
 
+  /**
+   * Before an operation enters Prisma's engine: when its node can only be chosen after a wait (a read-your-writes
+   * read needs the primary's position, or a replica that has replayed it), chooses it now. The reads one answer
+   * releases then reach Prisma in the same tick, and Prisma compacts their `findUnique` calls into one statement as
+   * it does on a plain client; chosen at the first statement instead, each would run a statement of its own.
+   * Undefined when nothing needs waiting for (a replica is already known to have replayed what the read needs):
+   * the first statement chooses at once.
+   */
+  prepare(request: ReadRequest): Promise<void> | undefined {
+    if (request.target) return undefined;
+    const requirement = this.#requirements.of(request.sessions);
+    if (requirement === null || requirement === 'primary') return undefined;
+    if (!(requirement instanceof Promise) && this.#knownCaughtUp(requirement)) return undefined;
+    return this.#settle(requirement, request).then(noop);
+  }
+
+  /** Some eligible replica is known, without asking, to have replayed `required`. */
+  #knownCaughtUp(required: Required): boolean {
+    return this.#hosts
+      .eligible()
+      .some((h) => h.knownToHaveReached(required.lsn) && this.#requirements.sameTimeline(h, required));
+  }
+
   async #readAfter<T>(requirement: Promise<Requirement>, request: ReadRequest, run: ReadAttempt<T>): Promise<T> {
+    const target = await this.#settle(requirement, request);
+    return this.#attempt(request, target, run, (err) => this.#moveOn(request, run, err));
+  }
+
+  /** Sets the read's requirement and first node, after what they wait for; a failure is reported to the read. */
+  async #settle(requirement: Requirement | Promise<Requirement>, request: ReadRequest): Promise<Target> {
     try {
       request.requirement = await requirement;
-      request.target = await this.#choose(request.requirement);
+      return (request.target = await this.#choose(request.requirement));
     } catch (err) {
       request.report?.(err);
       throw err;
     }
-    return this.#attempt(request, request.target, run, (err) => this.#moveOn(request, run, err));
   }
 
   /** After a failed attempt: the one retry loop over the remaining candidates; the error it ends with is reported. */

@@ -73,6 +73,10 @@ export class OperationContext extends Scope implements ReadRequest {
   /** rwsplit's SqlCommenter plugin saw this operation's statement, and whether Prisma compacted others into it. */
   commented = false;
   compacted = false;
+  /** Handed to Prisma's engine (after any wait for its node): from then on Prisma may compact it into a statement. */
+  queued = false;
+  /** Its first statement has gone to the adapter (a call compacted into another's never gets one). */
+  dispatched = false;
 
   #kind: OperationKind;
 
@@ -163,17 +167,20 @@ export class CompactionGroups {
 
   /**
    * Before `op`'s first statement: when Prisma compacted calls into it (or, without rwsplit's commenter plugin,
-   * when it may have), it answers for every same-model call in flight.
+   * when it may have), it answers for every same-model call queued in Prisma whose own statement has not gone out.
+   * A node chosen for `op` alone beforehand is dropped: the router chooses again for all of them.
    */
   join(op: OperationContext): void {
     if (op.commented && !op.compacted) return;
     const open = this.#open.get(op.model ?? '');
     if (!open || open.size < 2) return;
-    const peers = [...open].filter((p) => p !== op && p.target === undefined);
+    const peers = [...open].filter((p) => p !== op && p.queued && !p.dispatched);
     if (peers.length === 0) return;
     op.peers = peers;
     op.primaryOnly = peers.some((p) => p.kind !== 'read');
     op.sessions = [op.session, ...peers.map((p) => p.session)];
+    op.requirement = undefined;
+    op.target = undefined;
   }
 }
 

@@ -91,8 +91,9 @@ class RoutingAdapter implements SqlDriverAdapter {
   #statement<T>(run: Statement<T>): Promise<T> {
     const scope = currentScope();
     const op = scope instanceof OperationContext ? scope : undefined;
-    if (op?.kind === 'read' && op.target === undefined && CompactionGroups.compactable(op.operation)) {
-      this.#parts.compaction.join(op);
+    if (op && !op.dispatched) {
+      if (op.kind === 'read' && CompactionGroups.compactable(op.operation)) this.#parts.compaction.join(op);
+      op.dispatched = true;
     }
     // A routed read: the router reports the error it ends with to the operation itself (no handler added here).
     if (op?.kind === 'read' && !op.primaryOnly) {

@@ -16,6 +16,7 @@
 import { currentSession } from '../consistency/session';
 import { UsageError } from '../errors';
 import type { EventListener } from '../events';
+import type { Router } from '../load-balancing/router';
 import {
   CompactionGroups,
   currentScope,
@@ -67,8 +68,21 @@ function kindOf(operation: string, via: Via): OperationKind {
   return via === 'primary' ? 'primary-read' : 'read';
 }
 
-/** The extension that marks operations for the routing adapter, and emits one `query` event per operation. */
-export function rwsplitExtension(compaction: CompactionGroups, onEvent: EventListener): RwsplitExtension {
+/** True under a `$transaction` call: its statements run on the transaction's node, whatever the operation. */
+function inTransaction(scope: Scope | undefined): boolean {
+  for (let s = scope; s; s = s.parent) if (!(s instanceof OperationContext)) return true;
+  return false;
+}
+
+/**
+ * The extension that marks operations for the routing adapter, and emits one `query` event per operation. A read
+ * whose node needs a wait (read-your-writes) waits before entering Prisma's engine (see Router.prepare).
+ */
+export function rwsplitExtension(
+  router: Pick<Router, 'prepare'>,
+  compaction: CompactionGroups,
+  onEvent: EventListener,
+): RwsplitExtension {
   return (client: any): any => {
     const transaction = client.$transaction;
     const markers = new WeakMap<object, Map<Via, unknown>>();
@@ -128,9 +142,19 @@ export function rwsplitExtension(compaction: CompactionGroups, onEvent: EventLis
           const op = new OperationContext(operation, model, kind, currentSession(), parent);
           const leave = kind === 'read' && CompactionGroups.compactable(operation) ? compaction.enter(op) : undefined;
           const start = performance.now();
+          // A `$primary()` marker composed later may still keep the read on the primary: then the wait was spent
+          // for nothing but the session's position, which its next replica read needs anyway.
+          const routed = kind === 'read' && !inTransaction(parent);
           return runInScope(
             op,
-            () => query(args),
+            () => {
+              const queue = () => {
+                op.queued = true;
+                return query(args);
+              };
+              const prepared = routed ? router.prepare(op) : undefined;
+              return prepared ? prepared.then(queue) : queue();
+            },
             (ok) => {
               leave?.();
               if (op.served) {
