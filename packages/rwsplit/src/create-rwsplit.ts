@@ -207,7 +207,11 @@ export async function createRwsplit<P extends PrismaClientClass>(
     onEvent,
   );
   const compaction = new CompactionGroups();
-  const writes = new WriteTracker(target, discovery, clock);
+  const writes = new WriteTracker(target, discovery, clock, {
+    failoverWaitMs: opts.failoverWaitMs,
+    maxHeldWrites: opts.maxHeldWrites,
+    onEvent,
+  });
   const adapter = new RoutingAdapterFactory({ router, writes, primary, compaction });
   const extension = rwsplitExtension(router, compaction, onEvent);
   const PrismaClient = opts.PrismaClient as unknown as new (options: object) => C & { $disconnect(): Promise<void> };

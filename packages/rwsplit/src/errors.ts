@@ -16,7 +16,8 @@ export type RwsplitErrorCode =
   | 'RWSPLIT_PRIMARY_UNREACHABLE'
   | 'RWSPLIT_USAGE'
   | 'RWSPLIT_TOPOLOGY_UNAVAILABLE'
-  | 'RWSPLIT_READ_TIMEOUT';
+  | 'RWSPLIT_READ_TIMEOUT'
+  | 'RWSPLIT_WRITE_QUEUE_FULL';
 
 /** The base class of every error rwsplit throws. */
 export abstract class RwsplitError extends Error {
@@ -115,4 +116,12 @@ export class TopologyUnavailableError extends RwsplitError {
  */
 export class ReadTimeoutError extends RwsplitError {
   readonly code = 'RWSPLIT_READ_TIMEOUT';
+}
+
+/**
+ * A write refused for lack of a primary could not wait for one: `maxHeldWrites` writes were waiting already. It did
+ * not run. Retry it later, or raise maxHeldWrites.
+ */
+export class WriteQueueFullError extends RwsplitError {
+  readonly code = 'RWSPLIT_WRITE_QUEUE_FULL';
 }

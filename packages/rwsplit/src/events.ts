@@ -33,6 +33,20 @@ export type RwsplitEvent =
   | { event: 'replica_is_primary'; node: string }
   /** A read went to the primary because no replica qualified. */
   | { event: 'primary_fallback_read'; reason: 'no_eligible_replica' | 'not_caught_up' }
+  /**
+   * A write (or a transaction's BEGIN) was refused for lack of a primary before it ran, and waited for failover
+   * discovery to find one. Emitted once, when it stops waiting: `ran` (it ran on the primary found, whatever its
+   * own result), `gave_up` (no primary within failoverWaitMs: the caller got NoPrimaryError), or `queue_full`
+   * (maxHeldWrites were already waiting: refused at once with WriteQueueFullError).
+   */
+  | { event: 'write_held'; operation: string; waitedMs: number; outcome: 'ran' | 'gave_up' | 'queue_full' }
+  /**
+   * A read failed on a node the router could not use for it at that moment (the primary going away, or a replica
+   * cancelling it in a recovery conflict), and was retried on another node. `reason` says why.
+   */
+  | { event: 'read_retried'; node: string; role: NodeRole; reason: 'primary_unreachable' | 'recovery_conflict' }
+  /** A standby cancelled a read in a recovery conflict (its replay needed what the read held). It stays in rotation. */
+  | { event: 'recovery_conflict'; node: string }
   /** Failover discovery found a new primary (writes go there now). */
   | { event: 'primary_changed'; from: string; to: string }
   /** Failover discovery asked every node and found exactly one primary (`node`), changed or not. */

@@ -55,6 +55,7 @@ export {
   NoPrimaryError,
   SplitBrainError,
   WriteOutcomeUnknownError,
+  WriteQueueFullError,
   TransactionNotRunError,
   NoSynchronousStandbyError,
   CausalTokenError,

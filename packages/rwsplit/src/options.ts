@@ -38,10 +38,13 @@ export const DEFAULTS = Object.freeze({
    */
   replicaReadTimeoutMs: 10_000,
   /**
-   * How long a read-your-writes read waits for a primary to appear when the one it needs is gone (a failover in
-   * progress), asking every node again every 100 ms, before it fails with NoPrimaryError.
+   * How long what needs the primary waits for one when it is gone (a failover in progress), asking every node again
+   * every 100 ms: a write or transaction refused before it ran, a read whose primary went away, a read-your-writes
+   * read that needs the primary's position.
    */
   failoverWaitMs: 10_000,
+  /** How many writes may wait for a primary at once; past it a write fails at once with WriteQueueFullError. */
+  maxHeldWrites: 1000,
 });
 
 /** The options a Prisma user passes; only `PrismaClient` and `primaryUrl` are required. */
@@ -107,11 +110,20 @@ export interface RwsplitOptions<P extends PrismaClientClass = PrismaClientClass>
    */
   readonly replicaReadTimeoutMs?: number;
   /**
-   * How long a read-your-writes read that needs the primary's position waits for a primary when there is none (a
-   * failover in progress: the old one is gone, the new one not yet promoted), asking every node every 100 ms, before
-   * it fails with NoPrimaryError. Writes never wait: they fail at once with a typed error. Default 10000.
+   * How long what needs the primary waits for one when there is none (a failover in progress: the old one is gone,
+   * the new one not yet promoted), asking every node every 100 ms. Each waits, then runs once on the primary found:
+   * - a write or a transaction refused before it ran (connection refused or timed out, the node read-only);
+   * - a read that failed on the primary (it is idempotent): on a replica that may serve it, or the new primary;
+   * - a read-your-writes read that needs the primary's WAL position.
+   * Past it they fail with NoPrimaryError. A write that was sent when its connection broke is never retried: it
+   * fails at once with WriteOutcomeUnknownError. 0: no wait (one discovery, one retry). Default 10000.
    */
   readonly failoverWaitMs?: number;
+  /**
+   * How many writes may wait for a primary at once (see failoverWaitMs); past it a write fails at once with
+   * WriteQueueFullError, which says it did not run. Default 1000.
+   */
+  readonly maxHeldWrites?: number;
   /** Timers and randomness for health checks (tests inject their own). Default: real timers. */
   readonly scheduler?: Scheduler;
 }
@@ -162,6 +174,11 @@ const optionsSchema = z.object({
   checkTimeoutMs: ms('checkTimeoutMs', 1).optional(),
   replicaReadTimeoutMs: ms('replicaReadTimeoutMs', 1).default(DEFAULTS.replicaReadTimeoutMs),
   failoverWaitMs: ms('failoverWaitMs', 0).default(DEFAULTS.failoverWaitMs),
+  maxHeldWrites: z
+    .number({ error: 'maxHeldWrites must be a number' })
+    .int('maxHeldWrites must be a whole number')
+    .min(0, 'maxHeldWrites must be ≥ 0')
+    .default(DEFAULTS.maxHeldWrites),
   scheduler: z.custom<Scheduler>((v) => typeof v === 'object' && v !== null, 'scheduler must be an object').optional(),
 });
 

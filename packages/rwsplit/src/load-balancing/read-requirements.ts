@@ -2,11 +2,11 @@
 // after fetching or reusing the primary's position), or nothing in particular. It also keeps the primary's timeline
 // as seen, so a replica on an old timeline is never taken for caught up after a promotion.
 import type { Session } from '../consistency/session';
-import { NoPrimaryError } from '../errors';
 import type { ConsistencyMode } from '../options';
 import { isNotPrimary, isUnreachable } from '../postgres/connection-errors';
 import { hasReached, type LsnText } from '../postgres/lsn';
 import type { Position } from '../primary/primary-position';
+import { untilPrimary } from '../primary/until-primary';
 import type { ReplicaHost } from './replica-host';
 import type { PrimaryEndpoint, RouterOptions } from './router';
 
@@ -19,9 +19,6 @@ export interface Required {
 
 /** Where a read may go: the primary only, a replica that has replayed `Required`, or any eligible replica. */
 export type Requirement = 'primary' | Required | null;
-
-/** How often a read waiting out a failover asks the nodes for a primary again. */
-const FAILOVER_POLL_MS = 100;
 
 export class ReadRequirements {
   readonly #primary: PrimaryEndpoint;
@@ -87,18 +84,11 @@ export class ReadRequirements {
    * Finds the primary again and asks it for the position; while there is none (a failover in progress), asks every
    * node again every 100 ms for up to failoverWaitMs, then fails with that typed error. Split brain never waits.
    */
-  async #positionAfterFailover(covers: number): Promise<Position> {
-    const deadline = Date.now() + this.#options.failoverWaitMs;
-    for (;;) {
-      try {
-        await this.#primary.discover();
-        return await this.#primary.positionAfter(covers);
-      } catch (err) {
-        const transient = err instanceof NoPrimaryError || isUnreachable(err) || isNotPrimary(err);
-        if (!transient || Date.now() >= deadline) throw err;
-        await new Promise((r) => setTimeout(r, FAILOVER_POLL_MS));
-      }
-    }
+  #positionAfterFailover(covers: number): Promise<Position> {
+    return untilPrimary(async () => {
+      await this.#primary.discover();
+      return this.#primary.positionAfter(covers);
+    }, Date.now() + this.#options.failoverWaitMs);
   }
 
   #noteTimeline(timeline: number): void {

@@ -7,10 +7,11 @@ import { NoReplicaAvailableError, PrimaryUnreachableError, ReadTimeoutError, Rep
 import type { Session } from '../consistency/session';
 import type { EventListener, NodeRole } from '../events';
 import type { ConsistencyMode } from '../options';
-import { isTimeout, isUnreachable } from '../postgres/connection-errors';
+import { isConnectionError, isRecoveryConflict, isTimeout, isUnreachable } from '../postgres/connection-errors';
 import { hasReached } from '../postgres/lsn';
 import { DeadlineExceededError } from '../postgres/statement-deadline';
 import type { Position } from '../primary/primary-position';
+import { untilPrimary } from '../primary/until-primary';
 import type { NodeAdapter } from '../prisma/node-adapter';
 import type { HostList } from './host-list';
 import { ReadRequirements, type Required, type Requirement } from './read-requirements';
@@ -175,31 +176,69 @@ export class Router {
 
   async #retry<T>(request: ReadRequest, run: ReadAttempt<T>, err: unknown): Promise<T> {
     const tried = new Set<ReplicaHost>();
+    let primaryLost = false;
     for (let error = err; ;) {
       const failed = request.target!;
       const host = failed.host;
-      if (!host || !isUnreachable(error)) throw this.#typed(failed, request.operation, error);
-      if (error instanceof DeadlineExceededError && error.serverStopped) {
-        throw new ReadTimeoutError(
-          `The ${request.operation} on replica ${failed.name} ran past replicaReadTimeoutMs = ` +
-            `${this.#options.replicaReadTimeoutMs} ms, and the replica stopped it. It was not retried elsewhere: a ` +
-            'statement that slow would be as slow on another node. Make the query faster, or raise ' +
-            'replicaReadTimeoutMs.',
-          { cause: error },
-        );
+      let next: Target | Promise<Target> | undefined;
+      if (host && isRecoveryConflict(error)) {
+        // The standby cancelled the read to replay the primary's WAL: it is healthy, so it stays in rotation.
+        this.#onEvent({ event: 'recovery_conflict', node: failed.name });
+        tried.add(host);
+        next = this.#next(request, tried);
+        if (!next) throw error;
+        this.#onEvent({ event: 'read_retried', node: failed.name, role: 'replica', reason: 'recovery_conflict' });
+      } else if (!host) {
+        // The primary went away under the read (a read is idempotent): once, a replica that may serve it, or the
+        // primary failover discovery finds within failoverWaitMs.
+        if (primaryLost || !isConnectionError(error)) throw this.#typed(failed, request.operation, error);
+        primaryLost = true;
+        next = this.#afterPrimaryLoss(request.requirement ?? null, tried);
+        this.#onEvent({ event: 'read_retried', node: failed.name, role: 'primary', reason: 'primary_unreachable' });
+      } else {
+        if (!isUnreachable(error)) throw this.#typed(failed, request.operation, error);
+        if (error instanceof DeadlineExceededError && error.serverStopped) {
+          throw new ReadTimeoutError(
+            `The ${request.operation} on replica ${failed.name} ran past replicaReadTimeoutMs = ` +
+              `${this.#options.replicaReadTimeoutMs} ms, and the replica stopped it. It was not retried elsewhere: ` +
+              'a statement that slow would be as slow on another node. Make the query faster, or raise ' +
+              'replicaReadTimeoutMs.',
+            { cause: error },
+          );
+        }
+        this.#eject(host, isTimeout(error) ? 'timeout' : 'connection_error');
+        tried.add(host);
+        next = this.#next(request, tried);
+        if (!next) throw this.#typed(failed, request.operation, error);
       }
-      this.#eject(host, isTimeout(error) ? 'timeout' : 'connection_error');
-      tried.add(host);
-      const next = this.#next(request, tried);
-      if (!next) throw this.#typed(failed, request.operation, error);
       this.#reportFailed(request, failed);
-      request.target = await next;
       try {
+        request.target = await next;
         return await this.#attempt(request, request.target, run, rethrow);
       } catch (nextError) {
         error = nextError;
       }
     }
+  }
+
+  /**
+   * Where a read goes after the primary failed under it: a replica that may serve it now (any eligible one for an
+   * eventual read, one known to have replayed a read-your-writes position), else the primary failover discovery
+   * finds, asking every 100 ms for up to failoverWaitMs (NoPrimaryError past it).
+   */
+  async #afterPrimaryLoss(required: Requirement, tried: ReadonlySet<ReplicaHost>): Promise<Target> {
+    if (required !== 'primary') {
+      const candidates = this.#hosts
+        .eligible(tried)
+        .filter(
+          (h) =>
+            required === null || (h.knownToHaveReached(required.lsn) && this.#requirements.sameTimeline(h, required)),
+        );
+      const host = this.#hosts.choose(candidates);
+      if (host) return this.#replicaTarget(host);
+    }
+    await untilPrimary(() => this.#primary.discover(), Date.now() + this.#options.failoverWaitMs);
+    return required === 'primary' ? this.primaryTarget() : this.#choose(required, tried);
   }
 
   /**

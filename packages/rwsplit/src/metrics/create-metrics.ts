@@ -14,6 +14,12 @@ export const QUERY_DURATION_BUCKETS: readonly number[] = Object.freeze([
 
 type FallbackReason = Extract<RwsplitEvent, { event: 'primary_fallback_read' }>['reason'];
 const PRIMARY_FALLBACK_REASONS: readonly FallbackReason[] = ['no_eligible_replica', 'not_caught_up'];
+type HeldOutcome = Extract<RwsplitEvent, { event: 'write_held' }>['outcome'];
+const HELD_OUTCOMES: readonly HeldOutcome[] = ['ran', 'gave_up', 'queue_full'];
+type RetryReason = Extract<RwsplitEvent, { event: 'read_retried' }>['reason'];
+const RETRY_REASONS: readonly RetryReason[] = ['primary_unreachable', 'recovery_conflict'];
+/** Buckets of `rwsplit_write_hold_seconds`: a leader change takes from a fraction of a second to tens of seconds. */
+const HOLD_BUCKETS: readonly number[] = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
 const EJECTION_REASONS: readonly EjectionReason[] = [
   'connection_error',
   'timeout',
@@ -47,6 +53,10 @@ export interface RwsplitMetrics {
     readonly primaryChanges: Counter;
     readonly writeTargetUp: Gauge<'node'>;
     readonly splitBrain: Gauge;
+    readonly heldWrites: Counter<'outcome'>;
+    readonly writeHoldSeconds: Histogram;
+    readonly readsRetried: Counter<'reason'>;
+    readonly recoveryConflicts: Counter<'node'>;
   };
 }
 
@@ -131,10 +141,40 @@ export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
       help: '1 while failover discovery sees two or more primaries (writes are refused), else 0.',
       registers,
     }),
+    heldWrites: new Counter({
+      name: 'rwsplit_held_writes_total',
+      help:
+        'Writes refused for lack of a primary before they ran, that waited for failover discovery, by outcome (ran: ' +
+        'on the primary found; gave_up: none within failoverWaitMs; queue_full: maxHeldWrites were waiting).',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    writeHoldSeconds: new Histogram({
+      name: 'rwsplit_write_hold_seconds',
+      help: 'How long held writes waited for a primary, in seconds.',
+      buckets: [...HOLD_BUCKETS],
+      registers,
+    }),
+    readsRetried: new Counter({
+      name: 'rwsplit_reads_retried_total',
+      help:
+        'Reads retried on another node, by reason (primary_unreachable: the primary went away under the read; ' +
+        'recovery_conflict: a standby cancelled it to replay WAL).',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    recoveryConflicts: new Counter({
+      name: 'rwsplit_recovery_conflicts_total',
+      help: 'Reads a standby cancelled in a recovery conflict (the standby stays in rotation), by node.',
+      labelNames: ['node'] as const,
+      registers,
+    }),
   };
 
   // Known label values start at 0, so rate() and alerts see the series before the first fallback happens.
   for (const reason of PRIMARY_FALLBACK_REASONS) metrics.primaryFallbackReads.inc({ reason }, 0);
+  for (const outcome of HELD_OUTCOMES) metrics.heldWrites.inc({ outcome }, 0);
+  for (const reason of RETRY_REASONS) metrics.readsRetried.inc({ reason }, 0);
   metrics.splitBrain.set(0);
   // A node's ejection and error counters start at 0 when it is first seen, so increase() sees the first one.
   const seenNodes = new Set<string>();
@@ -143,7 +183,9 @@ export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
     if (seenNodes.has(key)) return;
     seenNodes.add(key);
     metrics.queryErrors.inc({ node, role }, 0);
-    if (role === 'replica') for (const reason of EJECTION_REASONS) metrics.ejections.inc({ node, reason }, 0);
+    if (role !== 'replica') return;
+    for (const reason of EJECTION_REASONS) metrics.ejections.inc({ node, reason }, 0);
+    metrics.recoveryConflicts.inc({ node }, 0);
   };
   let writeTarget: string | null = null;
   const setWriteTarget = (node: string | null, up: boolean) => {
@@ -219,6 +261,16 @@ export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
       case 'split_brain':
         metrics.splitBrain.set(1);
         setWriteTarget(null, false);
+        return;
+      case 'write_held':
+        metrics.heldWrites.inc({ outcome: event.outcome });
+        if (event.outcome !== 'queue_full') metrics.writeHoldSeconds.observe(event.waitedMs / 1000);
+        return;
+      case 'read_retried':
+        metrics.readsRetried.inc({ reason: event.reason });
+        return;
+      case 'recovery_conflict':
+        metrics.recoveryConflicts.inc({ node: event.node });
         return;
     }
   };

@@ -53,7 +53,13 @@ export function* causeChain(err: unknown): Generator<unknown> {
   }
 }
 
-function fields(err: unknown): { code?: unknown; message?: unknown; originalCode?: unknown; kind?: unknown } {
+function fields(err: unknown): {
+  code?: unknown;
+  message?: unknown;
+  originalCode?: unknown;
+  originalMessage?: unknown;
+  kind?: unknown;
+} {
   return typeof err === 'object' && err !== null ? (err as Record<string, unknown>) : {};
 }
 
@@ -87,6 +93,37 @@ export function isConnectionRefused(err: unknown): boolean {
     // @prisma/adapter-pg's mapping of ECONNREFUSED and ENOTFOUND: no connection, so nothing was sent.
     if (kind === 'DatabaseNotReachable') return true;
     if (typeof message === 'string' && /ECONNREFUSED|can't reach database server/i.test(message)) return true;
+  }
+  return false;
+}
+
+/** pg and pg-pool when no connection could be opened in time: nothing was sent on it. */
+const CONNECT_TIMEOUT_MESSAGES = [/timeout exceeded when trying to connect/i, /due to connection timeout/i];
+
+/**
+ * True when the statement never reached a server: the connection was refused, or could not be opened in time. A
+ * write that failed so did not run, and may run elsewhere.
+ */
+export function neverSent(err: unknown): boolean {
+  if (isConnectionRefused(err)) return true;
+  for (const e of causeChain(err)) {
+    const { message } = fields(e);
+    if (typeof message === 'string' && CONNECT_TIMEOUT_MESSAGES.some((re) => re.test(message))) return true;
+  }
+  return false;
+}
+
+/**
+ * True when a standby cancelled the statement (or ended its connection) in a recovery conflict: replaying the
+ * primary's WAL needed what the statement held (SQLSTATE 40001, 40P01 or 57P04, "… due to conflict with recovery").
+ * The standby is healthy; the statement may run elsewhere.
+ */
+export function isRecoveryConflict(err: unknown): boolean {
+  for (const e of causeChain(err)) {
+    const { message, originalMessage } = fields(e);
+    for (const text of [message, originalMessage]) {
+      if (typeof text === 'string' && /conflict with recovery/i.test(text)) return true;
+    }
   }
   return false;
 }
