@@ -72,7 +72,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Starts `workers` workers on `rw`; they run until stop(). A short pause after each iteration keeps the load steady
  * and leaves the 2-core machine room; a longer one after a failed write keeps a refused write from spinning.
  */
-export function startWriteReadWorkload(rw: Rwsplit<PrismaClient>, workers = 3): RunningWorkload {
+/** The workload's workers by default: each has at most one write in flight. */
+export const WORKLOAD_WORKERS = 3;
+
+export function startWriteReadWorkload(rw: Rwsplit<PrismaClient>, workers = WORKLOAD_WORKERS): RunningWorkload {
   const writes: WriteAttempt[] = [];
   const staleReads: string[] = [];
   const failedReads: Failure[] = [];

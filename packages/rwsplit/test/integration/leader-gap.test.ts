@@ -5,16 +5,25 @@
 // 2. the primary dies under a read: the read is answered by the standby promoted after it;
 // 3. with no primary at all, writes past maxHeldWrites are refused at once, and one that waits past failoverWaitMs
 //    gives up; neither ran;
-// 4. writes and a transaction refused for lack of a primary wait, and run once on the standby promoted next.
+// 4. writes and a transaction refused for lack of a primary wait, and run once on the member the topology source
+//    names since, once it is promoted.
 // Where each statement ran is the server's own answer (inet_server_port(), pg_is_in_recovery()).
-import { NoPrimaryError, type Rwsplit, type RwsplitEvent, type RwsplitOptions, WriteQueueFullError } from '../../src';
+import {
+  createRwsplit,
+  NoPrimaryError,
+  type Rwsplit,
+  type RwsplitEvent,
+  type RwsplitOptions,
+  type TopologySource,
+  WriteQueueFullError,
+} from '../../src';
 import { createMetrics } from '../../src/metrics';
 import { PrismaClient } from '../fixture/generated/client';
 import { waitForStatement } from '../helpers/backends';
 import type { ThrowawayCluster } from '../helpers/cluster-kit';
 import { uniqueEmail } from '../helpers/fixture-schema';
 import { freePorts } from '../helpers/free-ports';
-import { PREDICTABLE, routedClient } from '../helpers/routed-client';
+import { PREDICTABLE } from '../helpers/routed-client';
 import { serverIdentity } from '../helpers/server-identity';
 import { adminQuery } from '../helpers/test-cluster';
 import { throwawayCluster } from '../helpers/throwaway-cluster';
@@ -33,7 +42,9 @@ async function open(extra: Partial<RwsplitOptions<typeof PrismaClient>> = {}): P
     events.push(e);
     metrics.listener(e);
   };
-  const rw = await routedClient(env, { ...PREDICTABLE, onEvent, ...extra });
+  // With a topology source of its own, the source names the nodes; otherwise the cluster's URLs do.
+  const nodes = extra.topology ? {} : { primaryUrl: env.primaryUrl, replicaUrls: env.replicaUrls };
+  const rw = await createRwsplit({ PrismaClient, ...nodes, ...PREDICTABLE, onEvent, ...extra });
   opened.push(rw);
   return rw;
 }
@@ -150,8 +161,18 @@ test('with no primary: past maxHeldWrites a write is refused at once, past failo
   expect(await usersNamed(2, 'held')).toEqual([]);
 }, 60_000);
 
-test('writes and a transaction refused for lack of a primary wait, and run once on the standby promoted next', async () => {
-  const rw = await open({ failoverWaitMs: 20_000, connectTimeoutMs: 500 });
+test('writes and a transaction refused for lack of a primary wait, and run once on a member added and promoted since', async () => {
+  // The topology source first names nodes 0 and 1 (both dead now) and is read again only by failover discovery. It
+  // names node 2 once writes are waiting: discovery must ask the members the source knows now, not at the start.
+  const url = (i: number) => [env.primaryUrl, ...env.replicaUrls][i]!;
+  const member = (i: number, role: 'leader' | 'replica') => ({ url: url(i), name: node(i), role, readable: true });
+  let members = [member(0, 'leader'), member(1, 'replica')];
+  const topology: TopologySource = {
+    description: 'the test',
+    refreshIntervalMs: 600_000,
+    read: async () => ({ leaderUrl: null, members }),
+  };
+  const rw = await open({ topology, failoverWaitMs: 20_000, connectTimeoutMs: 500 });
   const writes = Promise.all([
     ...Array.from({ length: 5 }, () => rw.client.user.create({ data: { email: uniqueEmail('gap'), name: 'waited' } })),
     rw.client.$transaction(async (tx) => {
@@ -161,6 +182,7 @@ test('writes and a transaction refused for lack of a primary wait, and run once 
     serverIdentity(rw.client),
   ]);
   await waitUntil(() => eventsOf('no_primary').length > 0, 'discovery to find no primary');
+  members = [...members, member(2, 'replica')];
   await env.promote(2);
 
   const results = await writes;
