@@ -112,9 +112,30 @@ test('fallback, writer and ejection events are counted with their labels; fallba
   fresh.listener({ event: 'primary_fallback_read', reason: 'no_eligible_replica' });
   fresh.listener({ event: 'primary_fallback_read', reason: 'not_caught_up' });
   fresh.listener({ event: 'writer_fallback', via: 'docker-exec', reason: 'ECONNREFUSED' });
-  fresh.listener({ event: 'replica_ejected', node: 'standby2', reason: 'lagging', lagMs: 5000, lagBytes: 9e6 });
-  fresh.listener({ event: 'replica_ejected', node: 'standby2', reason: 'lagging', lagMs: 6000, lagBytes: 9e6 });
-  fresh.listener({ event: 'replica_ejected', node: 'standby1', reason: 'unreachable', lagMs: null, lagBytes: null });
+  fresh.listener({
+    event: 'replica_ejected',
+    node: 'standby2',
+    reason: 'lagging',
+    lagMs: 5000,
+    lagBytes: 9e6,
+    detail: null,
+  });
+  fresh.listener({
+    event: 'replica_ejected',
+    node: 'standby2',
+    reason: 'lagging',
+    lagMs: 6000,
+    lagBytes: 9e6,
+    detail: null,
+  });
+  fresh.listener({
+    event: 'replica_ejected',
+    node: 'standby1',
+    reason: 'unreachable',
+    lagMs: null,
+    lagBytes: null,
+    detail: 'connect ECONNREFUSED',
+  });
   fresh.listener({ event: 'replica_admitted', node: 'standby1' });
   fresh.listener({ event: 'primary_changed', from: 'primary', to: 'standby1' });
 

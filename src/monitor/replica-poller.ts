@@ -84,6 +84,7 @@ export function createReplicaPoller(options: ReplicaPollerOptions): ReplicaPolle
             reason: node.ineligibleReason ?? 'unreachable',
             lagMs: node.lagMs,
             lagBytes: node.lagBytes,
+            detail: node.error,
           }),
         );
     }

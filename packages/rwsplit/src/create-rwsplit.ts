@@ -33,6 +33,8 @@ export interface ReplicaSnapshot {
   readonly lagMs: number | null;
   readonly lagBytes: number | null;
   readonly replayLsn: string | null;
+  /** Why it is out, in words: the error a read or check ran into (password masked), or its lag; null if eligible. */
+  readonly detail: string | null;
 }
 
 /** What read-your-writes has cost so far, for benchmarks and dashboards. */
@@ -242,7 +244,18 @@ export async function createRwsplit<P extends PrismaClientClass>(
       hosts.hosts.map((h) => {
         const reason = h.reason();
         const { reachable, inRecovery, lagMs, lagBytes, replayLsn } = h.health;
-        return { name: h.name, eligible: reason === null, reason, reachable, inRecovery, lagMs, lagBytes, replayLsn };
+        const detail = h.whyOut();
+        return {
+          name: h.name,
+          eligible: reason === null,
+          reason,
+          reachable,
+          inRecovery,
+          lagMs,
+          lagBytes,
+          replayLsn,
+          detail,
+        };
       }),
     primaryName: () => target.current.name,
     checkNow: () => health.checkAll(),

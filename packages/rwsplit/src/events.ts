@@ -10,8 +10,18 @@ export type EjectionReason = 'connection_error' | 'timeout' | 'unreachable' | 'l
 export type RwsplitEvent =
   /** A routed Prisma operation finished (ok or not) on `node`. */
   | { event: 'query'; node: string; role: NodeRole; operation: string; durationMs: number; ok: boolean }
-  /** A replica was taken out of rotation. `lagMs`/`lagBytes` are the last known values (null if unknown). */
-  | { event: 'replica_ejected'; node: string; reason: EjectionReason; lagMs: number | null; lagBytes: number | null }
+  /**
+   * A replica was taken out of rotation. `lagMs`/`lagBytes` are the last known values (null if unknown); `detail`
+   * says why in words: the error a read or check ran into (password masked), or the lag past the limits.
+   */
+  | {
+      event: 'replica_ejected';
+      node: string;
+      reason: EjectionReason;
+      lagMs: number | null;
+      lagBytes: number | null;
+      detail: string | null;
+    }
   /** A replica passed a check again and is back in rotation. */
   | { event: 'replica_admitted'; node: string }
   /** The result of one health check (emitted for every check, eligible or not). */

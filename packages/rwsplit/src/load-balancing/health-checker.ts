@@ -128,6 +128,7 @@ export class HealthChecker {
         reason,
         lagMs: health.lagMs,
         lagBytes: health.lagBytes,
+        detail: host.whyOut(),
       });
     } else if (!wasEligible && reason === null) {
       this.#onEvent({ event: 'replica_admitted', node: host.name });

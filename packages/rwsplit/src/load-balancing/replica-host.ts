@@ -3,8 +3,10 @@
 import pg from 'pg';
 import { ReplicaUnreachableError } from '../errors';
 import type { EjectionReason } from '../events';
-import { isTimeout, isUnreachable } from '../postgres/connection-errors';
+import { driverMessage, isTimeout, isUnreachable } from '../postgres/connection-errors';
 import { hasReached, type LsnText } from '../postgres/lsn';
+import { maskSecrets } from '../postgres/postgres-url';
+import { DeadlineExceededError } from '../postgres/statement-deadline';
 import { REPLICA_HEALTH, REPLICA_REPLAY_STATE } from '../postgres/queries';
 import type { NodeAdapter } from '../prisma/node-adapter';
 
@@ -76,6 +78,8 @@ export class ReplicaHost {
   #health: HostHealth = UNKNOWN;
   /** Set by a connection error on a read; cleared by the next passing check. */
   #ejected: EjectionReason | null = null;
+  /** What the read that ejected the host ran into (password masked). */
+  #ejectedBy: string | null = null;
   /** The furthest replay position and the timeline seen by any query (check or caught-up). */
   #replay: ReplayState = { lsn: null, timeline: null };
   /** The one replay-position query in flight, shared by every read that waits on it. */
@@ -137,10 +141,35 @@ export class ReplicaHost {
    * Takes the host out of rotation at once (a read on it hit a connection error or its deadline). True when this
    * changed its state (it was eligible): the caller reports the ejection then, and only then.
    */
-  eject(reason: EjectionReason): boolean {
+  eject(reason: EjectionReason, err?: unknown): boolean {
     const wasEligible = this.isEligible();
-    this.#ejected ??= reason;
+    if (this.#ejected === null) {
+      this.#ejected = reason;
+      this.#ejectedBy = err === undefined ? null : this.#describe(err);
+    }
     return wasEligible;
+  }
+
+  /**
+   * Why the host is out of rotation, in words (the error a read or the last check ran into, password masked), or
+   * null while it is eligible.
+   */
+  whyOut(): string | null {
+    const reason = this.reason();
+    if (reason === null) return null;
+    if (this.#ejected !== null) return this.#ejectedBy ?? this.#health.error;
+    const h = this.#health;
+    switch (reason) {
+      case 'not_in_recovery':
+        return 'it answers pg_is_in_recovery() = false: it is a primary, not a replica';
+      case 'lagging':
+        return (
+          `replay lag ${h.lagMs ?? 'unknown'} ms / ${h.lagBytes ?? 'unknown'} bytes, past maxLagMs = ` +
+          `${this.limits.maxLagMs} and maxLagBytes = ${this.limits.maxLagBytes}`
+        );
+      default:
+        return h.error;
+    }
   }
 
   /** Runs one health check. `primaryLsn` is the primary's current WAL position (null if unknown). */
@@ -165,6 +194,7 @@ export class ReplicaHost {
         error: null,
       };
       this.#ejected = null;
+      this.#ejectedBy = null;
       this.#learn({ lsn: row.replay_lsn, timeline: row.timeline });
     } catch (err) {
       this.#health = { ...UNKNOWN, checkedAt: now, error: this.#describe(err) };
@@ -230,10 +260,10 @@ export class ReplicaHost {
 
   /** A check's failure as text for health.error; a timeout says what it means. */
   #describe(err: unknown): string {
-    const message = err instanceof Error ? err.message : String(err);
-    return isTimeout(err)
-      ? `no answer within ${this.#checkTimeoutMs} ms (checkTimeoutMs): the server accepted the connection but hangs`
-      : message;
+    if (isTimeout(err) && !(err instanceof DeadlineExceededError)) {
+      return `no answer within ${this.#checkTimeoutMs} ms (checkTimeoutMs): the server accepted the connection but hangs`;
+    }
+    return maskSecrets(driverMessage(err));
   }
 
   /** Ends the health-check pool and the read pool (reads in flight finish first). */

@@ -206,7 +206,7 @@ export class Router {
             { cause: error },
           );
         }
-        this.#eject(host, isTimeout(error) ? 'timeout' : 'connection_error');
+        this.#eject(host, error);
         tried.add(host);
         next = this.#next(request, tried);
         if (!next) throw this.#typed(failed, request.operation, error);
@@ -369,7 +369,7 @@ export class Router {
                 queueMicrotask(finish);
               }
             },
-            (err: unknown) => this.#eject(host, isTimeout(err) ? 'timeout' : 'connection_error'),
+            (err: unknown) => this.#eject(host, err),
           )
           .finally(() => {
             pending--;
@@ -406,10 +406,11 @@ export class Router {
   }
 
   /** Ejects `host`, reporting it only when this changed its state (concurrent failing reads report it once). */
-  #eject(host: ReplicaHost, reason: 'connection_error' | 'timeout'): void {
-    if (!host.eject(reason)) return;
+  #eject(host: ReplicaHost, err: unknown): void {
+    if (!host.eject(isTimeout(err) ? 'timeout' : 'connection_error', err)) return;
     const { lagMs, lagBytes } = host.health;
-    this.#onEvent({ event: 'replica_ejected', node: host.name, reason, lagMs, lagBytes });
+    const reason = host.reason()!;
+    this.#onEvent({ event: 'replica_ejected', node: host.name, reason, lagMs, lagBytes, detail: host.whyOut() });
   }
 
   /** A failure of the node itself becomes a typed error naming it; the application's own query errors pass. */

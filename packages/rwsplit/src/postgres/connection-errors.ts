@@ -148,6 +148,18 @@ export function isTimeout(err: unknown): boolean {
   return false;
 }
 
+/** The driver's own words for `err`: the innermost message in its cause chain (what the server or socket said). */
+export function driverMessage(err: unknown): string {
+  let found: string | undefined;
+  for (const e of causeChain(err)) {
+    const { message, originalMessage } = fields(e);
+    const text = typeof originalMessage === 'string' ? originalMessage : message;
+    if (typeof text === 'string' && text.trim() !== '') found = text;
+    else if (typeof e === 'string' && e.trim() !== '') found = e;
+  }
+  return found ?? String(err);
+}
+
 /** True when `err` says the node cannot be reached or does not answer in time: a reason to take it out of rotation. */
 export function isUnreachable(err: unknown): boolean {
   return isConnectionError(err) || isTimeout(err);

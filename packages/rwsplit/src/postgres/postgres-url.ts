@@ -27,6 +27,16 @@ export function maskUrl(raw: string): string {
 }
 
 /**
+ * Text that may quote a connection string (a driver's error message), with every password in it masked: in
+ * `postgres://user:password@…` URLs and in `password=…` key-value settings.
+ */
+export function maskSecrets(text: string): string {
+  return text
+    .replace(/postgres(?:ql)?:\/\/[^\s'"]+/gi, (url) => maskUrl(url))
+    .replace(/(password\s*=\s*)('[^']*'|[^\s]+)/gi, '$1***');
+}
+
+/**
  * A bad value as an error message shows it: password masked, control characters (NUL, newlines) escaped, and
  * cut at 80 characters, so a 1 MB value gives a one-line message.
  */

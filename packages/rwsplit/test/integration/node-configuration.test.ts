@@ -75,11 +75,11 @@ test('fallbackToPrimary off: reads fail clearly when no replica qualifies', asyn
   }
 });
 
-test('a dead primary: reads keep working on the replicas, writes fail saying no primary was found', async () => {
+test('a dead primary: reads keep working on the replicas, writes wait failoverWaitMs, then fail saying no primary was found', async () => {
   // A row the replicas hold, so that a count served there is not 0.
   await adminQuery(cluster, 0, 'INSERT INTO rwtest_user (email, name) VALUES ($1, $2)', [uniqueEmail('seen'), 'seen']);
   await waitForReplicas(cluster);
-  const rw = await open({ primaryUrl: DEAD, connectTimeoutMs: 500 });
+  const rw = await open({ primaryUrl: DEAD, connectTimeoutMs: 500, failoverWaitMs: 300 });
   try {
     // With the primary unknown, byte lag is measured against what each replica received, so idle replicas qualify.
     expect(rw.replicas().map((r) => r.eligible)).toEqual([true, true]);
@@ -91,6 +91,7 @@ test('a dead primary: reads keep working on the replicas, writes fail saying no 
     // The discovery's own class, with the write's error as its cause.
     expect(err).toBeInstanceOf(NoPrimaryError);
     expect(isConnectionError((err as Error).cause)).toBe(true);
+    expect(String(err)).toMatch(/waited failoverWaitMs = 300 ms for a primary; none was found/);
     expect(String(err)).toMatch(/Write failed on 127\.0\.0\.1:1 and no primary could be found/);
     expect(String(err)).toMatch(/every node is down or in recovery/);
   } finally {
@@ -123,6 +124,23 @@ test('fallbackToPrimary on (default): with every replica down, reads go to the p
   try {
     expect(await serverIdentity(rw.client.$replica())).toEqual({ port: primaryPort, inRecovery: false });
     expect(events).toContainEqual({ event: 'primary_fallback_read', reason: 'no_eligible_replica' });
+  } finally {
+    await rw.close();
+  }
+});
+
+test('a replica out of rotation says why in words, with no password in them', async () => {
+  // The second replica's URL carries a wrong password; the server refuses it.
+  const wrong = new URL(cluster.replicaUrls[1]!);
+  wrong.password = 'not-the-password-xyzzy';
+  const events: RwsplitEvent[] = [];
+  const rw = await open({ replicaUrls: [cluster.replicaUrls[0]!, wrong.toString()], onEvent: (e) => events.push(e) });
+  try {
+    const [good, bad] = rw.replicas();
+    expect(good).toMatchObject({ eligible: true, detail: null });
+    expect(bad).toMatchObject({ eligible: false, reason: 'unreachable' });
+    expect(bad!.detail).toMatch(/password authentication failed for user "rwsplit"/);
+    expect(JSON.stringify([rw.replicas(), events])).not.toContain('xyzzy');
   } finally {
     await rw.close();
   }
