@@ -140,16 +140,27 @@ export async function createRwsplit<P extends PrismaClientClass>(
     throw new ConfigError(`The topology source (${opts.topology.description}) names no node at all.`);
   }
   const target = new PrimaryTarget(nodeAddress(firstLeader));
-  const nodeOptions = { poolSize: opts.poolSize, connectTimeoutMs: opts.connectTimeoutMs, pool: opts.pool };
-  const primary = new NodeAdapter(createNodePool(firstLeader, { ...nodeOptions, clientClass: target.clientClass() }));
+  const nodeOptions = { connectTimeoutMs: opts.connectTimeoutMs, idleTimeoutMs: opts.idleTimeoutMs, pool: opts.pool };
+  const primary = new NodeAdapter(
+    createNodePool(firstLeader, {
+      ...nodeOptions,
+      poolSize: opts.primaryPoolSize ?? opts.poolSize,
+      clientClass: target.clientClass(),
+    }),
+  );
   // Idle connections to the old primary would take the next writes there: drop them when the target moves.
   target.onMove(() => void dropIdleConnections(primary.pool).catch(() => undefined));
-  const hostOptions = { connectTimeoutMs: opts.connectTimeoutMs, checkTimeoutMs: opts.checkTimeoutMs };
+  const hostOptions = {
+    connectTimeoutMs: opts.connectTimeoutMs,
+    checkTimeoutMs: opts.checkTimeoutMs,
+    idleTimeoutMs: opts.idleTimeoutMs,
+  };
   const limits = { maxLagMs: opts.maxLagMs, maxLagBytes: opts.maxLagBytes };
   // Opening a connection counts against the read's deadline too (see statement-deadline.ts); the pool's own
   // connect timeout only bounds connections opened for no read.
   const replicaOptions = {
     ...nodeOptions,
+    poolSize: opts.replicaPoolSize ?? opts.poolSize,
     connectTimeoutMs: Math.min(opts.connectTimeoutMs, opts.replicaReadTimeoutMs),
   };
   const makeHost = (url: string) => {

@@ -28,6 +28,8 @@ export const DEFAULTS = Object.freeze({
   readYourWritesWaitMs: 0,
   /** Pool size of each node's pg Pool. */
   poolSize: 10,
+  /** Idle pooled connections close after this many ms (pg's default). */
+  idleTimeoutMs: 10_000,
   /** Connect timeout of every pool, in ms. */
   connectTimeoutMs: 3000,
   /**
@@ -92,6 +94,19 @@ export interface RwsplitOptions<P extends PrismaClientClass = PrismaClientClass>
   readonly onEvent?: EventListener;
   /** Pool size of each node's pg Pool. Default 10. */
   readonly poolSize?: number;
+  /**
+   * Pool size of the primary's pg Pool, when it should differ from the replicas' (writes are usually fewer than
+   * reads). Default `poolSize`.
+   */
+  readonly primaryPoolSize?: number;
+  /** Pool size of each replica's pg Pool. Default `poolSize`. */
+  readonly replicaPoolSize?: number;
+  /**
+   * How long a pooled connection may stay idle before it is closed, in ms, for every pool rwsplit opens (reads,
+   * writes, health checks, positions): at many processes × nodes, idle connections are most of the server's count.
+   * Default 10000 (pg's).
+   */
+  readonly idleTimeoutMs?: number;
   /** Connect timeout for every pool, in ms. Default 3000. */
   readonly connectTimeoutMs?: number;
   /**
@@ -170,6 +185,9 @@ const optionsSchema = z.object({
   strategy: z.custom<SelectionStrategy>((v) => typeof v === 'function', 'strategy must be a function').optional(),
   onEvent: z.custom<EventListener>((v) => typeof v === 'function', 'onEvent must be a function').optional(),
   poolSize: z.number().int().min(1, 'poolSize must be ≥ 1').default(DEFAULTS.poolSize),
+  primaryPoolSize: z.number().int().min(1, 'primaryPoolSize must be ≥ 1').optional(),
+  replicaPoolSize: z.number().int().min(1, 'replicaPoolSize must be ≥ 1').optional(),
+  idleTimeoutMs: ms('idleTimeoutMs', 1).default(DEFAULTS.idleTimeoutMs),
   connectTimeoutMs: ms('connectTimeoutMs', 1).default(DEFAULTS.connectTimeoutMs),
   checkTimeoutMs: ms('checkTimeoutMs', 1).optional(),
   replicaReadTimeoutMs: ms('replicaReadTimeoutMs', 1).default(DEFAULTS.replicaReadTimeoutMs),

@@ -65,6 +65,8 @@ export interface ReplicaHostOptions {
    * (client-side `query_timeout`: no startup parameter, so PgBouncer accepts it). Default: `connectTimeoutMs`.
    */
   readonly checkTimeoutMs?: number;
+  /** How long an idle check connection stays open, in ms. Default 10000. */
+  readonly idleTimeoutMs?: number;
 }
 
 export class ReplicaHost {
@@ -103,7 +105,7 @@ export class ReplicaHost {
       max: 4,
       connectionTimeoutMillis: connectTimeoutMs,
       query_timeout: checkTimeoutMs,
-      idleTimeoutMillis: 10_000,
+      idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
     });
     // A dropped idle health connection is reported by the next check, not here.
     this.#pool.on('error', () => undefined);

@@ -29,6 +29,8 @@ export type PoolOptions = Omit<pg.PoolConfig, 'connectionString' | 'Client'>;
 export interface NodeClientOptions {
   /** Pool size of this node's client. Default 10 (pg's default). */
   readonly poolSize?: number;
+  /** How long a pooled connection may stay idle before it is closed, in ms. Default 10000. */
+  readonly idleTimeoutMs?: number;
   /** How long to wait for a new connection, in ms. Default 3000, so a dead node fails fast instead of hanging. */
   readonly connectTimeoutMs?: number;
   /** Further pg Pool settings; they win over `poolSize` and `connectTimeoutMs`. Default none. */
@@ -45,6 +47,7 @@ export function createNodePool(url: string, options: NodeClientOptions = {}): pg
     connectionString: url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
+    idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
     ...options.pool,
     ...(options.clientClass ? { Client: options.clientClass } : {}),
   });

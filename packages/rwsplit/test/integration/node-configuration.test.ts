@@ -145,3 +145,29 @@ test('a replica out of rotation says why in words, with no password in them', as
     await rw.close();
   }
 });
+
+test('primaryPoolSize and replicaPoolSize bound the server connections of each role', async () => {
+  await waitForReplicas(cluster);
+  const rw = await open({ primaryPoolSize: 2, replicaPoolSize: 1 });
+  try {
+    type Backend = { port: number; pid: number };
+    const backend = (client: typeof rw.client) =>
+      client.$queryRaw<
+        Backend[]
+      >`SELECT pg_sleep(0.05)::text AS slept, inet_server_port() AS port, pg_backend_pid() AS pid`;
+    const reads = await Promise.all(Array.from({ length: 12 }, () => backend(rw.client.$replica())));
+    const writes = await Promise.all(Array.from({ length: 12 }, () => backend(rw.client)));
+    const pidsPerPort = (rows: Backend[][]) => {
+      const seen = new Map<number, Set<number>>();
+      for (const [row] of rows) seen.set(row!.port, (seen.get(row!.port) ?? new Set()).add(row!.pid));
+      return [...seen].map(([port, pids]) => [port, pids.size]).sort();
+    };
+    // Each replica served its share of the reads over one connection; the primary used at most two.
+    expect(pidsPerPort(reads)).toEqual(cluster.replicaUrls.map((u) => [portOf(u), 1]).sort());
+    const [[port, connections]] = pidsPerPort(writes) as [[number, number]];
+    expect(port).toBe(primaryPort);
+    expect(connections).toBeLessThanOrEqual(2);
+  } finally {
+    await rw.close();
+  }
+});

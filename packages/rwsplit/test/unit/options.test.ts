@@ -39,7 +39,11 @@ test('defaults fill every option left out, and the result is frozen', () => {
     connectTimeoutMs: 3000,
     checkTimeoutMs: 3000,
     replicaReadTimeoutMs: 10_000,
+    failoverWaitMs: 10_000,
+    maxHeldWrites: 1000,
+    idleTimeoutMs: 10_000,
   });
+  expect(o.primaryPoolSize).toBeUndefined();
   expect(o.topology.description).toBe('fixed list');
   expect(Object.isFrozen(o)).toBe(true);
   expect(resolveOptions({ ...base, connectTimeoutMs: 700 }).checkTimeoutMs).toBe(700);
@@ -69,6 +73,11 @@ test.each([
   [{ ...base, checkIntervalMs: [5, 10] }, /checkIntervalMs\.0/],
   [{ ...base, consistency: 'strong' }, /consistency: must be one of eventual, read-your-writes, primary/],
   [{ ...base, poolSize: 0 }, /poolSize must be ≥ 1/],
+  [{ ...base, primaryPoolSize: 0 }, /primaryPoolSize must be ≥ 1/],
+  [{ ...base, replicaPoolSize: 1.5 }, /replicaPoolSize/],
+  [{ ...base, idleTimeoutMs: 0 }, /idleTimeoutMs must be ≥ 1/],
+  [{ ...base, failoverWaitMs: -1 }, /failoverWaitMs must be ≥ 0/],
+  [{ ...base, maxHeldWrites: -1 }, /maxHeldWrites must be ≥ 0/],
   [{ ...base, fallbackToPrimary: 'yes' }, /fallbackToPrimary must be true or false/],
   [{ ...base, onEvent: 'log' }, /onEvent must be a function/],
   [null, /needs an options object/],
