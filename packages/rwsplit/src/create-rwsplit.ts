@@ -16,6 +16,7 @@ import { createNodePool, dropIdleConnections, type PrismaClientClass } from './p
 import { NodeAdapter } from './prisma/node-adapter';
 import { CompactionGroups, compactionCommenter } from './prisma/operation-context';
 import { RoutingAdapterFactory } from './prisma/routing-adapter';
+import { ReadOnlySql } from './sql/read-only-sql';
 import { type RoutedClient, rwsplitExtension, type RwsplitExtension } from './prisma/rwsplit-extension';
 import { WriteTracker } from './prisma/write-tracking';
 import { TopologyManager } from './topology/topology-manager';
@@ -225,7 +226,14 @@ export async function createRwsplit<P extends PrismaClientClass>(
     maxHeldWrites: opts.maxHeldWrites,
     onEvent,
   });
-  const adapter = new RoutingAdapterFactory({ router, writes, primary, compaction });
+  const adapter = new RoutingAdapterFactory({
+    router,
+    writes,
+    primary,
+    compaction,
+    readOnlySql: new ReadOnlySql(),
+    routeRawReads: opts.routeRawReads,
+  });
   const extension = rwsplitExtension(router, compaction, onEvent);
   const PrismaClient = opts.PrismaClient as unknown as new (options: object) => C & { $disconnect(): Promise<void> };
   const comments = (opts.clientOptions as { comments?: unknown[] }).comments ?? [];

@@ -17,7 +17,8 @@ export type RwsplitErrorCode =
   | 'RWSPLIT_USAGE'
   | 'RWSPLIT_TOPOLOGY_UNAVAILABLE'
   | 'RWSPLIT_READ_TIMEOUT'
-  | 'RWSPLIT_WRITE_QUEUE_FULL';
+  | 'RWSPLIT_WRITE_QUEUE_FULL'
+  | 'RWSPLIT_NOT_READ_ONLY';
 
 /** The base class of every error rwsplit throws. */
 export abstract class RwsplitError extends Error {
@@ -124,4 +125,12 @@ export class ReadTimeoutError extends RwsplitError {
  */
 export class WriteQueueFullError extends RwsplitError {
   readonly code = 'RWSPLIT_WRITE_QUEUE_FULL';
+}
+
+/**
+ * `$replica()` was given raw SQL that is not read-only (it writes, takes row locks, or calls a function such as
+ * nextval()); it was refused before it was sent. Run it on the primary: call it without `$replica()`.
+ */
+export class NotReadOnlyError extends RwsplitError {
+  readonly code = 'RWSPLIT_NOT_READ_ONLY';
 }

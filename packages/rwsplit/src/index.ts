@@ -56,6 +56,7 @@ export {
   SplitBrainError,
   WriteOutcomeUnknownError,
   WriteQueueFullError,
+  NotReadOnlyError,
   TransactionNotRunError,
   NoSynchronousStandbyError,
   CausalTokenError,
@@ -87,3 +88,6 @@ export {
   SYNC_STANDBY_STATE,
   REPLICA_HEALTH,
 } from './postgres/queries';
+
+// Raw SQL judged by PostgreSQL's own parser (what `$replica()` and routeRawReads use).
+export { ReadOnlySql, NOT_READ_ONLY_FUNCTIONS, type SqlVerdict } from './sql/read-only-sql';

@@ -47,6 +47,8 @@ export const DEFAULTS = Object.freeze({
   failoverWaitMs: 10_000,
   /** How many writes may wait for a primary at once; past it a write fails at once with WriteQueueFullError. */
   maxHeldWrites: 1000,
+  /** Raw queries run on the primary unless `$replica()` sends them elsewhere. */
+  routeRawReads: false,
 });
 
 /** The options a Prisma user passes; only `PrismaClient` and `primaryUrl` are required. */
@@ -139,6 +141,13 @@ export interface RwsplitOptions<P extends PrismaClientClass = PrismaClientClass>
    * WriteQueueFullError, which says it did not run. Default 1000.
    */
   readonly maxHeldWrites?: number;
+  /**
+   * Route `$queryRaw` / `$queryRawUnsafe` / TypedSQL outside transactions like model reads when PostgreSQL's own
+   * parser finds them read-only (no write, no row lock, no call of a function such as nextval()). Writes and
+   * anything unparsable stay on the primary. Default false: raw SQL runs on the primary unless sent with
+   * `$replica()`, which refuses what is not read-only (NotReadOnlyError) before sending it.
+   */
+  readonly routeRawReads?: boolean;
   /** Timers and randomness for health checks (tests inject their own). Default: real timers. */
   readonly scheduler?: Scheduler;
 }
@@ -192,6 +201,7 @@ const optionsSchema = z.object({
   checkTimeoutMs: ms('checkTimeoutMs', 1).optional(),
   replicaReadTimeoutMs: ms('replicaReadTimeoutMs', 1).default(DEFAULTS.replicaReadTimeoutMs),
   failoverWaitMs: ms('failoverWaitMs', 0).default(DEFAULTS.failoverWaitMs),
+  routeRawReads: z.boolean({ error: 'routeRawReads must be true or false' }).default(DEFAULTS.routeRawReads),
   maxHeldWrites: z
     .number({ error: 'maxHeldWrites must be a number' })
     .int('maxHeldWrites must be a whole number')

@@ -77,6 +77,8 @@ export class OperationContext extends Scope implements ReadRequest {
   queued = false;
   /** Its first statement has gone to the adapter (a call compacted into another's never gets one). */
   dispatched = false;
+  /** Raw SQL whose statement PostgreSQL's parser has judged (see the routing adapter). */
+  judged = false;
 
   #kind: OperationKind;
 

@@ -16,6 +16,8 @@ import type {
 import type { Router, Target } from '../load-balancing/router';
 import { currentSession } from '../consistency/session';
 import { CompactionGroups, currentScope, OperationContext, type Scope } from './operation-context';
+import { NotReadOnlyError } from '../errors';
+import type { ReadOnlySql } from '../sql/read-only-sql';
 import type { NodeAdapter } from './node-adapter';
 import type { WriteTracker } from './write-tracking';
 
@@ -28,7 +30,16 @@ export interface RoutingParts {
   /** The primary's node (its pool follows failover). */
   readonly primary: NodeAdapter;
   readonly compaction: CompactionGroups;
+  /** Judges raw SQL for replicas. */
+  readonly readOnlySql: ReadOnlySql;
+  /** Read-only raw queries outside transactions are routed like reads (option routeRawReads). */
+  readonly routeRawReads: boolean;
 }
+
+/** Prisma's raw SQL operations: their SQL is judged before it may run on a replica. */
+const RAW_OPERATIONS = new Set(['$queryRaw', '$queryRawUnsafe', '$queryRawTyped', '$executeRaw', '$executeRawUnsafe']);
+/** The raw operations that return rows, which routeRawReads may send to a replica. */
+const RAW_QUERIES = new Set(['$queryRaw', '$queryRawUnsafe', '$queryRawTyped']);
 
 /** `rw.adapter`: pass it to your PrismaClient as `adapter`, and add `rw.extension`. */
 export class RoutingAdapterFactory implements SqlDriverAdapterFactory {
@@ -58,11 +69,11 @@ class RoutingAdapter implements SqlDriverAdapter {
   }
 
   queryRaw(query: SqlQuery): Promise<SqlResultSet> {
-    return this.#statement((node, at) => node.queryRaw(query, at));
+    return this.#statement(query, (node, at) => node.queryRaw(query, at));
   }
 
   executeRaw(query: SqlQuery): Promise<number> {
-    return this.#statement((node, at) => node.executeRaw(query, at));
+    return this.#statement(query, (node, at) => node.executeRaw(query, at));
   }
 
   executeScript(script: string): Promise<void> {
@@ -88,9 +99,10 @@ class RoutingAdapter implements SqlDriverAdapter {
   /** The nodes belong to rwsplit (`rw.close()` ends them), not to one PrismaClient. */
   async dispose(): Promise<void> {}
 
-  #statement<T>(run: Statement<T>): Promise<T> {
+  #statement<T>(query: SqlQuery, run: Statement<T>): Promise<T> {
     const scope = currentScope();
     const op = scope instanceof OperationContext ? scope : undefined;
+    if (op && !op.dispatched && !op.judged && this.#judges(op)) return this.#judged(op, query, run);
     if (op && !op.dispatched) {
       if (op.kind === 'read' && CompactionGroups.compactable(op.operation)) this.#parts.compaction.join(op);
       op.dispatched = true;
@@ -110,6 +122,32 @@ class RoutingAdapter implements SqlDriverAdapter {
         ? run(primary)
         : writes.run(op?.operation ?? 'statement', false, () => run(primary));
     return scope ? pending.catch((err: unknown) => reported(scope, err)) : pending;
+  }
+
+  /** Raw SQL whose SQL decides where it may run: `$replica()`'s, and raw queries with routeRawReads. */
+  #judges(op: OperationContext): boolean {
+    if (!RAW_OPERATIONS.has(op.operation)) return false;
+    return op.kind === 'read' || (op.kind === 'write' && this.#parts.routeRawReads && RAW_QUERIES.has(op.operation));
+  }
+
+  /**
+   * Judges raw SQL by PostgreSQL's parser before it is sent: `$replica()` refuses what is not read-only
+   * (NotReadOnlyError); with routeRawReads, a read-only query is routed as a read, anything else stays a write.
+   */
+  async #judged<T>(op: OperationContext, query: SqlQuery, run: Statement<T>): Promise<T> {
+    const verdict = await this.#parts.readOnlySql.verdict(query.sql);
+    if (op.kind === 'read' && !verdict.readOnly) {
+      reported(
+        op,
+        new NotReadOnlyError(
+          `$replica() refused this ${op.operation} before sending it: ${verdict.reason}. A replica cannot run it. ` +
+            'Run it on the primary: call it without $replica().',
+        ),
+      );
+    }
+    if (verdict.readOnly) op.reroute('read', op.via);
+    op.judged = true;
+    return this.#statement(query, run);
   }
 
   /** A transaction on the primary: BEGIN is retried once after failover discovery (nothing of it has run). */
