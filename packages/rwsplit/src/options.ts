@@ -49,6 +49,8 @@ export const DEFAULTS = Object.freeze({
   maxHeldWrites: 1000,
   /** Raw queries run on the primary unless `$replica()` sends them elsewhere. */
   routeRawReads: false,
+  /** Reads outside a session go to replicas. */
+  defaultReads: 'replica' as 'replica' | 'primary',
 });
 
 /** The options a Prisma user passes; only `PrismaClient` and `primaryUrl` are required. */
@@ -148,6 +150,12 @@ export interface RwsplitOptions<P extends PrismaClientClass = PrismaClientClass>
    * `$replica()`, which refuses what is not read-only (NotReadOnlyError) before sending it.
    */
   readonly routeRawReads?: boolean;
+  /**
+   * Where reads outside a `session()` go. `replica` (the default): eligible replicas, eventually consistent.
+   * `primary`: the primary, unless a call opts in with `$replica()` or runs in a session whose mode says otherwise,
+   * for teams that move reads to replicas one call site at a time. Sessions keep their own mode either way.
+   */
+  readonly defaultReads?: 'replica' | 'primary';
   /** Timers and randomness for health checks (tests inject their own). Default: real timers. */
   readonly scheduler?: Scheduler;
 }
@@ -201,6 +209,9 @@ const optionsSchema = z.object({
   checkTimeoutMs: ms('checkTimeoutMs', 1).optional(),
   replicaReadTimeoutMs: ms('replicaReadTimeoutMs', 1).default(DEFAULTS.replicaReadTimeoutMs),
   failoverWaitMs: ms('failoverWaitMs', 0).default(DEFAULTS.failoverWaitMs),
+  defaultReads: z
+    .enum(['replica', 'primary'], { error: "defaultReads must be 'replica' or 'primary'" })
+    .default(DEFAULTS.defaultReads),
   routeRawReads: z.boolean({ error: 'routeRawReads must be true or false' }).default(DEFAULTS.routeRawReads),
   maxHeldWrites: z
     .number({ error: 'maxHeldWrites must be a number' })

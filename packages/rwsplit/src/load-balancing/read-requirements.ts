@@ -22,34 +22,43 @@ export type Requirement = 'primary' | Required | null;
 
 export class ReadRequirements {
   readonly #primary: PrimaryEndpoint;
-  readonly #options: Pick<RouterOptions, 'consistency' | 'failoverWaitMs'>;
+  readonly #options: Pick<RouterOptions, 'consistency' | 'failoverWaitMs' | 'defaultReads'>;
   /** The primary's timeline as first seen, and whether it has changed since (a promotion happened). */
   #firstTimeline: number | null = null;
   #timelineChanged = false;
 
-  constructor(primary: PrimaryEndpoint, options: Pick<RouterOptions, 'consistency' | 'failoverWaitMs'>) {
+  constructor(
+    primary: PrimaryEndpoint,
+    options: Pick<RouterOptions, 'consistency' | 'failoverWaitMs' | 'defaultReads'>,
+  ) {
     this.#primary = primary;
     this.#options = options;
   }
 
-  /** The mode a read runs under: the scope's, else `eventual` outside any scope (nothing to be consistent with). */
-  modeFor(session: Session | undefined): ConsistencyMode {
-    return session ? session.mode : this.#options.consistency === 'primary' ? 'primary' : 'eventual';
+  /**
+   * The mode a read runs under: the scope's; outside any scope `eventual` (nothing to be consistent with), or
+   * `primary` when reads stay on the primary unless they opt in (`defaultReads: 'primary'`, or `consistency:
+   * 'primary'`). A read sent with `$replica()` (`optedIn`) is `eventual` outside a scope whatever the defaults.
+   */
+  modeFor(session: Session | undefined, optedIn = false): ConsistencyMode {
+    if (session) return session.mode;
+    if (optedIn) return 'eventual';
+    return this.#options.defaultReads === 'primary' || this.#options.consistency === 'primary' ? 'primary' : 'eventual';
   }
 
   /**
    * The strictest requirement of `sessions`: the primary when one is in `primary` mode, else the furthest position
    * a read-your-writes session needs (a promise when a primary position must be fetched), else none.
    */
-  of(sessions: readonly (Session | undefined)[]): Requirement | Promise<Requirement> {
+  of(sessions: readonly (Session | undefined)[], optedIn = false): Requirement | Promise<Requirement> {
     if (sessions.length === 1) {
       // The common case, without the arrays below: one operation, one session (or none).
       const session = sessions[0];
-      const mode = this.modeFor(session);
+      const mode = this.modeFor(session, optedIn);
       if (mode === 'primary') return 'primary';
       return mode === 'read-your-writes' ? this.#required(session!) : null;
     }
-    const modes = sessions.map((s) => this.modeFor(s));
+    const modes = sessions.map((s) => this.modeFor(s, optedIn));
     if (modes.includes('primary')) return 'primary';
     const consistent = sessions.filter((s, i): s is Session => modes[i] === 'read-your-writes');
     if (consistent.length === 0) return null;

@@ -28,6 +28,8 @@ export interface RouterOptions {
   readonly replicaReadTimeoutMs: number;
   /** How long a read-your-writes read waits for a primary to appear when there is none, in ms. */
   readonly failoverWaitMs: number;
+  /** Where reads outside a session go unless they opt in with `$replica()`. Default `replica`. */
+  readonly defaultReads: 'replica' | 'primary';
 }
 
 /** What the router needs of the primary: its node, its label, its position, and failover discovery. */
@@ -60,6 +62,8 @@ export interface ReadRequest {
    * the same statement. The strictest wins.
    */
   readonly sessions: readonly (Session | undefined)[];
+  /** Sent with `$replica()`: outside a session it may go to a replica even when reads default to the primary. */
+  readonly optedIn?: boolean;
   requirement?: Requirement;
   target?: Target;
   /** When the replica attempts' budget ends (`performance.now()`). */
@@ -115,7 +119,7 @@ export class Router {
     const moveOn = (err: unknown) => this.#moveOn(request, run, err);
     const known = request.target;
     if (known) return this.#attempt(request, known, run, moveOn);
-    const requirement = this.#requirements.of(request.sessions);
+    const requirement = this.#requirements.of(request.sessions, request.optedIn);
     if (requirement instanceof Promise) return this.#readAfter(requirement, request, run);
     request.requirement = requirement;
     // Eventual and primary reads: the node is chosen synchronously and the statement's own promise is returned
@@ -135,7 +139,7 @@ export class Router {
    */
   prepare(request: ReadRequest): Promise<void> | undefined {
     if (request.target) return undefined;
-    const requirement = this.#requirements.of(request.sessions);
+    const requirement = this.#requirements.of(request.sessions, request.optedIn);
     if (requirement === null || requirement === 'primary') return undefined;
     if (!(requirement instanceof Promise) && this.#knownCaughtUp(requirement)) return undefined;
     return this.#settle(requirement, request).then(noop);

@@ -98,6 +98,11 @@ export class OperationContext extends Scope implements ReadRequest {
     return this.#kind;
   }
 
+  /** Sent with `$replica()` (see ReadRequest.optedIn). */
+  get optedIn(): boolean {
+    return this.via === 'replica';
+  }
+
   /** Marked again by a `$replica()` / `$primary()` client composed after rwsplit's extension. */
   reroute(kind: OperationKind, via: Via): void {
     this.#kind = kind;

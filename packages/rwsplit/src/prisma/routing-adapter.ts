@@ -163,7 +163,7 @@ class RoutingAdapter implements SqlDriverAdapter {
    * when none may serve it).
    */
   async #replicaTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
-    const request = { operation: '$transaction', sessions: [currentSession()] };
+    const request = { operation: '$transaction', sessions: [currentSession()], optedIn: true };
     let chosen: Target | undefined;
     const tx = await this.#parts.router.read(request, (target) => {
       chosen = target;

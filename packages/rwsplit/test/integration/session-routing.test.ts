@@ -161,3 +161,21 @@ test("mode 'primary' always reads on the primary", async () => {
   const id = await rw.session(() => serverIdentity(rw.client.$replica()), { mode: 'primary' });
   expect(id).toEqual({ port: primaryPort, inRecovery: false });
 });
+
+test("defaultReads: 'primary' keeps reads outside a session on the primary unless $replica() or a session opts in", async () => {
+  const primaryFirst = await routedClient(cluster, { ...QUIET_CHECKS, defaultReads: 'primary' });
+  try {
+    await pauseReplay(cluster);
+    // Written while both standbys are paused: only the primary has it.
+    const user = await newUser(primaryFirst.client, 'primary-first');
+    const find = () => primaryFirst.client.user.findUnique({ where: { id: user.id } });
+    expect(await find()).toMatchObject({ id: user.id });
+    expect(await primaryFirst.client.$replica().user.findUnique({ where: { id: user.id } })).toBeNull();
+    expect(await primaryFirst.session(find, { mode: 'eventual' })).toBeNull();
+    expect(await servedBy(primaryFirst.client, user.id)).toMatchObject({ inRecovery: true, present: false });
+    // The default ('replica') sends the same read to a paused standby.
+    expect(await rw.client.user.findUnique({ where: { id: user.id } })).toBeNull();
+  } finally {
+    await primaryFirst.close();
+  }
+});

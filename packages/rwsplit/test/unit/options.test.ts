@@ -78,6 +78,8 @@ test.each([
   [{ ...base, idleTimeoutMs: 0 }, /idleTimeoutMs must be ≥ 1/],
   [{ ...base, failoverWaitMs: -1 }, /failoverWaitMs must be ≥ 0/],
   [{ ...base, maxHeldWrites: -1 }, /maxHeldWrites must be ≥ 0/],
+  [{ ...base, defaultReads: 'replicas' }, /defaultReads must be 'replica' or 'primary'/],
+  [{ ...base, routeRawReads: 'yes' }, /routeRawReads must be true or false/],
   [{ ...base, fallbackToPrimary: 'yes' }, /fallbackToPrimary must be true or false/],
   [{ ...base, onEvent: 'log' }, /onEvent must be a function/],
   [null, /needs an options object/],
