@@ -17,6 +17,7 @@ import { NodeAdapter } from './prisma/node-adapter';
 import { CompactionGroups, compactionCommenter } from './prisma/operation-context';
 import { RoutingAdapterFactory } from './prisma/routing-adapter';
 import { ReadOnlySql } from './sql/read-only-sql';
+import { StatementTracer } from './tracing/statement-tracer';
 import { type RoutedClient, rwsplitExtension, type RwsplitExtension } from './prisma/rwsplit-extension';
 import { WriteTracker } from './prisma/write-tracking';
 import { TopologyManager } from './topology/topology-manager';
@@ -132,7 +133,10 @@ export async function createRwsplit<P extends PrismaClientClass>(
 ): Promise<Rwsplit<InstanceType<P>>> {
   type C = InstanceType<P>;
   const opts = resolveOptions(options);
-  const onEvent: EventListener = opts.onEvent ? fanOut(opts.onEvent) : silent;
+  // Spans only when the application installed @opentelemetry/api (and did not turn tracing off).
+  const tracer = opts.tracing ? StatementTracer.load() : null;
+  const listeners = [opts.onEvent, tracer?.listener].filter((l): l is EventListener => l !== undefined);
+  const onEvent: EventListener = listeners.length > 0 ? fanOut(...listeners) : silent;
   const scheduler = opts.scheduler ?? realScheduler;
   // The first read of the topology must succeed (there is nothing to fall back on yet); later ones may fail.
   const first = await opts.topology.read();
@@ -233,6 +237,7 @@ export async function createRwsplit<P extends PrismaClientClass>(
     compaction,
     readOnlySql: new ReadOnlySql(),
     routeRawReads: opts.routeRawReads,
+    tracer,
   });
   const extension = rwsplitExtension(router, compaction, onEvent);
   const PrismaClient = opts.PrismaClient as unknown as new (options: object) => C & { $disconnect(): Promise<void> };

@@ -51,6 +51,8 @@ export const DEFAULTS = Object.freeze({
   routeRawReads: false,
   /** Reads outside a session go to replicas. */
   defaultReads: 'replica' as 'replica' | 'primary',
+  /** Spans for routed statements when @opentelemetry/api is installed. */
+  tracing: true,
 });
 
 /** The options a Prisma user passes; only `PrismaClient` and `primaryUrl` are required. */
@@ -156,6 +158,12 @@ export interface RwsplitOptions<P extends PrismaClientClass = PrismaClientClass>
    * for teams that move reads to replicas one call site at a time. Sessions keep their own mode either way.
    */
   readonly defaultReads?: 'replica' | 'primary';
+  /**
+   * OpenTelemetry spans for every statement rwsplit routes (the node that served it, rwsplit's role and mode,
+   * fallbacks, retries, ejections), through the application's `@opentelemetry/api` when it is installed; without
+   * the package nothing is loaded. Default true; false turns them off.
+   */
+  readonly tracing?: boolean;
   /** Timers and randomness for health checks (tests inject their own). Default: real timers. */
   readonly scheduler?: Scheduler;
 }
@@ -209,6 +217,7 @@ const optionsSchema = z.object({
   checkTimeoutMs: ms('checkTimeoutMs', 1).optional(),
   replicaReadTimeoutMs: ms('replicaReadTimeoutMs', 1).default(DEFAULTS.replicaReadTimeoutMs),
   failoverWaitMs: ms('failoverWaitMs', 0).default(DEFAULTS.failoverWaitMs),
+  tracing: z.boolean({ error: 'tracing must be true or false' }).default(DEFAULTS.tracing),
   defaultReads: z
     .enum(['replica', 'primary'], { error: "defaultReads must be 'replica' or 'primary'" })
     .default(DEFAULTS.defaultReads),

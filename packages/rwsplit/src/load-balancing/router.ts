@@ -49,7 +49,12 @@ export interface Target {
   readonly role: NodeRole;
   /** The replica, when the node is one (the primary has none). */
   readonly host?: ReplicaHost;
+  /** Why a read went to the primary although it might have used a replica. */
+  readonly fallback?: FallbackReason;
 }
+
+/** Why a read went to the primary: no replica was eligible, or none had replayed what the read must see. */
+export type FallbackReason = 'no_eligible_replica' | 'not_caught_up';
 
 /**
  * One routed read: a Prisma operation, which may run several statements. The router fills in its requirement,
@@ -388,7 +393,7 @@ export class Router {
     });
   }
 
-  #fallback(reason: 'no_eligible_replica' | 'not_caught_up'): Target {
+  #fallback(reason: FallbackReason): Target {
     if (reason === 'no_eligible_replica' && !this.#options.fallbackToPrimary) {
       const states = this.#hosts.hosts.map((h) => `${h.name}: ${h.reason() ?? 'eligible'}`).join(', ');
       throw new NoReplicaAvailableError(
@@ -397,7 +402,7 @@ export class Router {
       );
     }
     this.#onEvent({ event: 'primary_fallback_read', reason });
-    return this.primaryTarget();
+    return { ...this.primaryTarget(), fallback: reason };
   }
 
   /** The primary as a target (reads sent there by `$primary()`, writes, fallback). */

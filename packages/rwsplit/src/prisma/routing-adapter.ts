@@ -18,6 +18,7 @@ import { currentSession } from '../consistency/session';
 import { CompactionGroups, currentScope, OperationContext, type Scope } from './operation-context';
 import { NotReadOnlyError } from '../errors';
 import type { ReadOnlySql } from '../sql/read-only-sql';
+import type { StatementTracer } from '../tracing/statement-tracer';
 import type { NodeAdapter } from './node-adapter';
 import type { WriteTracker } from './write-tracking';
 
@@ -34,6 +35,8 @@ export interface RoutingParts {
   readonly readOnlySql: ReadOnlySql;
   /** Read-only raw queries outside transactions are routed like reads (option routeRawReads). */
   readonly routeRawReads: boolean;
+  /** Spans for statements, when `@opentelemetry/api` is installed and tracing is on. */
+  readonly tracer: StatementTracer | null;
 }
 
 /** Prisma's raw SQL operations: their SQL is judged before it may run on a replica. */
@@ -107,6 +110,17 @@ class RoutingAdapter implements SqlDriverAdapter {
       if (op.kind === 'read' && CompactionGroups.compactable(op.operation)) this.#parts.compaction.join(op);
       op.dispatched = true;
     }
+    const tracer = this.#parts.tracer;
+    if (!tracer) return this.#route(scope, op, run);
+    return tracer.trace(
+      op?.operation ?? 'statement',
+      () => this.#route(scope, op, run),
+      () => ({ node: op?.served?.name, role: op?.served?.role, mode: modeOf(op), fallback: op?.target?.fallback }),
+    );
+  }
+
+  /** Runs a statement outside a transaction on its node (see the file's header). */
+  #route<T>(scope: Scope | undefined, op: OperationContext | undefined, run: Statement<T>): Promise<T> {
     // A routed read: the router reports the error it ends with to the operation itself (no handler added here).
     if (op?.kind === 'read' && !op.primaryOnly) {
       return this.#parts.router.read(op, (target, at) => {
@@ -155,7 +169,7 @@ class RoutingAdapter implements SqlDriverAdapter {
     const { writes, primary, router } = this.#parts;
     const tx = await writes.begin(() => primary.startTransaction(isolationLevel));
     const target = router.primaryTarget();
-    return routedTransaction(tx, target, (name, statement) => writes.run(name, true, statement));
+    return routedTransaction(tx, target, this.#parts.tracer, (name, statement) => writes.run(name, true, statement));
   }
 
   /**
@@ -172,8 +186,17 @@ class RoutingAdapter implements SqlDriverAdapter {
     if (chosen?.role === 'primary') {
       await tx.executeRaw({ sql: 'SET TRANSACTION READ ONLY', args: [], argTypes: [] });
     }
-    return routedTransaction(tx, chosen!, (_name, statement) => statement());
+    return routedTransaction(tx, chosen!, this.#parts.tracer, (_name, statement) => statement());
   }
+}
+
+/** The mode a statement ran under, for its span: a read's consistency, or `write` for the primary's statements. */
+function modeOf(op: OperationContext | undefined): string {
+  if (op?.kind === 'primary-read') return 'primary';
+  if (op?.kind !== 'read' || op.primaryOnly) return 'write';
+  const required = op.requirement;
+  if (required === 'primary') return 'primary';
+  return required ? 'read-your-writes' : 'eventual';
 }
 
 /** Records a typed error on the scope (so the caller gets it, not Prisma's copy) and rethrows it. */
@@ -186,14 +209,24 @@ function reported(scope: Scope, err: unknown): never {
 function routedTransaction(
   tx: Transaction,
   target: Target,
+  tracer: StatementTracer | null,
   through: <T>(name: string, statement: () => Promise<T>) => Promise<T>,
 ): Transaction {
+  const mode = target.role === 'replica' ? 'read-only transaction' : 'transaction';
   const statement = <T>(sql: string, run: () => Promise<T>): Promise<T> => {
     const scope = currentScope();
     const op = scope instanceof OperationContext ? scope : undefined;
     op?.servedBy(target);
     const name = /^\s*COMMIT/i.test(sql) ? 'COMMIT' : (op?.operation ?? 'statement');
-    const pending = through(name, run);
+    const traced = tracer
+      ? () =>
+          tracer.trace(
+            name,
+            () => through(name, run),
+            () => ({ node: target.name, role: target.role, mode }),
+          )
+      : () => through(name, run);
+    const pending = traced();
     return scope ? pending.catch((err: unknown) => reported(scope, err)) : pending;
   };
   return {

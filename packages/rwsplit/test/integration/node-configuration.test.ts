@@ -151,7 +151,7 @@ test('primaryPoolSize and replicaPoolSize bound the server connections of each r
   const rw = await open({ primaryPoolSize: 2, replicaPoolSize: 1 });
   try {
     type Backend = { port: number; pid: number };
-    const backend = (client: typeof rw.client) =>
+    const backend = (client: Pick<typeof rw.client, '$queryRaw'>) =>
       client.$queryRaw<
         Backend[]
       >`SELECT pg_sleep(0.05)::text AS slept, inet_server_port() AS port, pg_backend_pid() AS pid`;

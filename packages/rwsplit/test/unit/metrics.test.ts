@@ -39,7 +39,32 @@ test("a replica's ejection counters and error counters start at 0 when it is fir
   for (const reason of ['connection_error', 'timeout', 'unreachable', 'lagging', 'not_in_recovery']) {
     expect(await value(m, 'rwsplit_replica_ejections_total', { node: 'r1:5432', reason })).toBe(0);
   }
-  m.listener({ event: 'replica_ejected', node: 'r1:5432', reason: 'timeout', lagMs: 3, lagBytes: 0 });
+  m.listener({
+    event: 'replica_ejected',
+    node: 'r1:5432',
+    reason: 'timeout',
+    lagMs: 3,
+    lagBytes: 0,
+    detail: 'Query read timeout',
+  });
   expect(await value(m, 'rwsplit_replica_ejections_total', { node: 'r1:5432', reason: 'timeout' })).toBe(1);
   expect(await value(m, 'rwsplit_query_errors_total', { node: 'r1:5432', role: 'replica' })).toBe(0);
+});
+
+test('held writes, retried reads and recovery conflicts are counted; the hold is a histogram', async () => {
+  const m = createMetrics();
+  expect(await value(m, 'rwsplit_held_writes_total', { outcome: 'ran' })).toBe(0);
+  expect(await value(m, 'rwsplit_reads_retried_total', { reason: 'recovery_conflict' })).toBe(0);
+  m.listener({ event: 'write_held', operation: 'create', waitedMs: 1500, outcome: 'ran' });
+  m.listener({ event: 'write_held', operation: 'create', waitedMs: 0, outcome: 'queue_full' });
+  m.listener({ event: 'read_retried', node: 'r1:5432', role: 'replica', reason: 'recovery_conflict' });
+  m.listener({ event: 'recovery_conflict', node: 'r1:5432' });
+  expect(await value(m, 'rwsplit_held_writes_total', { outcome: 'ran' })).toBe(1);
+  expect(await value(m, 'rwsplit_held_writes_total', { outcome: 'queue_full' })).toBe(1);
+  const hold = (await m.registry.getSingleMetric('rwsplit_write_hold_seconds')!.get()).values;
+  const sample = (name: string) => hold.find((v) => (v as { metricName?: string }).metricName === name)?.value;
+  // The refused write waited for nothing: only the held one is in the histogram.
+  expect([sample('rwsplit_write_hold_seconds_count'), sample('rwsplit_write_hold_seconds_sum')]).toEqual([1, 1.5]);
+  expect(await value(m, 'rwsplit_reads_retried_total', { reason: 'recovery_conflict' })).toBe(1);
+  expect(await value(m, 'rwsplit_recovery_conflicts_total', { node: 'r1:5432' })).toBe(1);
 });

@@ -44,7 +44,7 @@ test.each([
   ['CREATE TABLE t (id int)', /it is a Create statement/],
   ['COPY rwtest_user TO STDOUT', /it is a Copy statement/],
   ["SET statement_timeout = '1s'", /it is a VariableSet statement/],
-  ["DO $$ BEGIN PERFORM 1; END $$", /it is a Do statement/],
+  ['DO $$ BEGIN PERFORM 1; END $$', /it is a Do statement/],
   ['CALL do_something()', /it is a Call statement/],
   ['BEGIN', /it is a Transaction statement/],
   ['SELEC 1', /PostgreSQL's parser could not read it \(syntax error at or near "SELEC"\)/],
