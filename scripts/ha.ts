@@ -1,14 +1,32 @@
-// npm run ha:up | ha:down | ha:status | ha:switchover | ha:failover — the local HA cluster (etcd + 3 Patroni members
-// on PostgreSQL 15), on its own ports and folder, beside the embedded cluster.
-import { Command } from 'commander';
+// npm run ha:up | ha:down | ha:status | ha:switchover | ha:failover | ha:synchronous — the local HA cluster (etcd + 3
+// Patroni members on PostgreSQL 15), on its own ports and folder, beside the embedded cluster.
+import { Argument, Command, Option } from 'commander';
 import { runMain } from '../src/cli/run-main';
 import { haConfig } from '../src/ha/ha-config';
-import { clusterState, killLeader, restUrlsOf, startHaCluster, stopHaCluster, switchover } from '../src/ha/ha-cluster';
+import {
+  clusterState,
+  killLeader,
+  restUrlsOf,
+  setSynchronousMode,
+  startHaCluster,
+  stopHaCluster,
+  switchover,
+  synchronousState,
+} from '../src/ha/ha-cluster';
 import { clusterHealth, formatHaStatus } from '../src/ha/ha-status';
+import { SYNCHRONOUS_MODES, type SynchronousMode, type SynchronousState } from '../src/ha/synchronous-mode';
 import { maskUrl } from '../src/config';
 
 const log = (line: string) => console.log(`  ${line}`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function describeSynchronous(state: SynchronousState): string {
+  if (state.mode === 'off') return 'synchronous mode: off (asynchronous replication)';
+  const standby = state.syncStandby ? `sync standby ${state.syncStandby}` : 'no sync standby at the moment';
+  return `synchronous mode: ${state.mode === 'strict' ? 'strict' : 'on'}, ${standby}`;
+}
+
+const synchronousModes = [...SYNCHRONOUS_MODES];
 
 const program = new Command('ha').description('Manage the local HA cluster (etcd + Patroni, PostgreSQL 15)');
 
@@ -17,10 +35,20 @@ program
   .description(
     'start etcd and the Patroni members (or reuse them); returns once there is a leader and streaming replicas',
   )
-  .action(() =>
+  .addOption(
+    new Option(
+      '--synchronous [mode]',
+      "Patroni's synchronous replication: on (zero-loss failover; also with the bare flag), strict (writes wait " +
+        'when no replica can be the sync standby) or off; without the flag the mode stays as the cluster has it',
+    )
+      .choices(synchronousModes)
+      .preset('on'),
+  )
+  .action((opts: { synchronous?: SynchronousMode }) =>
     runMain(async () => {
-      const cluster = await startHaCluster({ log });
+      const cluster = await startHaCluster({ log, synchronous: opts.synchronous });
       console.log(formatHaStatus(await clusterState(cluster.restUrls)));
+      console.log(describeSynchronous(cluster.synchronous));
       console.log(`${cluster.reused ? 'reused the running cluster' : 'cluster up'} in ${seconds(cluster.startupMs)}`);
       console.log(`leader URL: ${maskUrl(cluster.databaseUrl)} (password in src/ha/ha-config.ts)`);
     }),
@@ -49,6 +77,7 @@ program
         });
       });
       console.log(formatHaStatus(cluster));
+      console.log(describeSynchronous(await synchronousState()));
       const health = clusterHealth(cluster, urls.length);
       console.log(health.summary);
       if (!health.healthy) process.exitCode = 1;
@@ -57,8 +86,11 @@ program
 
 program
   .command('switchover')
-  .description('REST switchover to a replica; waits until the new leader accepts writes and the old one streams')
-  .option('--to <member>', 'the replica to promote (default: any healthy one)')
+  .description(
+    'REST switchover to a replica (in synchronous mode: the sync standby, as Patroni requires); waits until the new ' +
+      'leader accepts writes and the old one streams',
+  )
+  .option('--to <member>', 'the replica to promote (default: any healthy one; in synchronous mode the sync standby)')
   .action((opts: { to?: string }) =>
     runMain(async () => {
       const change = await switchover({ candidate: opts.to });
@@ -83,6 +115,22 @@ program
           `${change.from} and the other replicas stream from ${change.to} after ${seconds(change.rejoinedMs)}`,
         );
       console.log(formatHaStatus(await clusterState(await restUrlsOf(haConfig()))));
+    }),
+  );
+
+program
+  .command('synchronous')
+  .description(
+    "switch Patroni's synchronous replication on the running cluster (PATCH /config, no restart); waits until the " +
+      'leader has a sync standby (on, strict) or none (off)',
+  )
+  .addArgument(new Argument('<mode>', 'on, strict or off').choices(synchronousModes))
+  .action((mode: SynchronousMode) =>
+    runMain(async () => {
+      const started = Date.now();
+      const state = await setSynchronousMode(mode, { log });
+      console.log(formatHaStatus(await clusterState(await restUrlsOf(haConfig()))));
+      console.log(`${describeSynchronous(state)} (after ${seconds(Date.now() - started)})`);
     }),
   );
 

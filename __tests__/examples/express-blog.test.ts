@@ -2,6 +2,7 @@
 // the data, not by trusting the app: with replay paused on both standbys, a new post exists only on the primary,
 // so a 404 means a standby answered and a 200 means the primary (or a replica that has replayed it) did.
 import type { Server } from 'node:http';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { AddressInfo } from 'node:net';
 import { LocalCluster } from '../../src/cluster/local-cluster';
 import { loadConfig } from '../../src/config';
@@ -11,6 +12,7 @@ import { type BlogRwsplit, createBlogRwsplit } from '../../examples/express-blog
 import { TOKEN_COOKIE, TOKEN_HEADER } from '../../examples/express-blog/src/causal-session';
 import { createBlogApp } from '../../examples/express-blog/src/create-app';
 import { NODES_HEADER } from '../../examples/express-blog/src/reply';
+import { startTracing } from '../../examples/express-blog/src/console-tracing';
 import { waitUntil } from '../helpers/wait-until';
 
 const config = loadConfig();
@@ -265,5 +267,22 @@ test("rwsplit's own errors are a 503 with their code", async () => {
   } finally {
     await stop(strandedServer);
     await stranded.close();
+  }
+});
+
+test('--trace: the spans of a request name the node that served it, as the response header does', async () => {
+  const exporter = new InMemorySpanExporter();
+  const stopTracing = startTracing(exporter);
+  try {
+    const res = await call('GET', '/posts');
+    expect(res.status).toBe(200);
+    const spans = exporter.getFinishedSpans().filter((s) => s.name.startsWith('rwsplit '));
+    expect(spans.length).toBeGreaterThan(0);
+    const traced = spans.map(
+      (s) => `${s.attributes['server.address']}:${s.attributes['server.port']} ${s.attributes['rwsplit.role']}`,
+    );
+    expect(new Set(traced)).toEqual(new Set(res.headers.get(NODES_HEADER)!.split(', ')));
+  } finally {
+    await stopTracing();
   }
 });

@@ -1,13 +1,23 @@
 // The local HA cluster for real: etcd and three Patroni members on PostgreSQL 15, on their own ports beside the
 // embedded cluster. Brought up (or reused when running), checked through Patroni's REST API and over TCP as the
-// application user, moved once by a REST switchover, and stopped at the end when this test started it.
+// application user, moved once by a REST switchover, switched to synchronous replication and back on the running
+// cluster, and stopped at the end when this test started it.
 import { randomUUID } from 'node:crypto';
 import { withPg } from '../../src/db/pg-client';
 import { runningPid } from '../../src/ha/daemon';
-import { clusterState, type HaCluster, startHaCluster, switchover } from '../../src/ha/ha-cluster';
+import {
+  clusterState,
+  type HaCluster,
+  setSynchronousMode,
+  startHaCluster,
+  switchover,
+  synchronousState,
+} from '../../src/ha/ha-cluster';
 import { appUrl } from '../../src/ha/ha-config';
 import { patroniPid, postmasterPid } from '../../src/ha/member-process';
+import { isReplicaRole } from '../../src/ha/ha-status';
 import type { PatroniMember } from '../../src/ha/patroni-rest';
+import { switchoverCandidate } from '../../src/ha/synchronous-mode';
 import { waitUntil } from '../helpers/wait-until';
 
 let cluster: HaCluster;
@@ -43,7 +53,8 @@ async function roles() {
   const configured = new Set(cluster.config.members.map((m) => m.name));
   const state = { ...raw, members: raw.members.filter((m) => configured.has(m.name)) };
   const leaders = state.members.filter((m) => m.role === 'leader');
-  const replicas = state.members.filter((m) => m.role === 'replica');
+  // A cluster left in synchronous mode (it outlives ha:down) lists one replica as `sync_standby`.
+  const replicas = state.members.filter((m) => isReplicaRole(m.role));
   return { state, leaders, replicas };
 }
 
@@ -117,3 +128,37 @@ test('a REST switchover moves the leader; the old leader rejoins as a streaming 
   // The old leader really runs again under Patroni.
   expect(await patroniPid(cluster.config.members.find((m) => m.name === before.name)!)).not.toBeNull();
 }, 90_000);
+
+test("synchronous mode on the running cluster: the leader waits for Patroni's sync standby, the only switchover candidate", async () => {
+  const before = await synchronousState();
+  try {
+    const on = await setSynchronousMode('on');
+    expect(on.mode).toBe('on');
+    const members = (await clusterState(cluster.restUrls)).members;
+    expect(members.filter((m) => m.role === 'sync_standby').map((m) => m.name)).toEqual([on.syncStandby]);
+    // The leader waits for that member: a commit returns once it flushed the WAL (synchronous_commit stays `on`).
+    const leader = members.find((m) => m.role === 'leader')!;
+    const settings = await withPg(urlOf(leader), async (c) => {
+      const r = await c.query<{ names: string; commit: string; sync: string[] }>(
+        "select current_setting('synchronous_standby_names') as names, current_setting('synchronous_commit') as commit, " +
+          "array(select application_name from pg_stat_replication where sync_state = 'sync')::text[] as sync",
+      );
+      return r.rows[0];
+    });
+    expect(settings).toEqual({ names: expect.stringContaining(on.syncStandby!), commit: 'on', sync: [on.syncStandby] });
+    // ha:switchover and the test kit's switchover() go to the sync standby; Patroni would refuse any other.
+    expect(await switchoverCandidate(cluster.config, cluster.restUrls)).toBe(on.syncStandby);
+    const other = members.find((m) => m.role === 'replica')!;
+    await expect(switchoverCandidate(cluster.config, cluster.restUrls, other.name)).rejects.toThrow(
+      `only to its synchronous standby, ${on.syncStandby}, and ${other.name} is not it`,
+    );
+    expect(await switchoverCandidate(cluster.config, cluster.restUrls, on.syncStandby)).toBe(on.syncStandby);
+
+    expect((await setSynchronousMode('strict')).mode).toBe('strict');
+    expect(await setSynchronousMode('off')).toEqual({ mode: 'off', syncStandby: undefined });
+    expect((await clusterState(cluster.restUrls)).members.map((m) => m.role)).not.toContain('sync_standby');
+    expect(await switchoverCandidate(cluster.config, cluster.restUrls)).toBeUndefined();
+  } finally {
+    await setSynchronousMode(before.mode);
+  }
+}, 60_000);

@@ -8,9 +8,11 @@ import {
   expectedMembers,
   killLeader,
   REJOIN_TIMEOUT_MS,
+  setSynchronousMode,
   startHaCluster,
   stopMember,
   switchover,
+  synchronousState,
   waitHealthy,
 } from '../../src/ha/ha-cluster';
 import { appUrl, type HaConfig, superuserUrl } from '../../src/ha/ha-config';
@@ -50,6 +52,7 @@ export async function kitHa(options: { readonly log?: (line: string) => void } =
         adminUrls: [leader, ...replicas].map((m) => superuserOnAppDatabase(config, m)),
       };
     },
+    // In synchronous mode the switchover goes to the sync standby (src/ha picks it).
     switchover: async (o = {}) => {
       const { from, to } = await switchover({ waitRejoin: o.rejoin ?? true });
       return { from, to };
@@ -73,6 +76,11 @@ export async function kitHa(options: { readonly log?: (line: string) => void } =
       return { name: member.name, port: member.pgPort };
     },
     stopMember: (name) => stopMember(name, { log }),
+    async synchronous(mode) {
+      const state = await setSynchronousMode(mode, { log });
+      log(`synchronous mode ${state.mode}${state.syncStandby ? `, sync standby ${state.syncStandby}` : ''}`);
+    },
+    synchronousMode: async () => (await synchronousState()).mode,
     async release() {
       if (!cluster.reused) await cluster.stop();
     },

@@ -73,11 +73,11 @@ test('apt-get failing twice, or a package that does not make the tool run, is a 
   await expect(useless).rejects.toThrow(/installed chromium, but chromium still does not run/);
 });
 
-test('on this machine psql answers, and as root (CI) so does chromium, which the pretest step installed', async () => {
+test('on this machine psql answers, and as root (CI) so do chromium, the HA tools and pgbouncer, which pretest installed', async () => {
   // A normal user without chromium was told by pretest how to install it, and the render test says it skipped.
   const required =
     os.userInfo().uid === 0
-      ? ['psql', 'chromium', 'patroni', 'etcd', 'etcdctl', 'pg_basebackup (PostgreSQL 15)']
+      ? ['psql', 'chromium', 'patroni', 'etcd', 'etcdctl', 'pg_basebackup (PostgreSQL 15)', 'pgbouncer']
       : ['psql'];
   for (const name of required) {
     const found = SYSTEM_TOOLS.find((t) => t.name === name);

@@ -1,16 +1,28 @@
 // One leader change's figures for the report and the JSON file, taken from a LeaderChangeRun: counts instead of
 // the thousands of attempts, times relative to the action.
+import { LatencyRecorder, type LatencySummary } from '../bench/latency-recorder';
 import type { EventLog } from './event-log';
 import { checkHaTargets, type TargetCheck } from './ha-targets';
+import { heldWritesSummary, type HeldWritesSummary, writeHeldEvents } from './held-writes';
+import { steadyWriteLatenciesMs } from './mode-summary';
+import type { ReplicationMode } from './replication-mode';
 import type { LeaderChangeKind, LeaderChangeRun } from './run-leader-change';
 
 export interface HaScenarioResult {
+  /** The replication mode the cluster ran in (async, or Patroni's synchronous mode). */
+  readonly mode: ReplicationMode;
   readonly kind: LeaderChangeKind;
   readonly from: string;
   readonly to: string;
   readonly toAddress: string;
-  /** First failed write sent → first write acknowledged after it, ms (0: none failed; null: never resumed). */
+  /**
+   * How long writes were unavailable, ms: the longest time no write was acknowledged (writes failing, or held by
+   * the router until the new primary), or, if longer, from the first failed write sent to the first write
+   * acknowledged after it. Null when writes never resumed after failing.
+   */
   readonly writeUnavailabilityMs: number | null;
+  /** First failed write sent → first write acknowledged after it, ms (0: none failed; null: never resumed). */
+  readonly failedWriteWindowMs: number | null;
   /** Switchover request / SIGKILL → the new leader accepting a write over plain pg (50 ms polls), ms. */
   readonly patroniLeaderChangeMs: number;
   /** When the first write failed and writes resumed, ms after the action (null when none failed). */
@@ -31,6 +43,10 @@ export interface HaScenarioResult {
   readonly outcomeUnknownApplied: number;
   /** Failed writes by error code (outcome-unknown included); a raw error shows under its class name. */
   readonly failedWritesByCode: Readonly<Record<string, number>>;
+  /** Writes the router held for lack of a primary (its `write_held` events), with their wait. */
+  readonly heldWrites: HeldWritesSummary;
+  /** Latency of the writes acknowledged before the action (steady state); null with none. */
+  readonly steadyWriteLatency: LatencySummary | null;
   /** Failed writes (and reads) that were not RwsplitErrors. */
   readonly rawErrors: number;
   readonly reads: number;
@@ -50,22 +66,31 @@ function countBy(codes: readonly string[]): Record<string, number> {
   return counts;
 }
 
-export function haScenarioResult(run: LeaderChangeRun, events: EventLog, since: number): HaScenarioResult {
+export function haScenarioResult(
+  mode: ReplicationMode,
+  run: LeaderChangeRun,
+  events: EventLog,
+  since: number,
+): HaScenarioResult {
   const { workload, unavailability: u } = run;
   const failures = workload.writes.flatMap((w) => (w.failure ? [w.failure] : []));
   const rel = (at: number | null) => (at === null ? null : at - run.actionAt);
   const figures = {
     readsFailed: workload.failedReads.length,
     writesLost: run.lostWrites.length,
-    writeUnavailabilityMs: u.windowMs,
+    // Writes the router holds do not fail: they stall. The stall shows as a gap between acknowledgements.
+    writeUnavailabilityMs: u.windowMs === null ? null : Math.max(u.windowMs, u.longestAckGapMs),
     patroniLeaderChangeMs: run.patroniLeaderChangeMs,
   };
+  const steady = steadyWriteLatenciesMs(workload.writes, run.actionAt);
   return {
+    mode,
     kind: run.kind,
     from: run.from,
     to: run.to,
     toAddress: run.toAddress,
     ...figures,
+    failedWriteWindowMs: u.windowMs,
     firstFailedWriteAtMs: rel(u.firstFailureAt),
     writesResumedAtMs: rel(u.recoveredAt),
     longestAckGapMs: u.longestAckGapMs,
@@ -83,6 +108,8 @@ export function haScenarioResult(run: LeaderChangeRun, events: EventLog, since: 
     writesOutcomeUnknown: workload.outcomeUnknown.length,
     outcomeUnknownApplied: run.outcomeUnknownApplied,
     failedWritesByCode: countBy(failures.map((f) => f.code)),
+    heldWrites: heldWritesSummary(events.since(since).map((e) => e.event)),
+    steadyWriteLatency: steady.length > 0 ? LatencyRecorder.of(steady).summary() : null,
     rawErrors:
       failures.filter((f) => f.kind === 'raw').length + workload.failedReads.filter((r) => r.kind === 'raw').length,
     reads: workload.reads,
@@ -91,7 +118,8 @@ export function haScenarioResult(run: LeaderChangeRun, events: EventLog, since: 
     primaryFallbackReads: countBy(events.named('primary_fallback_read', since).map((e) => e.reason)),
     events: events
       .since(since)
-      .filter((e) => e.event.event !== 'primary_fallback_read')
+      // Held writes are summarised above; one event each would fill the file.
+      .filter((e) => e.event.event !== 'primary_fallback_read' && writeHeldEvents([e.event]).length === 0)
       .map((e) => ({ atMs: Math.round(e.at - run.actionAt), event: e.event })),
     targets: checkHaTargets(figures),
   };

@@ -7,6 +7,7 @@ import { clusterState } from '../ha/ha-cluster';
 import { appUrl, type HaConfig, memberByName, restUrl } from '../ha/ha-config';
 import { killPostmaster } from '../ha/member-process';
 import { type PatroniMember, postSwitchover } from '../ha/patroni-rest';
+import { switchoverCandidate } from '../ha/synchronous-mode';
 import { waitFor } from '../ha/wait-for';
 import type { HaRwsplit } from './ha-rwsplit';
 import { missingRows } from './missing-rows';
@@ -69,17 +70,23 @@ export async function runLeaderChange(kind: LeaderChangeKind, ctx: LeaderChangeC
     .filter((m) => m.name !== leader.name && m.host && m.port && m.state !== 'stopped')
     .map((m) => ({ name: m.name, url: appUrl(cfg, m.host!, m.port!) }));
 
+  // In synchronous mode Patroni switches over only to its sync standby: named explicitly, as `ha:switchover` does.
+  const candidate = kind === 'switchover' ? await switchoverCandidate(cfg, ctx.restUrls) : undefined;
+
   const workload = startWriteReadWorkload(ctx.rw, ctx.workload);
   let result: WorkloadResult | undefined;
   try {
     await sleep(ctx.warmupMs ?? 1000);
     const probe = probeWritableLeader(targets);
-    log(`${kind}: leader ${leader.name} (${address(leader)}), workload running`);
+    log(
+      `${kind}: leader ${leader.name} (${address(leader)}), workload running` +
+        (candidate ? `; switching over to the sync standby ${candidate}` : ''),
+    );
     const actionAt = performance.now();
     // The switchover's REST call answers only once Patroni is done; the probe times the leader change meanwhile.
     const action =
       kind === 'switchover'
-        ? postSwitchover(restUrl(cfg, memberByName(cfg, leader.name)), leader.name)
+        ? postSwitchover(restUrl(cfg, memberByName(cfg, leader.name)), leader.name, candidate)
         : killPostmaster(memberByName(cfg, leader.name));
     // A refused request (or kill) ends the wait at once; otherwise the probe is bounded by the timeout.
     const failed = action.then(

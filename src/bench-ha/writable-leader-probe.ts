@@ -1,6 +1,9 @@
 // Patroni's own leader-change time, measured beside the router: plain pg connections to every member but the old
-// leader, each asked `select txid_current()` every 50 ms (it needs a writable primary: a standby refuses to assign
-// a transaction id), until one of them answers. Nothing of rwsplit is involved.
+// leader, each asked every 50 ms to commit a transactional WAL message (pg_logical_emit_message), until one of them
+// answers. It needs a writable primary (a standby refuses to assign a transaction id), and its commit is a real one
+// that leaves no row: in synchronous mode it waits for the sync standby, as an application's write does (a bare
+// `txid_current()` writes no WAL, so its commit waits for nobody, and strict mode's new leader would look writable
+// seconds before it is). Nothing of rwsplit is involved.
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 
@@ -55,7 +58,7 @@ export function probeWritableLeader(targets: readonly ProbeTarget[], everyMs = 5
   };
   const tryOne = async (target: ProbeTarget): Promise<boolean> => {
     try {
-      await (await client(target)).query('select txid_current()');
+      await (await client(target)).query("select pg_logical_emit_message(true, 'rwsplit-bench-ha-probe', '')");
       return true;
     } catch (err) {
       // A standby's refusal keeps the connection (it is fine); a broken connection is made again next poll.

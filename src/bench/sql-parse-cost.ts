@@ -11,7 +11,7 @@ export const SQL_CORPUS: readonly string[] = [
   'SELECT u.id, count(p.id) FROM rwtest_user u LEFT JOIN rwtest_post p ON p."authorId" = u.id GROUP BY u.id ORDER BY 2 DESC LIMIT 20',
   'WITH recent AS (SELECT * FROM rwtest_post ORDER BY id DESC LIMIT 10) SELECT r.*, u.email FROM recent r JOIN rwtest_user u ON u.id = r."authorId"',
   'SELECT * FROM rwtest_user WHERE id = $1 FOR UPDATE',
-  "INSERT INTO rwtest_user (email, name) VALUES ($1, $2) RETURNING id",
+  'INSERT INTO rwtest_user (email, name) VALUES ($1, $2) RETURNING id',
 ];
 
 export interface ParseCost {

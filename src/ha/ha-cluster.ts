@@ -1,5 +1,6 @@
 // The local HA cluster as an API for the `ha` script, tests and benches: start (or reuse) etcd and the Patroni
-// members, stop them, read their state, and move the leader by switchover or by killing its postmaster.
+// members, stop them, read their state, switch synchronous replication on or off, and move the leader by switchover
+// or by killing its postmaster.
 import fs from 'node:fs/promises';
 import { type RunAs, serverAccount, SERVER_ACCOUNT } from '../cluster/os-user';
 import { serverCanReach } from '../cluster/preflight';
@@ -27,6 +28,13 @@ import {
 } from './member-process';
 import { startEtcd, stopEtcd } from './etcd-process';
 import { fetchClusterFromAny, type PatroniCluster, type PatroniMember, postSwitchover } from './patroni-rest';
+import {
+  applySynchronousMode,
+  readSynchronousState,
+  type SynchronousMode,
+  type SynchronousState,
+  switchoverCandidate,
+} from './synchronous-mode';
 import { WaitAborted, waitFor } from './wait-for';
 
 /** How long `up` may take to reach a leader and streaming replicas (cold: 7-13 s here; a busy machine is slower). */
@@ -44,6 +52,11 @@ export interface StartOptions extends HaOptions {
   readonly timeoutMs?: number;
   /** Leave what was started running when the bring-up fails (to inspect it). Default false: it is stopped. */
   readonly keepOnFailure?: boolean;
+  /**
+   * Patroni's synchronous mode to set once the cluster is healthy (waiting for a sync standby). Default: left as
+   * the DCS has it (a fresh cluster is asynchronous; the mode outlives ha:down, as the rest of the DCS does).
+   */
+  readonly synchronous?: SynchronousMode;
 }
 
 export interface HaCluster {
@@ -58,6 +71,8 @@ export interface HaCluster {
   readonly reused: boolean;
   /** Time from the call to a healthy cluster, in ms. */
   readonly startupMs: number;
+  /** Patroni's synchronous mode and sync standby once started. */
+  readonly synchronous: SynchronousState;
   /** The application user's URL on a member's host:port. */
   memberUrl(member: PatroniMember): string;
   /** Stops every member and etcd (bounded). */
@@ -164,6 +179,8 @@ export async function startHaCluster(options: StartOptions = {}): Promise<HaClus
   await fs.mkdir(cfg.dir, { recursive: true });
   if (runAs) await fs.chown(cfg.dir, runAs.uid, runAs.gid);
   let cluster: PatroniCluster;
+  let synchronous: SynchronousState;
+  const urls = expected.map((m) => restUrl(cfg, m));
   try {
     await startEtcd(cfg, runAs, log);
     for (const m of expected) await startMember(cfg, m, runAs, log);
@@ -171,6 +188,10 @@ export async function startHaCluster(options: StartOptions = {}): Promise<HaClus
     cluster = await waitHealthy(cfg, expected, options.timeoutMs ?? UP_TIMEOUT_MS, async (leader) => {
       if (leader.host && leader.port) await ensureAppDatabase(cfg, leader.host, leader.port);
     });
+    synchronous =
+      options.synchronous === undefined
+        ? await readSynchronousState(urls)
+        : await applySynchronousMode(cfg, urls, options.synchronous, { log });
   } catch (err) {
     // A failed start leaves nothing running that the caller has no handle to stop; the logs stay for diagnosis.
     // A cluster that was running before is left as it was.
@@ -182,11 +203,12 @@ export async function startHaCluster(options: StartOptions = {}): Promise<HaClus
   // On a reused cluster the callback ran too, so the role and database are there either way.
   return {
     config: cfg,
-    restUrls: expected.map((m) => restUrl(cfg, m)),
+    restUrls: urls,
     databaseUrl: appUrl(cfg, leader.host, leader.port),
     members: cluster.members,
     reused,
     startupMs: Date.now() - started,
+    synchronous,
     memberUrl: (member) => appUrl(cfg, member.host ?? cfg.host, member.port ?? 0),
     stop: () => stopHaCluster(options),
   };
@@ -250,7 +272,10 @@ export interface LeaderChangeOptions extends HaOptions {
   readonly waitRejoin?: boolean;
 }
 
-/** REST switchover to `candidate` (any healthy replica when omitted); waits until the new leader accepts writes. */
+/**
+ * REST switchover to `candidate` (asynchronous mode: any healthy replica when omitted; synchronous mode: the sync
+ * standby, the only member Patroni accepts then); waits until the new leader accepts writes.
+ */
 export async function switchover(
   options: LeaderChangeOptions & { readonly candidate?: string } = {},
 ): Promise<LeaderChange> {
@@ -261,8 +286,9 @@ export async function switchover(
     if (options.candidate === leader.name) throw new Error(`${leader.name} is already the leader.`);
     memberByName(cfg, options.candidate);
   }
+  const candidate = await switchoverCandidate(cfg, urls, options.candidate);
   const t0 = Date.now();
-  await postSwitchover(restUrl(cfg, memberByName(cfg, leader.name)), leader.name, options.candidate);
+  await postSwitchover(restUrl(cfg, memberByName(cfg, leader.name)), leader.name, candidate);
   const to = await waitNewWritableLeader(cfg, urls, leader.name);
   const writableMs = Date.now() - t0;
   if (options.waitRejoin === false) return { from: leader.name, to, writableMs, rejoinedMs: undefined };
@@ -285,6 +311,23 @@ export async function killLeader(options: LeaderChangeOptions = {}): Promise<Lea
   if (options.waitRejoin === false) return { from: leader.name, to, writableMs, rejoinedMs: undefined };
   await waitHealthy(cfg, await expectedMembers(cfg), REJOIN_TIMEOUT_MS);
   return { from: leader.name, to, writableMs, rejoinedMs: Date.now() - t0 };
+}
+
+/**
+ * Sets Patroni's synchronous mode on the running cluster (PATCH /config, no restart) and waits until the leader
+ * applies it: a sync standby named and in sync for `on` / `strict`, none for `off`.
+ */
+export async function setSynchronousMode(
+  mode: SynchronousMode,
+  options: HaOptions & { readonly log?: Log; readonly timeoutMs?: number } = {},
+): Promise<SynchronousState> {
+  const cfg = haConfig(options);
+  return applySynchronousMode(cfg, await restUrlsOf(cfg), mode, options);
+}
+
+/** The running cluster's synchronous mode and sync standby. */
+export async function synchronousState(options: HaOptions = {}): Promise<SynchronousState> {
+  return readSynchronousState(await restUrlsOf(haConfig(options)));
 }
 
 /** Starts the next spare member (ha4) while the cluster runs; waits until it streams. Returns its config. */

@@ -81,3 +81,29 @@ export async function streamingReplicas(cfg: HaConfig, host: string, port: numbe
     QUERY_MS,
   );
 }
+
+export interface SyncReplicationState {
+  /** The leader's synchronous_standby_names (Patroni sets it in synchronous mode; empty otherwise). */
+  readonly standbyNames: string;
+  /** application_name (Patroni's member name) of each replica streaming with sync_state `sync`. */
+  readonly syncStandbys: readonly string[];
+}
+
+/** What the leader on host:port says about synchronous replication: whom it waits for, and who is in sync. */
+export async function syncReplicationState(cfg: HaConfig, host: string, port: number): Promise<SyncReplicationState> {
+  return withPg(
+    superuserUrl(cfg, host, port),
+    async (client) => {
+      const names = await client.query<{ names: string }>(
+        "select current_setting('synchronous_standby_names') as names",
+      );
+      const sync = await client.query<{ name: string }>(
+        "select application_name as name from pg_stat_replication where state = 'streaming' and sync_state = 'sync' " +
+          'order by 1',
+      );
+      return { standbyNames: names.rows[0]?.names ?? '', syncStandbys: sync.rows.map((row) => row.name) };
+    },
+    CONNECT_MS,
+    QUERY_MS,
+  );
+}

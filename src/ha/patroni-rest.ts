@@ -1,5 +1,6 @@
 // Patroni's REST API (3.0.2): /cluster for the members as the DCS sees them, /switchover and /failover to move the
-// leader. Every request has a timeout: a member whose Patroni hangs must not hang the caller.
+// leader, /config for the dynamic configuration (kept in the DCS, changed on a running cluster with PATCH). Every
+// request has a timeout: a member whose Patroni hangs must not hang the caller.
 import { z } from 'zod';
 
 /** How long one REST request may take, in ms (a switchover answers once it is done: a few seconds). */
@@ -26,7 +27,14 @@ const clusterSchema = z.object({
   scope: z.string().optional(),
 });
 
+/** The part of the dynamic configuration (GET /config) we read; Patroni keeps the rest as it is. */
+const dynamicConfigSchema = z.looseObject({
+  synchronous_mode: z.boolean().optional(),
+  synchronous_mode_strict: z.boolean().optional(),
+});
+
 export type PatroniMember = z.infer<typeof memberSchema>;
+export type PatroniDynamicConfig = z.infer<typeof dynamicConfigSchema>;
 export type PatroniCluster = z.infer<typeof clusterSchema>;
 
 export class PatroniRestError extends Error {
@@ -97,4 +105,29 @@ export function postSwitchover(restUrl: string, leader: string, candidate?: stri
 /** POST /failover to `candidate` (works without a healthy leader, unlike a switchover). */
 export function postFailover(restUrl: string, candidate: string): Promise<string> {
   return post(`${restUrl}/failover`, { candidate });
+}
+
+/** GET /config: the cluster's dynamic configuration, as the DCS holds it. */
+export async function fetchDynamicConfig(restUrl: string): Promise<PatroniDynamicConfig> {
+  const { status, body } = await request(`${restUrl}/config`, { method: 'GET' }, REST_TIMEOUT_MS);
+  if (status !== 200) throw new PatroniRestError(`GET ${restUrl}/config answered ${status}: ${body}`, status);
+  return dynamicConfigSchema.parse(JSON.parse(body));
+}
+
+/**
+ * PATCH /config: merges `patch` into the dynamic configuration in the DCS (every member applies it within one loop,
+ * no restart). Resolves to the configuration Patroni stored. A 409 means another change landed in between: the
+ * caller may send it again.
+ */
+export async function patchDynamicConfig(
+  restUrl: string,
+  patch: Record<string, unknown>,
+): Promise<PatroniDynamicConfig> {
+  const { status, body } = await request(
+    `${restUrl}/config`,
+    { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) },
+    REST_TIMEOUT_MS,
+  );
+  if (status !== 200) throw new PatroniRestError(`PATCH ${restUrl}/config answered ${status}: ${body}`, status);
+  return dynamicConfigSchema.parse(JSON.parse(body));
 }

@@ -8,6 +8,7 @@ import { findPgbench } from '../baseline/find-pgbench';
 import { findChromium } from '../report/headless-chromium';
 import { locatePsql } from '../writer/psql-locator';
 import { answersVersion, HA_BINARIES, isExecutable } from '../ha/ha-binaries';
+import { locatePgbouncer } from '../cluster/pgbouncer-binary';
 
 export interface SystemTool {
   /** Command name, for messages. */
@@ -79,6 +80,18 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
     debianPackage: 'postgresql-15',
     neededFor: "the HA cluster's replicas and rejoins (pg_basebackup, pg_rewind)",
     present: () => isExecutable(HA_BINARIES.pgBasebackup),
+  },
+  {
+    // 1.18 from Debian. Where systemd runs, the package also starts its own service on port 6432; the project's
+    // PgBouncers are separate processes on their own ports (src/cluster/pgbouncer-process.ts).
+    name: 'pgbouncer',
+    debianPackage: 'pgbouncer',
+    neededFor: 'one PgBouncer per local node (npm run cluster:up -- --pgbouncer) and the tests through them',
+    present: () =>
+      locatePgbouncer().then(
+        () => true,
+        () => false,
+      ),
   },
 ];
 

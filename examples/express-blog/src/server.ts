@@ -1,4 +1,4 @@
-// npm run example:express [-- --port N]: the blog against the local cluster (`npm run cluster:up` first), or the
+// npm run example:express [-- --port N] [-- --trace]: the blog against the local cluster (`npm run cluster:up` first), or the
 // servers named by DATABASE_URL / REPLICA_URLS. Ctrl-C stops the server and closes rwsplit's pools.
 import type { AddressInfo } from 'node:net';
 import { Command, InvalidArgumentError } from 'commander';
@@ -6,6 +6,7 @@ import { runMain } from '../../../src/cli/run-main';
 import { loadConfig } from '../../../src/config';
 import { applyBlogSchema } from './apply-blog-schema';
 import { createBlogRwsplit } from './blog-rwsplit';
+import { startTracing } from './console-tracing';
 import { createBlogApp } from './create-app';
 
 const port = (value: string): number => {
@@ -17,8 +18,10 @@ const port = (value: string): number => {
 new Command('express-blog')
   .description('The rwsplit Express example: a blog whose reads go to replicas, with read-your-writes per client')
   .option('--port <port>', 'port to listen on, on 127.0.0.1 (0: any free port)', port, 3000)
-  .action((opts: { port: number }) =>
+  .option('--trace', "print OpenTelemetry spans to the console: Prisma's, and rwsplit's naming each statement's node")
+  .action((opts: { port: number; trace?: boolean }) =>
     runMain(async () => {
+      const stopTracing = opts.trace ? startTracing() : async () => undefined;
       const config = loadConfig();
       await applyBlogSchema(config.primaryUrl, config.writer.connectTimeoutMs);
       const { routing } = config;
@@ -53,6 +56,7 @@ new Command('express-blog')
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rw.close();
+      await stopTracing();
       console.log('express-blog stopped');
     }),
   )

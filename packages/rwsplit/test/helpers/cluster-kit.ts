@@ -44,7 +44,7 @@ export interface ThrowawayOptions {
 /** A member as Patroni's GET /cluster lists it. */
 export interface HaMember {
   readonly name: string;
-  /** `leader`, `replica`, … */
+  /** `leader`, `replica`, `sync_standby` (synchronous mode), … */
   readonly role: string;
   /** `running`, `streaming`, `stopped`, … */
   readonly state: string;
@@ -63,6 +63,14 @@ export interface HaLeaderChangeOptions {
   readonly rejoin?: boolean;
 }
 
+/**
+ * Patroni's synchronous replication: `off` (asynchronous), `on` (`synchronous_mode`: the leader names one replica
+ * its sync standby, a commit returns once that one flushed it, and only that one may be promoted) or `strict`
+ * (also `synchronous_mode_strict`: with no replica able to be the sync standby, writes wait instead of going
+ * asynchronous).
+ */
+export type HaSynchronousMode = 'off' | 'on' | 'strict';
+
 /** The Patroni HA cluster (etcd and three members), started for a suite or reused when it runs already. */
 export interface HaCluster {
   /** Every started member's REST base URL. */
@@ -75,7 +83,10 @@ export interface HaCluster {
   members(): Promise<readonly HaMember[]>;
   /** The cluster now as the library's integration tests take one: leader first, superuser URLs for DDL. */
   nodes(): Promise<TestCluster>;
-  /** A REST switchover to any healthy replica; resolves once the new leader accepts writes. */
+  /**
+   * A REST switchover to any healthy replica (in synchronous mode, to the sync standby: Patroni accepts no other);
+   * resolves once the new leader accepts writes.
+   */
   switchover(options?: HaLeaderChangeOptions): Promise<HaLeaderChange>;
   /** SIGKILL to the leader's PostgreSQL (Patroni fails over); resolves once the new leader accepts writes. */
   killLeader(options?: HaLeaderChangeOptions): Promise<HaLeaderChange>;
@@ -85,8 +96,59 @@ export interface HaCluster {
   addMember(): Promise<{ readonly name: string; readonly port: number }>;
   /** Stops one member (a stopped leader hands over through the DCS). */
   stopMember(name: string): Promise<void>;
+  /**
+   * Sets Patroni's synchronous mode on the running cluster (its dynamic configuration, no restart). Resolves once
+   * the leader applies it: for `on` and `strict`, a member listed as `sync_standby` and in sync on the leader; for
+   * `off`, none.
+   */
+  synchronous(mode: HaSynchronousMode): Promise<void>;
+  /** The cluster's synchronous mode now (to put it back as it was). */
+  synchronousMode(): Promise<HaSynchronousMode>;
   /** Stops the cluster if this handle started it; one that was running before stays up. */
   release(): Promise<void>;
+}
+
+/** The nodes to put PgBouncers in front of: any cluster's URLs (testCluster(), a ThrowawayCluster…). */
+export interface PgBouncerNodes {
+  readonly primaryUrl: string;
+  readonly replicaUrls: readonly string[];
+}
+
+export interface PgBouncerOptions {
+  /** One port per node, below 32768: the primary's PgBouncer first, then one per replica in replicaUrls' order. */
+  readonly ports: readonly number[];
+  /** `default_pool_size`: server connections each PgBouncer opens to its node at most. Default 20. */
+  readonly poolSize?: number;
+  /**
+   * Other `[pgbouncer]` settings, replacing the kit's (e.g. `{ query_wait_timeout: 5 }`). The kit sets
+   * `pool_mode = transaction`, `auth_type = scram-sha-256`, `server_login_retry = 1` and leaves
+   * `ignore_startup_parameters` at its default (a startup parameter PgBouncer does not track is refused).
+   */
+  readonly settings?: Readonly<Record<string, string | number>>;
+}
+
+/** A row of a PgBouncer admin console SHOW command; every value arrives as text. */
+export type PgBouncerShowRow = Readonly<Record<string, string | null>>;
+
+/**
+ * One PgBouncer per node (transaction pooling, SCRAM to the client and to the server), on loopback. Node i is the
+ * primary for 0, then replica i - 1, as given: a standby promoted later keeps its PgBouncer and its index.
+ */
+export interface PgBouncerFront {
+  /** The primary through its PgBouncer: the same user, password, database and parameters as the primary's URL. */
+  readonly primaryUrl: string;
+  /** Each replica through its PgBouncer, in replicaUrls' order. */
+  readonly replicaUrls: readonly string[];
+  /** Node i's PgBouncer port. */
+  readonly ports: readonly number[];
+  /** PAUSE on node i's PgBouncer: waits for the queries in flight, then new queries wait (up to query_wait_timeout). */
+  pause(node: number): Promise<void>;
+  /** RESUME on node i's PgBouncer after pause(i). */
+  resume(node: number): Promise<void>;
+  /** `SHOW <what>` (POOLS, CLIENTS, SERVERS, STATS, CONFIG…) on node i's PgBouncer admin console. */
+  show(node: number, what: string): Promise<readonly PgBouncerShowRow[]>;
+  /** Stops every PgBouncer (their clients are cut) and deletes their files. */
+  stop(): Promise<void>;
 }
 
 export interface ClusterKit {
@@ -94,6 +156,8 @@ export interface ClusterKit {
   throwaway(name: string, options: ThrowawayOptions): Promise<ThrowawayCluster>;
   /** Starts the Patroni cluster, or reuses it when it runs. */
   ha(options?: { readonly log?: (line: string) => void }): Promise<HaCluster>;
+  /** Starts one PgBouncer per node of `nodes`; resolves once each accepts connections. */
+  pgbouncer(nodes: PgBouncerNodes, options: PgBouncerOptions): Promise<PgBouncerFront>;
 }
 
 const VARIABLE = 'RWSPLIT_TEST_CLUSTER_KIT';
