@@ -39,7 +39,9 @@ export function sendCancelRequest(key: BackendKey, timeoutMs: number): Promise<v
       message.writeInt32BE(CANCEL_REQUEST_CODE, 4);
       message.writeInt32BE(key.processID, 8);
       message.writeInt32BE(key.secretKey, 12);
-      socket.end(message);
+      // Written, not ended: the server closes the connection once it has taken the request. Closing first makes
+      // PgBouncer 1.18 exit ("bad client state: 0", pgbouncer#801, fixed in 1.19) when it is still forwarding it.
+      socket.write(message);
     });
   });
 }

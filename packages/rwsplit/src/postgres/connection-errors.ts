@@ -27,16 +27,30 @@ const CONNECTION_CODES = new Set([
   'P1017',
 ]);
 
+/**
+ * PgBouncer's refusals of a query it never sent to a server: its node is down (the query waited in its queue, or
+ * logins to the server keep failing), or it has no room for another client.
+ */
+const PGBOUNCER_NOT_SENT_MESSAGES = [
+  /query_wait_timeout/i,
+  /server login has been failing/i,
+  /pgbouncer cannot connect to server/i,
+  /no more connections allowed/i,
+];
+
 const CONNECTION_MESSAGES = [
   /connection terminated/i,
   /timeout expired/i,
   /connection timeout/i,
+  /timeout exceeded when trying to connect/i,
   /terminating connection/i,
   /server closed the connection/i,
   /can't reach database server/i,
   /connect ECONNREFUSED/i,
   /Connection terminated unexpectedly/i,
   /the database system is (starting up|shutting down|in recovery mode)/i,
+  ...PGBOUNCER_NOT_SENT_MESSAGES,
+  /server conn crashed/i,
 ];
 
 /** Walks an error and its causes (at most 10 deep). */
@@ -66,13 +80,19 @@ function fields(err: unknown): {
 /** True when the error (or a cause) says the server could not be reached or dropped the connection. */
 export function isConnectionError(err: unknown): boolean {
   for (const e of causeChain(err)) {
-    const { code, message, originalCode, kind } = fields(e);
+    const { code, originalCode, kind } = fields(e);
     if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
     if (typeof originalCode === 'string' && CONNECTION_CODES.has(originalCode)) return true;
     if (kind === 'DatabaseNotReachable' || kind === 'ConnectionClosed' || kind === 'SocketTimeout') return true;
-    if (typeof message === 'string' && CONNECTION_MESSAGES.some((re) => re.test(message))) return true;
+    if (textsOf(e).some((text) => CONNECTION_MESSAGES.some((re) => re.test(text)))) return true;
   }
   return false;
+}
+
+/** An error's message, and the server's own when a driver adapter kept it apart (`originalMessage`). */
+function textsOf(e: unknown): string[] {
+  const { message, originalMessage } = fields(e);
+  return [message, originalMessage].filter((t): t is string => typeof t === 'string');
 }
 
 /** True when the statement was refused because the server is read-only (a standby, or a demoted primary). */
@@ -101,14 +121,14 @@ export function isConnectionRefused(err: unknown): boolean {
 const CONNECT_TIMEOUT_MESSAGES = [/timeout exceeded when trying to connect/i, /due to connection timeout/i];
 
 /**
- * True when the statement never reached a server: the connection was refused, or could not be opened in time. A
- * write that failed so did not run, and may run elsewhere.
+ * True when the statement never reached a server: the connection was refused, or could not be opened in time, or
+ * PgBouncer refused it without sending it on. A write that failed so did not run, and may run elsewhere.
  */
 export function neverSent(err: unknown): boolean {
   if (isConnectionRefused(err)) return true;
+  const notSent = [...CONNECT_TIMEOUT_MESSAGES, ...PGBOUNCER_NOT_SENT_MESSAGES];
   for (const e of causeChain(err)) {
-    const { message } = fields(e);
-    if (typeof message === 'string' && CONNECT_TIMEOUT_MESSAGES.some((re) => re.test(message))) return true;
+    if (textsOf(e).some((text) => notSent.some((re) => re.test(text)))) return true;
   }
   return false;
 }
@@ -120,10 +140,7 @@ export function neverSent(err: unknown): boolean {
  */
 export function isRecoveryConflict(err: unknown): boolean {
   for (const e of causeChain(err)) {
-    const { message, originalMessage } = fields(e);
-    for (const text of [message, originalMessage]) {
-      if (typeof text === 'string' && /conflict with recovery/i.test(text)) return true;
-    }
+    if (textsOf(e).some((text) => /conflict with recovery/i.test(text))) return true;
   }
   return false;
 }

@@ -1,5 +1,5 @@
 // Waiting out a failover: what needs the primary tries again every 100 ms while there is none, until a deadline.
-import { NoPrimaryError } from '../errors';
+import { NoPrimaryError, SplitBrainError } from '../errors';
 import { isNotPrimary, isUnreachable } from '../postgres/connection-errors';
 
 /** How often something waiting out a failover asks the nodes for a primary again. */
@@ -7,6 +7,7 @@ export const FAILOVER_POLL_MS = 100;
 
 /** "No primary right now": the old one unreachable or read-only, or none promoted yet. Split brain is not one. */
 export function isFailoverGap(err: unknown): boolean {
+  if (err instanceof SplitBrainError) return false;
   return err instanceof NoPrimaryError || isUnreachable(err) || isNotPrimary(err);
 }
 

@@ -6,6 +6,7 @@ import { currentSession } from '../consistency/session';
 import {
   NoPrimaryError,
   PrimaryUnreachableError,
+  RwsplitError,
   SplitBrainError,
   TransactionNotRunError,
   WriteOutcomeUnknownError,
@@ -158,12 +159,17 @@ export class WriteTracker {
           return again();
         },
         Date.now() + failoverWaitMs,
-        (e) => e instanceof NoPrimaryError || (triggersDiscovery(e) && refusedBeforeRunning(e)),
+        // A refusal of the driver's (not one of rwsplit's errors, which carry it as their cause): split brain and
+        // an outcome-unknown write end the wait.
+        (e) =>
+          e instanceof NoPrimaryError ||
+          (!(e instanceof RwsplitError) && triggersDiscovery(e) && refusedBeforeRunning(e)),
       );
       report('ran');
       return result;
     } catch (final) {
-      const refused = reached && triggersDiscovery(final) && refusedBeforeRunning(final);
+      const refused =
+        reached && !(final instanceof RwsplitError) && triggersDiscovery(final) && refusedBeforeRunning(final);
       report(reached && !refused ? 'ran' : 'gave_up');
       if (final instanceof NoPrimaryError) {
         throw new NoPrimaryError(

@@ -58,7 +58,8 @@ afterEach(async () => {
 
 test('a write whose connection broke after it was sent is outcome-unknown, even when no primary can be found', async () => {
   const primary = await proxy(cluster.primaryUrl);
-  const rw = await open({ primaryUrl: primary.url(cluster.primaryUrl) });
+  // Writes refused for lack of a primary wait 300 ms for one, not the default 10 s.
+  const rw = await open({ primaryUrl: primary.url(cluster.primaryUrl), failoverWaitMs: 300 });
   const email = uniqueEmail('outcome');
   const write = rw.client.$executeRawUnsafe(INSERT_SLOWLY, email).catch((e: unknown) => e);
   // The statement is on its way; the primary vanishes from the network (its address refuses from now on).
