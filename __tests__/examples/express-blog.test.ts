@@ -13,6 +13,7 @@ import { TOKEN_COOKIE, TOKEN_HEADER } from '../../examples/express-blog/src/caus
 import { createBlogApp } from '../../examples/express-blog/src/create-app';
 import { NODES_HEADER } from '../../examples/express-blog/src/reply';
 import { startTracing } from '../../examples/express-blog/src/console-tracing';
+import { setStandbyReplay } from '../helpers/standby-replay';
 import { waitUntil } from '../helpers/wait-until';
 
 const config = loadConfig();
@@ -24,10 +25,7 @@ const PRIMARY_LSN = 'SELECT pg_current_wal_insert_lsn()::text AS lsn';
 const REPLAYED = 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done';
 const DELETE_USERS = 'DELETE FROM blog_user WHERE id = ANY($1::int[])';
 
-async function setReplay(paused: boolean): Promise<void> {
-  const sql = paused ? 'SELECT pg_wal_replay_pause()' : 'SELECT pg_wal_replay_resume()';
-  await Promise.all(standbys.map((node) => queryOnce(cluster.adminTarget(node), sql)));
-}
+const setReplay = setStandbyReplay;
 
 /** Waits until both standbys have replayed everything the primary has written so far. */
 async function waitForStandbys(): Promise<void> {
