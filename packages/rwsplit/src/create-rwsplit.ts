@@ -18,6 +18,8 @@ import { CompactionGroups, compactionCommenter } from './prisma/operation-contex
 import { RoutingAdapterFactory } from './prisma/routing-adapter';
 import { ReadOnlySql } from './sql/read-only-sql';
 import { StatementTracer } from './tracing/statement-tracer';
+import { CausalTokens } from './consistency/causal-token';
+import { TokenBound } from './consistency/token-bound';
 import { type RoutedClient, rwsplitExtension, type RwsplitExtension } from './prisma/rwsplit-extension';
 import { WriteTracker } from './prisma/write-tracking';
 import { TopologyManager } from './topology/topology-manager';
@@ -224,6 +226,8 @@ export async function createRwsplit<P extends PrismaClientClass>(
     opts,
     onEvent,
   );
+  const tokens = new CausalTokens(opts.tokenSecrets);
+  const tokenBound = new TokenBound(tokens, position, onEvent);
   const compaction = new CompactionGroups();
   const writes = new WriteTracker(target, discovery, clock, {
     failoverWaitMs: opts.failoverWaitMs,
@@ -253,16 +257,19 @@ export async function createRwsplit<P extends PrismaClientClass>(
     commenter: compactionCommenter,
     $on: (event: string, listener: (e: never) => void) =>
       (base as unknown as { $on: (event: string, listener: (e: never) => void) => void }).$on(event, listener),
-    session: async (fn, sessionOptions = {}) =>
-      runInSession(new Session(sessionMode(sessionOptions.mode, opts.consistency), sessionOptions.token), fn),
+    session: async (fn, sessionOptions = {}) => {
+      const mode = sessionMode(sessionOptions.mode, opts.consistency);
+      const { token } = sessionOptions;
+      return runInSession(new Session(mode, token === undefined ? undefined : await tokenBound.admit(token)), fn);
+    },
     token: async () => {
       const session = currentSession();
       if (!session) return null;
       if (session.hasPendingWrite) {
         const p = await position.after(session.pendingTick);
-        session.recordLsn(p.lsn, p.covers);
+        session.recordLsn(p.lsn, p.covers, p.timeline);
       }
-      return sessionToken(session);
+      return sessionToken(session, tokens);
     },
     replicas: () =>
       hosts.hosts.map((h) => {

@@ -82,8 +82,21 @@ export class NoSynchronousStandbyError extends RwsplitError {
 }
 
 /** A causal token that rwsplit did not make, or that was damaged on the way. */
+export type CausalTokenRefusal = 'malformed' | 'unsigned' | 'bad_signature' | 'ahead_of_primary' | 'future_timeline';
+
+/** A causal token rwsplit refuses; `reason` says which check failed. */
 export class CausalTokenError extends RwsplitError {
   readonly code = 'RWSPLIT_CAUSAL_TOKEN';
+  /**
+   * `malformed` (not a token, or damaged), `unsigned` / `bad_signature` (with tokenSecret), `ahead_of_primary` /
+   * `future_timeline` (it claims more than the primary has).
+   */
+  readonly reason: CausalTokenRefusal;
+
+  constructor(message: string, options: { cause?: unknown; reason?: CausalTokenRefusal } = {}) {
+    super(message, options);
+    this.reason = options.reason ?? 'malformed';
+  }
 }
 
 /** Text that is not a pg_lsn; the message shows the input and the expected form. */

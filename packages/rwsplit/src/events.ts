@@ -1,5 +1,6 @@
 // Structured events with stable names. The router, the health checker and failover discovery emit them through an
 // injectable listener that defaults to silence; metrics and tests subscribe to them.
+import type { CausalTokenRefusal } from './errors';
 
 /** Which side served a query. */
 export type NodeRole = 'primary' | 'replica';
@@ -57,6 +58,8 @@ export type RwsplitEvent =
   | { event: 'read_retried'; node: string; role: NodeRole; reason: 'primary_unreachable' | 'recovery_conflict' }
   /** A standby cancelled a read in a recovery conflict (its replay needed what the read held). It stays in rotation. */
   | { event: 'recovery_conflict'; node: string }
+  /** A session was opened with a causal token rwsplit refused (CausalTokenError); `reason` says which check failed. */
+  | { event: 'causal_token_refused'; reason: CausalTokenRefusal }
   /** Failover discovery found a new primary (writes go there now). */
   | { event: 'primary_changed'; from: string; to: string }
   /** Failover discovery asked every node and found exactly one primary (`node`), changed or not. */

@@ -23,7 +23,7 @@ export {
 } from './prisma/node-client';
 export { READ_OPERATIONS } from './prisma/write-tracking';
 export type { SessionOptions } from './consistency/session';
-export { encodeCausalToken, decodeCausalToken } from './consistency/causal-token';
+export { encodeCausalToken, decodeCausalToken, CausalTokens, type TokenClaim } from './consistency/causal-token';
 export { withRemoteApply, requiredSyncStandbys } from './consistency/remote-apply';
 
 // Topology sources: the fixed list (primaryUrl/replicaUrls), or Patroni.
@@ -60,6 +60,7 @@ export {
   TransactionNotRunError,
   NoSynchronousStandbyError,
   CausalTokenError,
+  type CausalTokenRefusal,
   LsnFormatError,
   ReplicaUnreachableError,
   PrimaryUnreachableError,

@@ -164,6 +164,14 @@ export interface RwsplitOptions<P extends PrismaClientClass = PrismaClientClass>
    * the package nothing is loaded. Default true; false turns them off.
    */
   readonly tracing?: boolean;
+  /**
+   * Signs causal tokens (HMAC-SHA256) so that a client cannot forge or alter one; unsigned and badly signed tokens
+   * are then refused (CausalTokenError). A list rotates: the first signs, any verifies. Every instance of an
+   * application must share it; keep it with your other secrets (at least 16 characters; 32 random bytes, e.g.
+   * `openssl rand -base64 32`). Default none: tokens are unsigned, and still refused when they claim more than the
+   * primary has.
+   */
+  readonly tokenSecret?: string | readonly string[];
   /** Timers and randomness for health checks (tests inject their own). Default: real timers. */
   readonly scheduler?: Scheduler;
 }
@@ -217,6 +225,15 @@ const optionsSchema = z.object({
   checkTimeoutMs: ms('checkTimeoutMs', 1).optional(),
   replicaReadTimeoutMs: ms('replicaReadTimeoutMs', 1).default(DEFAULTS.replicaReadTimeoutMs),
   failoverWaitMs: ms('failoverWaitMs', 0).default(DEFAULTS.failoverWaitMs),
+  tokenSecret: z
+    .union([z.string(), z.array(z.string()).min(1, 'tokenSecret must list at least one secret')], {
+      error: 'tokenSecret must be a string or a list of strings',
+    })
+    .optional()
+    .refine(
+      (v) => (v === undefined ? true : (Array.isArray(v) ? v : [v]).every((s) => s.length >= 16)),
+      'tokenSecret must be at least 16 characters (32 random bytes are better: `openssl rand -base64 32`)',
+    ),
   tracing: z.boolean({ error: 'tracing must be true or false' }).default(DEFAULTS.tracing),
   defaultReads: z
     .enum(['replica', 'primary'], { error: "defaultReads must be 'replica' or 'primary'" })
@@ -232,9 +249,11 @@ const optionsSchema = z.object({
 
 /** Validated options with every default filled in, frozen. */
 export type ResolvedOptions = Readonly<
-  Omit<z.infer<typeof optionsSchema>, 'primaryUrl' | 'replicaUrls' | 'checkTimeoutMs' | 'topology'> & {
+  Omit<z.infer<typeof optionsSchema>, 'primaryUrl' | 'replicaUrls' | 'checkTimeoutMs' | 'topology' | 'tokenSecret'> & {
     topology: TopologySource;
     checkTimeoutMs: number;
+    /** tokenSecret as a list (none: tokens are unsigned). */
+    tokenSecrets: readonly string[];
   }
 >;
 
@@ -279,12 +298,15 @@ export function resolveOptions(options: RwsplitOptions): ResolvedOptions {
       "rwsplit option primaryUrl is required (or a topology source): e.g. 'postgresql://app:pw@db-primary:5432/app'.",
     );
   }
-  const { primaryUrl, replicaUrls, topology, ...rest } = o;
+  const { primaryUrl, replicaUrls, topology, tokenSecret, ...rest } = o;
   return Object.freeze({
     ...rest,
     topology: topology ?? fixedTopology(...fixedUrls(primaryUrl, replicaUrls ?? [])),
     // A node that accepts connections but never answers is detected as fast as one that is down.
     checkTimeoutMs: o.checkTimeoutMs ?? o.connectTimeoutMs,
+    tokenSecrets: Object.freeze(
+      tokenSecret === undefined ? [] : Array.isArray(tokenSecret) ? [...tokenSecret] : [tokenSecret],
+    ),
   });
 }
 

@@ -4,14 +4,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConsistencyMode } from '../options';
 import { compareLsn, type LsnText } from '../postgres/lsn';
-import { decodeCausalToken, encodeCausalToken } from './causal-token';
+import type { CausalTokens, TokenClaim } from './causal-token';
 
 export interface SessionOptions {
   /** Consistency for reads in this scope. Default: the router's `consistency` (default `read-your-writes`). */
   readonly mode?: ConsistencyMode;
   /**
-   * A causal token from an earlier scope (e.g. the previous HTTP request's cookie or header): reads here must
-   * see everything that scope wrote. Malformed tokens throw. Default: none.
+   * A causal token from an earlier scope (e.g. the previous HTTP request's cookie or header): reads here must see
+   * everything that scope wrote. A token rwsplit did not make (unsigned or badly signed with tokenSecret, damaged)
+   * or one claiming more than the primary has is refused with CausalTokenError. Default: none.
    */
   readonly token?: string;
 }
@@ -19,12 +20,16 @@ export interface SessionOptions {
 export class Session {
   readonly mode: ConsistencyMode;
   #requiredLsn: LsnText | null;
+  /** The timeline of #requiredLsn (null: unknown). */
+  #requiredTimeline: number | null;
   /** The WriteClock tick of the scope's last write whose position is not recorded yet (0: none pending). */
   #pendingTick = 0;
 
-  constructor(mode: ConsistencyMode, token?: string) {
+  /** @param claim what an admitted causal token requires (see TokenBound), if the scope opened with one. */
+  constructor(mode: ConsistencyMode, claim?: TokenClaim) {
     this.mode = mode;
-    this.#requiredLsn = token === undefined ? null : decodeCausalToken(token);
+    this.#requiredLsn = claim?.lsn ?? null;
+    this.#requiredTimeline = claim?.timeline ?? null;
   }
 
   /**
@@ -44,10 +49,22 @@ export class Session {
     return this.#pendingTick > 0;
   }
 
-  /** Records a primary position that covers the pending writes (tick `covers`). Positions only move forward. */
-  recordLsn(lsn: LsnText, covers = this.#pendingTick): void {
+  /**
+   * Records a primary position that covers the pending writes (tick `covers`), on `timeline`. Positions only move
+   * forward; a later timeline replaces an earlier one.
+   */
+  recordLsn(lsn: LsnText, covers = this.#pendingTick, timeline: number | null = null): void {
     if (covers >= this.#pendingTick) this.#pendingTick = 0;
-    if (this.#requiredLsn === null || compareLsn(lsn, this.#requiredLsn) > 0) this.#requiredLsn = lsn;
+    const newerTimeline = timeline !== null && this.#requiredTimeline !== null && timeline > this.#requiredTimeline;
+    if (this.#requiredLsn === null || newerTimeline || compareLsn(lsn, this.#requiredLsn) > 0) {
+      this.#requiredLsn = lsn;
+      this.#requiredTimeline = timeline ?? this.#requiredTimeline;
+    }
+  }
+
+  /** The timeline of the required position (null: unknown, e.g. from an `rw1.` token). */
+  get requiredTimeline(): number | null {
+    return this.#requiredTimeline;
   }
 
   /** The position a replica must have replayed for reads in this scope, or null when any replica will do. */
@@ -72,6 +89,7 @@ export function runInSession<T>(session: Session, fn: () => Promise<T>): Promise
 }
 
 /** Exports a scope's last write position as an opaque token (null when it has written nothing and required nothing). */
-export function sessionToken(session: Session): string | null {
-  return session.requiredLsn === null ? null : encodeCausalToken(session.requiredLsn);
+export function sessionToken(session: Session, tokens: CausalTokens): string | null {
+  const lsn = session.requiredLsn;
+  return lsn === null ? null : tokens.encode({ lsn, timeline: session.requiredTimeline });
 }

@@ -82,11 +82,11 @@ export class ReadRequirements {
         position = await this.#positionAfterFailover(covers);
       }
       this.#noteTimeline(position.timeline);
-      session.recordLsn(position.lsn, position.covers);
-      return { lsn: session.requiredLsn ?? position.lsn, timeline: position.timeline };
+      session.recordLsn(position.lsn, position.covers, position.timeline);
+      return { lsn: session.requiredLsn ?? position.lsn, timeline: session.requiredTimeline ?? position.timeline };
     }
     const lsn = session.requiredLsn;
-    return lsn === null ? null : { lsn, timeline: this.#firstTimeline };
+    return lsn === null ? null : { lsn, timeline: session.requiredTimeline ?? this.#firstTimeline };
   }
 
   /**

@@ -2,6 +2,7 @@
 // The listener is on the request path (it sees every 'query' event), so it must stay cheap: labelled children
 // are cached per label set instead of being looked up by prom-client's label hashing on each event.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CausalTokenRefusal } from '../errors';
 import type { EjectionReason, EventListener, RwsplitEvent } from '../events';
 
 /**
@@ -18,6 +19,13 @@ type HeldOutcome = Extract<RwsplitEvent, { event: 'write_held' }>['outcome'];
 const HELD_OUTCOMES: readonly HeldOutcome[] = ['ran', 'gave_up', 'queue_full'];
 type RetryReason = Extract<RwsplitEvent, { event: 'read_retried' }>['reason'];
 const RETRY_REASONS: readonly RetryReason[] = ['primary_unreachable', 'recovery_conflict'];
+const TOKEN_REFUSALS: readonly CausalTokenRefusal[] = [
+  'malformed',
+  'unsigned',
+  'bad_signature',
+  'ahead_of_primary',
+  'future_timeline',
+];
 /** Buckets of `rwsplit_write_hold_seconds`: a leader change takes from a fraction of a second to tens of seconds. */
 const HOLD_BUCKETS: readonly number[] = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
 const EJECTION_REASONS: readonly EjectionReason[] = [
@@ -57,6 +65,7 @@ export interface RwsplitMetrics {
     readonly writeHoldSeconds: Histogram;
     readonly readsRetried: Counter<'reason'>;
     readonly recoveryConflicts: Counter<'node'>;
+    readonly causalTokensRefused: Counter<'reason'>;
   };
 }
 
@@ -169,12 +178,21 @@ export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
       labelNames: ['node'] as const,
       registers,
     }),
+    causalTokensRefused: new Counter({
+      name: 'rwsplit_causal_tokens_refused_total',
+      help:
+        'Sessions refused a causal token, by reason (malformed, unsigned, bad_signature, ahead_of_primary, ' +
+        'future_timeline). A rise in forged or altered tokens shows here.',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
   };
 
   // Known label values start at 0, so rate() and alerts see the series before the first fallback happens.
   for (const reason of PRIMARY_FALLBACK_REASONS) metrics.primaryFallbackReads.inc({ reason }, 0);
   for (const outcome of HELD_OUTCOMES) metrics.heldWrites.inc({ outcome }, 0);
   for (const reason of RETRY_REASONS) metrics.readsRetried.inc({ reason }, 0);
+  for (const reason of TOKEN_REFUSALS) metrics.causalTokensRefused.inc({ reason }, 0);
   metrics.splitBrain.set(0);
   // A node's ejection and error counters start at 0 when it is first seen, so increase() sees the first one.
   const seenNodes = new Set<string>();
@@ -271,6 +289,9 @@ export function createMetrics(options: MetricsOptions = {}): RwsplitMetrics {
         return;
       case 'recovery_conflict':
         metrics.recoveryConflicts.inc({ node: event.node });
+        return;
+      case 'causal_token_refused':
+        metrics.causalTokensRefused.inc({ reason: event.reason });
         return;
     }
   };

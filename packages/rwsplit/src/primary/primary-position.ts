@@ -105,6 +105,11 @@ export class PrimaryPosition {
     );
   }
 
+  /** The last position fetched from the current primary (health checks refresh it), or null. */
+  get latest(): Position | null {
+    return this.#poolUrl === this.#target.current.url ? this.#latest : null;
+  }
+
   get stats(): PositionStats {
     return { requests: this.#requests, queries: this.#queries };
   }

@@ -120,8 +120,14 @@ test('a read a standby cancels in a recovery conflict is retried on the other st
   expect(counted.values).toContainEqual({ labels: { node: node(1) }, value: 1 });
 }, 60_000);
 
-test('the primary dies under a read: the read waits for the promoted standby and is answered there', async () => {
+test("the primary dies under a read: the read waits for the promoted standby and is answered there; an older timeline's token still reads", async () => {
   const rw = await open({ failoverWaitMs: 20_000 });
+  // An honest causal token made on node 0's timeline, for a row standby 1 has replayed.
+  const honest = await rw.session(async () => {
+    const user = await rw.client.user.create({ data: { email: uniqueEmail('gap'), name: 'before the promotion' } });
+    return { id: user.id, token: (await rw.token())! };
+  });
+  await waitUntil(async () => (await usersNamed(1, 'before the promotion')).length === 1, 'standby 1 to replay it');
   // A read that must see the primary: it runs on node 0, which crashes while it sleeps.
   const read = rw.session(() => slowRead(rw.client, 1), { mode: 'primary' });
   await waitForStatement(env, 0, '%pg_sleep%', 'the read to run on the primary');
@@ -136,6 +142,12 @@ test('the primary dies under a read: the read waits for the promoted standby and
     { event: 'read_retried', node: node(0), role: 'primary', reason: 'primary_unreachable' },
   ]);
   expect(rw.primaryName()).toBe(node(1));
+  // The honest token of the old timeline is admitted on the new one: its session reads the row, without waiting
+  // for a position of the old timeline that will never come.
+  const seen = await rw.session(() => rw.client.user.findUnique({ where: { id: honest.id } }), {
+    token: honest.token,
+  });
+  expect(seen).toMatchObject({ id: honest.id });
 }, 60_000);
 
 test('with no primary: past maxHeldWrites a write is refused at once, past failoverWaitMs it gives up; neither ran', async () => {
