@@ -90,6 +90,11 @@ export interface RoutingConfig {
    * times out counts as unreachable. Env `RWSPLIT_CHECK_TIMEOUT_MS`; default the connect timeout.
    */
   readonly checkTimeoutMs: number;
+  /**
+   * Secrets that sign causal tokens (the first signs, any verifies: list a new one first to rotate). Env
+   * `RWSPLIT_TOKEN_SECRET`, comma-separated; every instance must share it. Default none (unsigned tokens).
+   */
+  readonly tokenSecrets: readonly string[];
 }
 
 export interface Config {
@@ -177,6 +182,14 @@ const envSchema = z.object({
     .optional(),
   RWSPLIT_RYW_WAIT_MS: intFrom('RWSPLIT_RYW_WAIT_MS', 0, 60_000).optional(),
   RWSPLIT_CHECK_TIMEOUT_MS: intFrom('RWSPLIT_CHECK_TIMEOUT_MS', 1, 600_000).optional(),
+  RWSPLIT_TOKEN_SECRET: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()))
+    .refine(
+      (secrets) => secrets.every((s) => s.length >= 16),
+      'RWSPLIT_TOKEN_SECRET: each comma-separated secret must be at least 16 characters (e.g. `openssl rand -base64 32`)',
+    )
+    .optional(),
   RWSPLIT_HA_DIR: z.string().min(1).optional(),
   PRISMA_SCHEMA_ENGINE_BINARY: z.string().optional(),
 });
@@ -307,6 +320,7 @@ export function loadConfig(env: Env = process.env): Config {
     consistency: e.RWSPLIT_CONSISTENCY ?? ROUTING_DEFAULTS.consistency,
     readYourWritesWaitMs: e.RWSPLIT_RYW_WAIT_MS ?? ROUTING_DEFAULTS.readYourWritesWaitMs,
     checkTimeoutMs: e.RWSPLIT_CHECK_TIMEOUT_MS ?? writer.connectTimeoutMs,
+    tokenSecrets: Object.freeze(e.RWSPLIT_TOKEN_SECRET ?? []),
   });
 
   return Object.freeze({

@@ -3,6 +3,7 @@
 // so a 404 means a standby answered and a 200 means the primary (or a replica that has replayed it) did.
 import type { Server } from 'node:http';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { CausalTokens } from 'rwsplit';
 import type { AddressInfo } from 'node:net';
 import { LocalCluster } from '../../src/cluster/local-cluster';
 import { loadConfig } from '../../src/config';
@@ -129,7 +130,7 @@ describe('read-your-writes across requests, by causal token', () => {
       expect(created.headers.get(NODES_HEADER)).toBe(`127.0.0.1:${primaryPort} primary`);
       postId = created.body.id as number;
       token = created.headers.get(TOKEN_HEADER)!;
-      expect(token).toMatch(/^rw1\./);
+      expect(token).toMatch(/^rw2\./);
 
       const withHeader = await call('GET', `/posts/${postId}`, { headers: { [TOKEN_HEADER]: token } });
       expect(withHeader.status).toBe(200);
@@ -283,4 +284,60 @@ test('--trace: the spans of a request name the node that served it, as the respo
   } finally {
     await stopTracing();
   }
+});
+
+describe('causal tokens rwsplit refuses', () => {
+  /** A token a client could forge: a position far ahead of the primary's, on its timeline. */
+  async function forged(): Promise<string> {
+    const real = await rw.session(async () => {
+      await rw.client.user.count();
+      return null;
+    });
+    expect(real).toBeNull();
+    const [{ timeline }] = (await queryOnce<{ timeline: number }>(
+      config.primaryUrl,
+      "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int AS timeline",
+    )) as [{ timeline: number }];
+    return new CausalTokens().encode({ lsn: 'FFFFFFF/0', timeline });
+  }
+
+  test('a forged token is a 400 naming the problem, not a read sent to the primary', async () => {
+    const res = await call('GET', '/posts', { headers: { [TOKEN_HEADER]: await forged() } });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(
+      /^Bad header x-rwsplit-token: The causal token claims WAL position FFFFFFF\/0, ahead/,
+    );
+  });
+
+  test("with onBadToken 'ignore', the request is served as if no token was sent", async () => {
+    const { server: lenient, url } = await listen(createBlogApp(rw, { onBadToken: 'ignore' }));
+    try {
+      const res = await fetch(`${url}/posts`, { headers: { cookie: `${TOKEN_COOKIE}=${await forged()}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get(NODES_HEADER)).toMatch(/ replica$/);
+      expect(res.headers.getSetCookie().join(';')).toMatch(new RegExp(`^${TOKEN_COOKIE}=;`));
+    } finally {
+      await stop(lenient);
+    }
+  });
+
+  test('with a token secret, a token signed with another one is a 400', async () => {
+    const secret = 'express-example-secret-0123456789';
+    const signed = await createBlogRwsplit({
+      primaryUrl: config.primaryUrl,
+      replicaUrls: config.replicaUrls,
+      checkIntervalMs: [600_000, 600_000],
+      tokenSecret: secret,
+    });
+    const { server: strict, url } = await listen(createBlogApp(signed));
+    try {
+      const foreign = new CausalTokens(['another-application-secret-000001']).encode({ lsn: '0/1', timeline: 1 });
+      const res = await fetch(`${url}/posts`, { headers: { [TOKEN_HEADER]: foreign } });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(/not signed with this application's tokenSecret/);
+    } finally {
+      await stop(strict);
+      await signed.close();
+    }
+  });
 });

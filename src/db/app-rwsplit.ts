@@ -25,6 +25,7 @@ export function createRwsplitFromConfig(config: Config, extra: AppRwsplitOptions
     readYourWritesWaitMs: r.readYourWritesWaitMs,
     connectTimeoutMs: config.writer.connectTimeoutMs,
     checkTimeoutMs: r.checkTimeoutMs,
+    ...(r.tokenSecrets.length > 0 ? { tokenSecret: r.tokenSecrets } : {}),
     ...extra,
   });
 }

@@ -4,12 +4,12 @@ import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import type { BlogRwsplit } from './blog-rwsplit';
 import { blogRoutes } from './blog-routes';
-import { causalSession } from './causal-session';
+import { type BadTokenPolicy, causalSession } from './causal-session';
 import { errorHandler } from './error-handler';
 import { NotFoundError } from './http-errors';
 import { createReply } from './reply';
 
-export function createBlogApp(rw: BlogRwsplit): Express {
+export function createBlogApp(rw: BlogRwsplit, options: { onBadToken?: BadTokenPolicy } = {}): Express {
   const reply = createReply(rw);
   const app = express();
   app.disable('x-powered-by');
@@ -17,7 +17,7 @@ export function createBlogApp(rw: BlogRwsplit): Express {
   // side: raw-body, under express.json, binds its callback to the caller's async context, so the scope survives.
   app.use(express.json({ limit: '100kb' }));
   app.use(cookieParser());
-  app.use(causalSession(rw));
+  app.use(causalSession(rw, options.onBadToken));
   app.use(blogRoutes(rw, reply));
   app.use((req) => {
     throw new NotFoundError(`No route ${req.method} ${req.path}.`);

@@ -6,6 +6,7 @@ import { runMain } from '../../../src/cli/run-main';
 import { loadConfig } from '../../../src/config';
 import { applyBlogSchema } from './apply-blog-schema';
 import { createBlogRwsplit } from './blog-rwsplit';
+import type { BadTokenPolicy } from './causal-session';
 import { startTracing } from './console-tracing';
 import { createBlogApp } from './create-app';
 
@@ -18,8 +19,17 @@ const port = (value: string): number => {
 new Command('express-blog')
   .description('The rwsplit Express example: a blog whose reads go to replicas, with read-your-writes per client')
   .option('--port <port>', 'port to listen on, on 127.0.0.1 (0: any free port)', port, 3000)
+  .option(
+    '--on-bad-token <policy>',
+    'a causal token rwsplit refuses: reject (400 naming the problem) or ignore (serve as if none was sent)',
+    (value: string) => {
+      if (value !== 'reject' && value !== 'ignore') throw new InvalidArgumentError('reject or ignore');
+      return value;
+    },
+    'reject',
+  )
   .option('--trace', "print OpenTelemetry spans to the console: Prisma's, and rwsplit's naming each statement's node")
-  .action((opts: { port: number; trace?: boolean }) =>
+  .action((opts: { port: number; trace?: boolean; onBadToken: BadTokenPolicy }) =>
     runMain(async () => {
       const stopTracing = opts.trace ? startTracing() : async () => undefined;
       const config = loadConfig();
@@ -36,8 +46,9 @@ new Command('express-blog')
         readYourWritesWaitMs: routing.readYourWritesWaitMs,
         connectTimeoutMs: config.writer.connectTimeoutMs,
         checkTimeoutMs: routing.checkTimeoutMs,
+        ...(routing.tokenSecrets.length > 0 ? { tokenSecret: routing.tokenSecrets } : {}),
       });
-      const server = createBlogApp(rw).listen(opts.port, '127.0.0.1');
+      const server = createBlogApp(rw, { onBadToken: opts.onBadToken }).listen(opts.port, '127.0.0.1');
       try {
         await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
       } catch (err) {

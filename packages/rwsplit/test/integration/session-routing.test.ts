@@ -140,7 +140,7 @@ test('a causal token carries read-your-writes into the next scope; junk tokens a
     const user = await newUser(rw.client, 'token');
     return { token: await rw.token(), id: user.id };
   });
-  expect(token).toMatch(/^rw1\./);
+  expect(token).toMatch(/^rw2\./);
   const seen = await rw.session(() => rw.client.user.findUnique({ where: { id } }), { token: token! });
   expect(seen?.id).toBe(id);
   const blind = await rw.session(() => rw.client.user.findUnique({ where: { id } }));
