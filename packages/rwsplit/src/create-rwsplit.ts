@@ -222,6 +222,7 @@ export async function createRwsplit<P extends PrismaClientClass>(
       name: () => target.current.name,
       positionAfter: (covers) => position.after(covers),
       discover: () => discovery.discover(),
+      tick: () => clock.tick(),
     },
     opts,
     onEvent,
@@ -265,8 +266,15 @@ export async function createRwsplit<P extends PrismaClientClass>(
     token: async () => {
       const session = currentSession();
       if (!session) return null;
-      if (session.hasPendingWrite) {
-        const p = await position.after(session.pendingTick);
+      // Monotonic reads: the token carries what the session saw too. Its replica's state is at most the primary's
+      // position now, so the next request continues from there.
+      if (opts.monotonicReads && session.pinned) {
+        session.pinned = null;
+        session.markSeen(clock.tick());
+      }
+      const covers = Math.max(session.pendingTick, opts.monotonicReads ? session.seenTick : 0);
+      if (covers > 0) {
+        const p = await position.after(covers);
         session.recordLsn(p.lsn, p.covers, p.timeline);
       }
       return sessionToken(session, tokens);

@@ -53,6 +53,8 @@ export const DEFAULTS = Object.freeze({
   defaultReads: 'replica' as 'replica' | 'primary',
   /** Spans for routed statements when @opentelemetry/api is installed. */
   tracing: true,
+  /** A session's reads never go back in time. */
+  monotonicReads: true,
 });
 
 /** The options a Prisma user passes; only `PrismaClient` and `primaryUrl` are required. */
@@ -165,6 +167,14 @@ export interface RwsplitOptions<P extends PrismaClientClass = PrismaClientClass>
    */
   readonly tracing?: boolean;
   /**
+   * Monotonic reads in sessions (every mode but `primary`): once a session's read has seen a state, no later read of
+   * it sees an older one. The session stays on the replica its last read used while that replica may serve; one
+   * that must leave it (ejected, lagging, or not caught up with the session's writes) goes to a replica that has
+   * the primary's position as of then, else the primary. The causal token carries it to the next request.
+   * false: only read-your-writes (a session's reads may move between replicas and see an older state). Default true.
+   */
+  readonly monotonicReads?: boolean;
+  /**
    * Signs causal tokens (HMAC-SHA256) so that a client cannot forge or alter one; unsigned and badly signed tokens
    * are then refused (CausalTokenError). A list rotates: the first signs, any verifies. Every instance of an
    * application must share it; keep it with your other secrets (at least 16 characters; 32 random bytes, e.g.
@@ -234,6 +244,7 @@ const optionsSchema = z.object({
       (v) => (v === undefined ? true : (Array.isArray(v) ? v : [v]).every((s) => s.length >= 16)),
       'tokenSecret must be at least 16 characters (32 random bytes are better: `openssl rand -base64 32`)',
     ),
+  monotonicReads: z.boolean({ error: 'monotonicReads must be true or false' }).default(DEFAULTS.monotonicReads),
   tracing: z.boolean({ error: 'tracing must be true or false' }).default(DEFAULTS.tracing),
   defaultReads: z
     .enum(['replica', 'primary'], { error: "defaultReads must be 'replica' or 'primary'" })

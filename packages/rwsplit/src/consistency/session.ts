@@ -24,6 +24,14 @@ export class Session {
   #requiredTimeline: number | null;
   /** The WriteClock tick of the scope's last write whose position is not recorded yet (0: none pending). */
   #pendingTick = 0;
+  /**
+   * Monotonic reads: the tick after which the scope saw the primary's state (a read served there, or a replica it
+   * read from and left), whose position is not recorded yet (0: none). Later reads must see a position fetched
+   * after it.
+   */
+  #seenTick = 0;
+  /** Monotonic reads: the replica the scope's last read used; later reads stay there while it may serve them. */
+  pinned: object | null = null;
 
   /** @param claim what an admitted causal token requires (see TokenBound), if the scope opened with one. */
   constructor(mode: ConsistencyMode, claim?: TokenClaim) {
@@ -45,6 +53,16 @@ export class Session {
     return this.#pendingTick;
   }
 
+  /** Monotonic reads: the scope has seen the primary's state as of WriteClock tick `tick` (see #seenTick). */
+  markSeen(tick: number): void {
+    this.#seenTick = Math.max(this.#seenTick, tick);
+  }
+
+  /** The tick a primary position must cover for what the scope has seen, or 0. */
+  get seenTick(): number {
+    return this.#seenTick;
+  }
+
   get hasPendingWrite(): boolean {
     return this.#pendingTick > 0;
   }
@@ -55,6 +73,7 @@ export class Session {
    */
   recordLsn(lsn: LsnText, covers = this.#pendingTick, timeline: number | null = null): void {
     if (covers >= this.#pendingTick) this.#pendingTick = 0;
+    if (covers >= this.#seenTick) this.#seenTick = 0;
     const newerTimeline = timeline !== null && this.#requiredTimeline !== null && timeline > this.#requiredTimeline;
     if (this.#requiredLsn === null || newerTimeline || compareLsn(lsn, this.#requiredLsn) > 0) {
       this.#requiredLsn = lsn;

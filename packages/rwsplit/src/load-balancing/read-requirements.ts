@@ -22,14 +22,14 @@ export type Requirement = 'primary' | Required | null;
 
 export class ReadRequirements {
   readonly #primary: PrimaryEndpoint;
-  readonly #options: Pick<RouterOptions, 'consistency' | 'failoverWaitMs' | 'defaultReads'>;
+  readonly #options: Pick<RouterOptions, 'consistency' | 'failoverWaitMs' | 'defaultReads' | 'monotonicReads'>;
   /** The primary's timeline as first seen, and whether it has changed since (a promotion happened). */
   #firstTimeline: number | null = null;
   #timelineChanged = false;
 
   constructor(
     primary: PrimaryEndpoint,
-    options: Pick<RouterOptions, 'consistency' | 'failoverWaitMs' | 'defaultReads'>,
+    options: Pick<RouterOptions, 'consistency' | 'failoverWaitMs' | 'defaultReads' | 'monotonicReads'>,
   ) {
     this.#primary = primary;
     this.#options = options;
@@ -56,13 +56,26 @@ export class ReadRequirements {
       const session = sessions[0];
       const mode = this.modeFor(session, optedIn);
       if (mode === 'primary') return 'primary';
-      return mode === 'read-your-writes' ? this.#required(session!) : null;
+      return session ? this.#sessionRequirement(session, mode) : null;
     }
     const modes = sessions.map((s) => this.modeFor(s, optedIn));
     if (modes.includes('primary')) return 'primary';
-    const consistent = sessions.filter((s, i): s is Session => modes[i] === 'read-your-writes');
-    if (consistent.length === 0) return null;
-    return Promise.all(consistent.map((s) => this.#required(s))).then(furthest);
+    const each = sessions.map((s, i) => (s ? this.#sessionRequirement(s, modes[i]!) : null));
+    return Promise.all(each).then(furthest);
+  }
+
+  /**
+   * What one scope's reads must see: in `read-your-writes`, its writes; with monotonic reads (eventual or
+   * read-your-writes), also what its earlier reads saw. At once (no promise) when no primary position is needed.
+   */
+  #sessionRequirement(session: Session, mode: ConsistencyMode): Required | null | Promise<Required | null> {
+    const writes = mode === 'read-your-writes';
+    const seen = this.#options.monotonicReads && mode !== 'primary';
+    if (!writes && !seen) return null;
+    const covers = Math.max(writes ? session.pendingTick : 0, seen ? session.seenTick : 0);
+    if (covers > 0) return this.#required(session, covers);
+    const lsn = session.requiredLsn;
+    return lsn === null ? null : { lsn, timeline: session.requiredTimeline ?? this.#firstTimeline };
   }
 
   /**
@@ -70,23 +83,18 @@ export class ReadRequirements {
    * covers the scope's pending writes. A failed position query starts discovery and is tried once more; then the
    * read is served, or fails with a typed error (NoPrimaryError, SplitBrainError, PrimaryUnreachableError).
    */
-  async #required(session: Session): Promise<Required | null> {
-    if (session.hasPendingWrite) {
-      const covers = session.pendingTick;
-      let position: Position;
-      try {
-        position = await this.#primary.positionAfter(covers);
-      } catch (err) {
-        // The primary is gone, or answers as a standby (demoted in place by a switchover): find it again.
-        if (!isUnreachable(err) && !isNotPrimary(err)) throw err;
-        position = await this.#positionAfterFailover(covers);
-      }
-      this.#noteTimeline(position.timeline);
-      session.recordLsn(position.lsn, position.covers, position.timeline);
-      return { lsn: session.requiredLsn ?? position.lsn, timeline: session.requiredTimeline ?? position.timeline };
+  async #required(session: Session, covers: number): Promise<Required | null> {
+    let position: Position;
+    try {
+      position = await this.#primary.positionAfter(covers);
+    } catch (err) {
+      // The primary is gone, or answers as a standby (demoted in place by a switchover): find it again.
+      if (!isUnreachable(err) && !isNotPrimary(err)) throw err;
+      position = await this.#positionAfterFailover(covers);
     }
-    const lsn = session.requiredLsn;
-    return lsn === null ? null : { lsn, timeline: session.requiredTimeline ?? this.#firstTimeline };
+    this.#noteTimeline(position.timeline);
+    session.recordLsn(position.lsn, position.covers, position.timeline);
+    return { lsn: session.requiredLsn ?? position.lsn, timeline: session.requiredTimeline ?? position.timeline };
   }
 
   /**

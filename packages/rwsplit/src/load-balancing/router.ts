@@ -30,6 +30,8 @@ export interface RouterOptions {
   readonly failoverWaitMs: number;
   /** Where reads outside a session go unless they opt in with `$replica()`. Default `replica`. */
   readonly defaultReads: 'replica' | 'primary';
+  /** A session's reads never see an older state than its earlier reads did (modes but `primary`). Default true. */
+  readonly monotonicReads: boolean;
 }
 
 /** What the router needs of the primary: its node, its label, its position, and failover discovery. */
@@ -40,6 +42,8 @@ export interface PrimaryEndpoint {
   positionAfter(covers: number): Promise<Position>;
   /** Finds the primary again (after its position query failed); rejects with NoPrimaryError / SplitBrainError. */
   discover(): Promise<unknown>;
+  /** A WriteClock tick: a primary position fetched from now on covers what the primary had until now. */
+  tick(): number;
 }
 
 /** The node a read (or one attempt of it) runs on. */
@@ -124,9 +128,22 @@ export class Router {
     const moveOn = (err: unknown) => this.#moveOn(request, run, err);
     const known = request.target;
     if (known) return this.#attempt(request, known, run, moveOn);
-    const requirement = this.#requirements.of(request.sessions, request.optedIn);
+    const requirement = this.#requirementOf(request);
     if (requirement instanceof Promise) return this.#readAfter(requirement, request, run);
     request.requirement = requirement;
+    const pinned = this.#pinned(request, requirement);
+    if (pinned) {
+      request.target = pinned;
+      return this.#attempt(request, pinned, run, moveOn);
+    }
+    // Its replica does not have what a read-your-writes scope wrote: the scope leaves it first.
+    if (this.#options.monotonicReads && request.sessions.some((s) => s?.pinned)) {
+      return this.#readAfter(this.#requirementOfLeaving(request), request, run);
+    }
+    // A position to be caught up with: chosen after asking the replicas.
+    if (requirement !== null && requirement !== 'primary') {
+      return this.#readAfter(Promise.resolve(requirement), request, run);
+    }
     // Eventual and primary reads: the node is chosen synchronously and the statement's own promise is returned
     // with one handler, no async frame in between.
     const first = this.#choose(requirement) as Target;
@@ -144,10 +161,64 @@ export class Router {
    */
   prepare(request: ReadRequest): Promise<void> | undefined {
     if (request.target) return undefined;
-    const requirement = this.#requirements.of(request.sessions, request.optedIn);
+    const requirement = this.#requirementOf(request);
     if (requirement === null || requirement === 'primary') return undefined;
     if (!(requirement instanceof Promise) && this.#knownCaughtUp(requirement)) return undefined;
     return this.#settle(requirement, request).then(noop);
+  }
+
+  /**
+   * Monotonic reads: a scope stays on the replica its last read used while that replica may serve (eligible, and
+   * known to have what a read-your-writes scope wrote). A scope that must leave it (ejected, lagging, not caught
+   * up, or a read of several scopes) first records that it saw up to the primary's position now, so the next node
+   * must have at least that: a caught-up replica, else the primary.
+   */
+  #requirementOf(request: ReadRequest): Requirement | Promise<Requirement> {
+    if (this.#options.monotonicReads) {
+      const single = request.sessions.length === 1;
+      for (const session of request.sessions) {
+        const host = session?.pinned as ReplicaHost | null | undefined;
+        if (!session || !host) continue;
+        if (single && host.isEligible() && this.#hosts.hosts.includes(host)) continue;
+        this.#leavePin(session);
+      }
+    }
+    return this.#requirements.of(request.sessions, request.optedIn);
+  }
+
+  /** The replica a single scope's read stays on (see #requirementOf), or undefined. */
+  #pinned(request: ReadRequest, requirement: Requirement): Target | undefined {
+    const session = request.sessions.length === 1 ? request.sessions[0] : undefined;
+    const host = session?.pinned as ReplicaHost | null | undefined;
+    if (!session || !host || requirement === 'primary') return undefined;
+    if (
+      requirement === null ||
+      (host.knownToHaveReached(requirement.lsn) && this.#requirements.sameTimeline(host, requirement))
+    ) {
+      return this.#replicaTarget(host);
+    }
+    return undefined;
+  }
+
+  #leavePin(session: Session): void {
+    session.pinned = null;
+    session.markSeen(this.#primary.tick());
+  }
+
+  /** Leaves every scope's pin, then what the read must see (the primary's position now, at least). */
+  #requirementOfLeaving(request: ReadRequest): Promise<Requirement> {
+    for (const session of request.sessions) if (session?.pinned) this.#leavePin(session);
+    return Promise.resolve(this.#requirements.of(request.sessions, request.optedIn));
+  }
+
+  /** Monotonic reads: after a read served by `target`, its scopes stay on that replica, or saw the primary's state. */
+  #saw(request: ReadRequest, target: Target): void {
+    if (!this.#options.monotonicReads) return;
+    for (const session of request.sessions) {
+      if (!session || this.#requirements.modeFor(session) === 'primary') continue;
+      if (target.host) session.pinned = target.host;
+      else this.#leavePin(session);
+    }
   }
 
   /** Some eligible replica is known, without asking, to have replayed `required`. */
@@ -166,6 +237,12 @@ export class Router {
   async #settle(requirement: Requirement | Promise<Requirement>, request: ReadRequest): Promise<Target> {
     try {
       request.requirement = await requirement;
+      const pinned = this.#pinned(request, request.requirement);
+      if (pinned) return (request.target = pinned);
+      // A scope whose replica does not have what it must see leaves it (and so requires the primary's position).
+      if (this.#options.monotonicReads && request.sessions.some((s) => s?.pinned)) {
+        request.requirement = await this.#requirementOfLeaving(request);
+      }
       return (request.target = await this.#choose(request.requirement));
     } catch (err) {
       request.report?.(err);
@@ -255,6 +332,13 @@ export class Router {
    * it), else the primary with `fallbackToPrimary`; undefined when nothing may serve the read.
    */
   #next(request: ReadRequest, tried: ReadonlySet<ReplicaHost>): Target | Promise<Target> | undefined {
+    // Monotonic reads: the next node must have what the scope saw on the replica it leaves.
+    if (this.#options.monotonicReads && request.sessions.some((s) => s?.pinned)) {
+      return this.#requirementOfLeaving(request).then((requirement) => {
+        request.requirement = requirement;
+        return this.#next(request, tried) ?? this.#fallback('no_eligible_replica');
+      });
+    }
     const budgetLeft = (request.budgetEndsAt ?? Infinity) > performance.now();
     const requirement = request.requirement ?? null;
     if (budgetLeft && this.#hosts.eligible(tried).length > 0) return this.#choose(requirement, tried);
@@ -294,7 +378,11 @@ export class Router {
       } catch (err) {
         return onError(err);
       }
-      return pending.catch(onError);
+      if (!this.#options.monotonicReads) return pending.catch(onError);
+      return pending.then((result) => {
+        this.#saw(request, target);
+        return result;
+      }, onError);
     }
     const deadlineAt = (request.budgetEndsAt ??= now + this.#options.replicaReadTimeoutMs);
     host.started();
@@ -307,6 +395,7 @@ export class Router {
     return pending.then(
       (result) => {
         host.finished();
+        this.#saw(request, target);
         return result;
       },
       (err: unknown) => {
