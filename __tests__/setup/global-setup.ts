@@ -35,12 +35,16 @@ export default async function globalSetup(): Promise<void> {
         'REPLICA_URLS (e.g. `env -u DATABASE_URL -u REPLICA_URLS npm test`) and run them again.',
     );
   }
+  // Every project that needs the cluster names this setup; jest runs it once per project, in one process.
+  const run = globalThis as { __rwsplitClusterReady?: boolean; __rwsplitStartedCluster?: boolean };
+  if (run.__rwsplitClusterReady) return;
   // `cluster:status` exits non-zero when a node is down: then this run starts it, and teardown stops it again.
   const before = clusterScript('status');
-  (globalThis as { __rwsplitStartedCluster?: boolean }).__rwsplitStartedCluster = before.status !== 0;
+  run.__rwsplitStartedCluster = before.status !== 0;
   const up = clusterScript('up');
   if (up.status !== 0) throw new Error(`cluster:up failed:\n${up.output}`);
   exportClusterForLibraryTests();
+  run.__rwsplitClusterReady = true;
 }
 
 /**
