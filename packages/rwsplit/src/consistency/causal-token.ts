@@ -58,7 +58,7 @@ export class CausalTokens {
       refuse('malformed', `Not an rwsplit causal token: ${shown(token)}. Pass the value rw.token() returned.`);
     }
     const [payload = '', signature, ...rest] = token.slice(V2.length).split('.');
-    if (rest.length > 0) refuse('malformed', `Corrupt rwsplit causal token: ${shown(token)} has too many parts.`);
+    if (rest.length > 0) corrupt(token);
     if (this.signed) {
       if (signature === undefined || signature === '') {
         refuse('unsigned', `Unsigned causal token ${shown(token)}: this application signs its tokens (tokenSecret).`);
@@ -80,33 +80,32 @@ export class CausalTokens {
       refuse('unsigned', `Unsigned causal token ${shown(token)}: this application signs its tokens (tokenSecret).`);
     }
     const text = Buffer.from(token.slice(V1.length), 'base64url').toString('utf8');
-    try {
-      return { lsn: formatLsn(parseLsn(text)), timeline: null };
-    } catch (cause) {
-      return refuse(
-        'malformed',
-        `Corrupt rwsplit causal token: ${shown(token)}. Pass the value rw.token() returned.`,
-        cause,
-      );
-    }
+    return { lsn: lsnIn(text, token), timeline: null };
   }
 }
 
 function parseClaim(text: string, token: string): TokenClaim {
   const match = /^(\d{0,10}):(.+)$/.exec(text);
   const timeline = match?.[1] ? Number(match[1]) : null;
-  if (!match || (timeline !== null && (timeline < 1 || timeline > 0xffffffff))) {
-    refuse('malformed', `Corrupt rwsplit causal token: ${shown(token)}. Pass the value rw.token() returned.`);
-  }
+  if (!match || (timeline !== null && (timeline < 1 || timeline > 0xffffffff))) corrupt(token);
+  return { lsn: lsnIn(match[2]!, token), timeline };
+}
+
+/** The WAL position a token's text holds, or a refusal naming the token. */
+function lsnIn(text: string, token: string): LsnText {
   try {
-    return { lsn: formatLsn(parseLsn(match[2]!)), timeline };
+    return formatLsn(parseLsn(text));
   } catch (cause) {
-    return refuse(
-      'malformed',
-      `Corrupt rwsplit causal token: ${shown(token)}. Pass the value rw.token() returned.`,
-      cause,
-    );
+    return corrupt(token, cause);
   }
+}
+
+function corrupt(token: string, cause?: unknown): never {
+  return refuse(
+    'malformed',
+    `Corrupt rwsplit causal token: ${shown(token)}. Pass the value rw.token() returned.`,
+    cause,
+  );
 }
 
 function mac(secret: string, body: string): string {
