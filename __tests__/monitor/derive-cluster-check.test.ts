@@ -1,8 +1,12 @@
 // Roles, lag and eligibility from a round of probes (pure: probes are given, not queried).
-import { deriveClusterCheck, ineligibility } from '../../src/monitor/check-cluster';
+import { ineligibility as libraryIneligibility } from 'rwsplit';
+import { deriveClusterCheck } from '../../src/monitor/check-cluster';
 import type { NodeProbe } from '../../src/monitor/node-probe';
 
 const limits = { maxLagMs: 1000, maxLagBytes: 1_000_000 };
+/** The library's routing rule, which the monitor uses, from the figures a probe gives. */
+const ineligibility = (reachable: boolean, inRecovery: boolean | null, lagMs: number | null, lagBytes: number | null) =>
+  libraryIneligibility({ reachable, inRecovery: inRecovery === true, lagMs, lagBytes }, limits);
 type Probe = NodeProbe & { expectedRole: 'primary' | 'standby' };
 
 /** A probe as probeNode returns it, from the few figures a test cares about. */
@@ -65,12 +69,12 @@ test('byte lag against the primary; time lag is 0 when nothing is missing, else 
 });
 
 test('eligible when lag time OR lag bytes is within its limit', () => {
-  expect(ineligibility({ reachable: true, inRecovery: true }, 5000, 10, limits)).toBeNull();
-  expect(ineligibility({ reachable: true, inRecovery: true }, 10, 5e9, limits)).toBeNull();
-  expect(ineligibility({ reachable: true, inRecovery: true }, 5000, 5e9, limits)).toBe('lagging');
-  expect(ineligibility({ reachable: true, inRecovery: true }, null, null, limits)).toBe('lagging');
-  expect(ineligibility({ reachable: true, inRecovery: false }, 0, 0, limits)).toBe('not_in_recovery');
-  expect(ineligibility({ reachable: false, inRecovery: null }, null, null, limits)).toBe('unreachable');
+  expect(ineligibility(true, true, 5000, 10)).toBeNull();
+  expect(ineligibility(true, true, 10, 5e9)).toBeNull();
+  expect(ineligibility(true, true, 5000, 5e9)).toBe('lagging');
+  expect(ineligibility(true, true, null, null)).toBe('lagging');
+  expect(ineligibility(true, false, 0, 0)).toBe('not_in_recovery');
+  expect(ineligibility(false, null, null, null)).toBe('unreachable');
 });
 
 test('a standby far behind is ineligible; a paused one says so', () => {

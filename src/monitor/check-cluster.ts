@@ -1,8 +1,7 @@
 // One round of health checks over every node: who is primary, how far each standby is behind it, and whether
 // each standby may serve reads now by the routing rule (lag time ≤ max OR lag bytes ≤ max).
 import type { RoutingConfig } from '../config';
-import type { EjectionReason } from 'rwsplit';
-import { lsnDiff } from 'rwsplit';
+import { type EjectionReason, ineligibility, lsnDiff } from 'rwsplit';
 import type { ConfiguredNode } from '../replication/configured-nodes';
 import { type NodeProbe, probeLsn, probeNode } from './node-probe';
 
@@ -39,20 +38,6 @@ export interface ClusterCheck {
 }
 
 export type LagLimits = Pick<RoutingConfig, 'maxLagMs' | 'maxLagBytes'>;
-
-/** The routing rule, as a pure function: why a standby is not eligible, or null when it is. */
-export function ineligibility(
-  probe: { readonly reachable: boolean; readonly inRecovery: boolean | null },
-  lagMs: number | null,
-  lagBytes: number | null,
-  limits: LagLimits,
-): EjectionReason | null {
-  if (!probe.reachable) return 'unreachable';
-  if (!probe.inRecovery) return 'not_in_recovery';
-  const timeOk = lagMs !== null && lagMs <= limits.maxLagMs;
-  const bytesOk = lagBytes !== null && lagBytes <= limits.maxLagBytes;
-  return timeOk || bytesOk ? null : 'lagging';
-}
 
 function bytesBetween(ahead: string | null, behind: string | null): number | null {
   if (ahead === null || behind === null) return null;
@@ -98,7 +83,11 @@ export function deriveClusterCheck(
     const receiveLsn = probe.standby?.receiveLsn ?? null;
     const caughtUp = primaryLsn !== null ? lagBytes === 0 : bytesBetween(receiveLsn, lsn) === 0;
     const lagMs = role === 'down' ? null : caughtUp ? 0 : secondsToMs(probe.standby?.secondsSinceLastReplay ?? null);
-    const reason = ineligibility({ reachable: probe.reachable, inRecovery: recovering }, lagMs, lagBytes, limits);
+    // The library's routing rule, so the monitor and the router never disagree about a standby.
+    const reason = ineligibility(
+      { reachable: probe.reachable, inRecovery: recovering === true, lagMs, lagBytes },
+      limits,
+    );
     // A down node configured as primary is not a standby: it has no eligibility to report.
     const isStandby = role === 'standby' || probe.expectedRole === 'standby';
     return {

@@ -42,8 +42,11 @@ const UNKNOWN: HostHealth = {
   error: 'not checked yet',
 };
 
-/** Why a health result is not eligible, or null when it is. */
-export function ineligibility(health: HostHealth, limits: LagThresholds): EjectionReason | null {
+/** Why a health result is not eligible, or null when it is (the routing rule: lag time ≤ max OR lag bytes ≤ max). */
+export function ineligibility(
+  health: Pick<HostHealth, 'reachable' | 'inRecovery' | 'lagMs' | 'lagBytes'>,
+  limits: LagThresholds,
+): EjectionReason | null {
   if (!health.reachable) return 'unreachable';
   if (!health.inRecovery) return 'not_in_recovery';
   const timeOk = health.lagMs !== null && health.lagMs <= limits.maxLagMs;
