@@ -1,7 +1,9 @@
 // npm run bench:consistency: write→read pairs per consistency mode under injected standby lag (or a fault: one
-// standby frozen, the other killed) and a background write load, then the pair's SQL through pgbench and raw pg
-// as baselines; prints the stale-read table with the ratios to the baselines, the routing queries per read, the
-// read-your-writes ratios and the reads during the fault, writes results/bench-consistency-<timestamp>/report.*.
+// standby frozen, the other killed; or one standby paused and the other streaming) and a background write load,
+// then the pair's SQL through pgbench and raw pg as baselines; each pair's session reads its row --session-reads
+// times. Prints the stale-read and non-monotonic-session table with the ratios to the baselines, the routing
+// queries per read, the read-your-writes ratios, what monotonic reads cost (eventual ÷ eventual-plain) and the
+// reads during the fault, writes results/bench-consistency-<timestamp>/report.*.
 // Ctrl-C stops starting pairs and restores the cluster (replay resumed, settings reset, a frozen standby thawed,
 // a killed one started) before exiting.
 import { Command, InvalidArgumentError } from 'commander';
@@ -9,7 +11,13 @@ import { loadConfig } from '../src/config';
 import { runMain } from '../src/cli/run-main';
 import { intOption } from '../src/bench/int-option';
 import { ensureReady } from '../src/cluster/cluster-commands';
-import { BENCH_MODES, type BenchMode, DEFAULTS, LAG_KINDS } from '../src/bench-consistency/bench-options';
+import {
+  BENCH_MODES,
+  type BenchMode,
+  DEFAULT_MODES,
+  DEFAULTS,
+  LAG_KINDS,
+} from '../src/bench-consistency/bench-options';
 import { FAULT_DEFAULTS } from '../src/bench-consistency/fault-spec';
 import { writeConsistencyReport } from '../src/bench-consistency/consistency-report';
 import { formatConsistencyMarkdown, formatConsistencyTable } from '../src/bench-consistency/format-consistency-table';
@@ -31,8 +39,18 @@ const program = new Command('bench:consistency')
   .option('--pairs <n>', 'write→read pairs per mode and scenario', intOption(1), DEFAULTS.pairs)
   .option('--large', `${DEFAULTS.largePairs} pairs per mode and scenario`)
   .option('--concurrency <n>', 'pairs in flight at once', intOption(1, 256), DEFAULTS.concurrency)
-  .option('--modes <list>', `modes, comma-separated (${BENCH_MODES.join(', ')})`, listOf(BENCH_MODES))
+  .option(
+    '--modes <list>',
+    `modes, comma-separated (${BENCH_MODES.join(', ')}); default ${DEFAULT_MODES.join(',')}`,
+    listOf(BENCH_MODES),
+  )
   .option('--scenarios <list>', `scenarios (${LAG_KINDS.join(', ')}); default none,pause`, listOf(LAG_KINDS))
+  .option(
+    '--session-reads <n>',
+    "reads of the row per pair's session, the read-back included (1: the read-back only)",
+    intOption(1),
+    DEFAULTS.sessionReads,
+  )
   .option('--pause-ms <n>', 'pause scenario: replay paused this long…', intOption(1), DEFAULTS.pauseMs)
   .option('--period-ms <n>', '…of every period this long', intOption(2), DEFAULTS.periodMs)
   .option('--delay-ms <n>', 'delay scenario: recovery_min_apply_delay', intOption(1), DEFAULTS.delayMs)
@@ -97,6 +115,7 @@ interface Options {
   pairs: number;
   large?: boolean;
   concurrency: number;
+  sessionReads: number;
   modes?: BenchMode[];
   scenarios?: LagKind[];
   pauseMs: number;
@@ -156,6 +175,7 @@ runMain(async () => {
       {
         pairs: opts.large ? DEFAULTS.largePairs : opts.pairs,
         concurrency: opts.concurrency,
+        sessionReads: opts.sessionReads,
         modes: opts.modes,
         scenarios: opts.scenarios,
         pauseMs: opts.pauseMs,

@@ -1,6 +1,7 @@
 // The consistency bench on a private cluster (it pauses replay, changes settings, freezes and kills standbys):
-// read-your-writes and remote_apply give 0 stale reads under conditions where eventual reads do go stale, the
-// routing cost, ratio and fault tables are reported, every change is undone afterwards (also after an abort and
+// read-your-writes and remote_apply give 0 stale reads under conditions where eventual reads do go stale, with one
+// standby paused and the other streaming sessions go back in time only without monotonic reads, the routing cost,
+// ratio, monotonic-reads and fault tables are reported, every change is undone afterwards (also after an abort and
 // after a run that was killed), and the report files are written.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -143,6 +144,34 @@ test('replay paused on every standby: eventual reads go stale, read-your-writes 
   expect(await rowCount()).toBe(rowsBefore);
 }, 60_000);
 
+test('split: one standby paused, the other streaming: sessions go back in time without monotonic reads, never with them', async () => {
+  const result = await runConsistencyBench(config, {
+    ...small,
+    sessionReads: 4,
+    scenarios: ['split'],
+    modes: ['eventual', 'eventual-plain', 'read-your-writes'],
+  });
+  const plain = mode(result, 'eventual-plain');
+  // The paused standby stayed eligible: read-backs went to both standbys, and sessions that moved from the
+  // streaming one to the paused one lost their row.
+  expect(Object.keys(plain.readsPerNode).sort()).toEqual(['standby1', 'standby2']);
+  expect(plain).toMatchObject({ pairs: 20, monotonicReads: false, laterReads: 60, laterReadsFailed: 0 });
+  expect(plain.nonMonotonic).toBeGreaterThan(0);
+  for (const name of ['eventual', 'read-your-writes']) {
+    expect(mode(result, name)).toMatchObject({ pairs: 20, monotonicReads: true, nonMonotonic: 0, laterReads: 60 });
+  }
+  expect(mode(result, 'read-your-writes').stale).toBe(0);
+  expect(result.targets.filter((t) => t.name.includes('non-monotonic'))).toEqual([
+    expect.objectContaining({ name: 'split/eventual: 0 non-monotonic sessions', met: true }),
+    expect.objectContaining({ name: 'split/read-your-writes: 0 non-monotonic sessions', met: true }),
+  ]);
+  const sections = consistencyReportData(result).sections ?? [];
+  expect(sections.find((s) => s.id === 'monotonic-cost')!.rows).toEqual([
+    ['split', '0 of 20', `${plain.nonMonotonic} of 20`, expect.any(String), expect.any(String), expect.any(String)],
+  ]);
+  await expectRestored();
+}, 60_000);
+
 test('recovery_min_apply_delay: remote_apply reads are fresh where eventual ones are stale; report written, with baselines', async () => {
   const result = await runConsistencyBench(config, {
     ...small,
@@ -209,7 +238,8 @@ test('fault scenario: a standby frozen and the other killed, then both restored;
   const lines: string[] = [];
   const result = await runConsistencyBench(
     config,
-    { ...small, ...shortFault, faultCheckTimeoutMs: 300, scenarios: ['none', 'fault'] },
+    // One read per session (the read-back alone, as before monotonic reads): the routing figures below are its.
+    { ...small, ...shortFault, faultCheckTimeoutMs: 300, scenarios: ['none', 'fault'], sessionReads: 1 },
     { log: (line) => lines.push(line) },
   );
   // remote_apply would make every write wait for the frozen standby: the fault scenario skips it, saying why.

@@ -23,6 +23,8 @@ const outcome = (o: Partial<PairOutcome>): PairOutcome => ({
   attempts: 1,
   tries: [],
   readStartMs: 0,
+  laterReads: [],
+  nonMonotonic: false,
   ...o,
 });
 
@@ -33,6 +35,8 @@ function result(scenario: LagKind, mode: BenchMode, outcomes: PairOutcome[]): Mo
       scenario,
       lag: describeLag(scenario === 'pause' ? { kind: 'pause', pauseMs: 300, periodMs: 1000 } : { kind: 'none' }),
       mode,
+      monotonicReads: true,
+      sessionReads: 1,
       startMs: 0,
       backgroundWrites: 200,
       note: null,
@@ -41,7 +45,7 @@ function result(scenario: LagKind, mode: BenchMode, outcomes: PairOutcome[]): Mo
   );
 }
 
-test('defaults: 10,000 pairs, no lag then paused replay, all four modes', () => {
+test('defaults: 10,000 pairs, no lag then paused replay, the four modes other than eventual-plain', () => {
   const o = resolveOptions({});
   expect(o).toMatchObject({ pairs: 10_000, concurrency: 16, writeRate: 200, inject: true, poolSize: 18 });
   // Baselines on by default, a few seconds in all.
@@ -137,7 +141,7 @@ test('the summary table and its Markdown twin', () => {
   } as unknown as ConsistencyBenchResult;
   const table = formatConsistencyTable(bench);
   expect(table).toMatch(
-    /│ pause\s+│ remote_apply\s+│ 2\s+│ 0\s+│ 0\.0%\s+│ 0\s+│ 100\.0%\s+│ 1\.00\s+│ 1\.00\s+│ 2\.00\s+│ 2\s+│ 200\s+│ 2\.00×, 4\.00×\s+│ —, 0\.50×\s+│/,
+    /│ pause\s+│ remote_apply\s+│ 2\s+│ 0\s+│ 0\.0%\s+│ —\s+│ 0\s+│ 100\.0%\s+│ 1\.00\s+│ 1\.00\s+│ 2\.00\s+│ 2\s+│ 200\s+│ 2\.00×, 4\.00×\s+│ —, 0\.50×\s+│/,
   );
   expect(table).toContain('pgbench read by id: p50 0.500 ms, 9000 ops/s, 16 clients, on both standbys');
   expect(table).toContain('pgbench insert: pgbench failed: boom');
@@ -147,11 +151,11 @@ test('the summary table and its Markdown twin', () => {
   expect(table).toContain('failed reads: none');
   const md = formatConsistencyMarkdown(bench).split('\n');
   expect(md[0]).toBe(
-    '| scenario | mode | pairs | stale | stale % | failed | on replicas | read p50 ms | read p99 ms | write p50 ms | pairs/s | ' +
+    '| scenario | mode | pairs | stale | stale % | non-monotonic | failed | on replicas | read p50 ms | read p99 ms | write p50 ms | pairs/s | ' +
       'bg writes/s | read p50 ÷ pgbench, raw pg | write p50 ÷ pgbench, raw pg |',
   );
   expect(md[2]).toBe(
-    '| pause | remote_apply | 2 | 0 | 0.0% | 0 | 100.0% | 1.00 | 1.00 | 2.00 | 2 | 200 | 2.00×, 4.00× | —, 0.50× |',
+    '| pause | remote_apply | 2 | 0 | 0.0% | — | 0 | 100.0% | 1.00 | 1.00 | 2.00 | 2 | 200 | 2.00×, 4.00× | —, 0.50× |',
   );
 });
 
@@ -206,6 +210,8 @@ test('routing cost per read, read-your-writes ratios, and the reads during a fau
         scenario,
         lag: describeLag(scenarios.find((s) => s.kind === scenario)!),
         mode,
+        monotonicReads: true,
+        sessionReads: 1,
         startMs: 0,
         backgroundWrites: 0,
         note: null,

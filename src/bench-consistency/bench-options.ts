@@ -7,19 +7,30 @@ import type { LagKind, LagSpec } from './lag-injection';
  * - `eventual`: a write, then a read on any eligible replica;
  * - `read-your-writes`: both in a session scope, so the read waits for (or avoids) replicas behind the write;
  * - `remote_apply`: a write committed with synchronous_commit = remote_apply, then an eventual read;
- * - `primary`: both in a `primary` scope (the read goes to the primary).
+ * - `primary`: both in a `primary` scope (the read goes to the primary);
+ * - `eventual-plain`: `eventual` on a router with `monotonicReads: false` (what the guarantee costs, side by side).
+ * Every mode but `eventual-plain` runs on routers with monotonic reads on (the library's default).
  */
-export type BenchMode = 'eventual' | 'read-your-writes' | 'remote_apply' | 'primary';
+export type BenchMode = 'eventual' | 'read-your-writes' | 'remote_apply' | 'primary' | 'eventual-plain';
 
-export const BENCH_MODES: readonly BenchMode[] = ['eventual', 'read-your-writes', 'remote_apply', 'primary'];
-export const LAG_KINDS: readonly LagKind[] = ['none', 'pause', 'delay', 'fault'];
+/** Every mode, in the order they run. */
+export const BENCH_MODES: readonly BenchMode[] = [
+  'eventual',
+  'read-your-writes',
+  'remote_apply',
+  'primary',
+  'eventual-plain',
+];
+/** The modes that run when none are named: all but `eventual-plain` (name it to measure monotonic reads' cost). */
+export const DEFAULT_MODES: readonly BenchMode[] = ['eventual', 'read-your-writes', 'remote_apply', 'primary'];
+export const LAG_KINDS: readonly LagKind[] = ['none', 'pause', 'delay', 'fault', 'split'];
 
 export interface ConsistencyBenchOptions {
   /** Write→read pairs per mode and scenario. Default 10,000. */
   readonly pairs?: number;
   /** Pairs in flight at once. Default 16. */
   readonly concurrency?: number;
-  /** Modes to run, in this order. Default all four. */
+  /** Modes to run, in this order. Default DEFAULT_MODES (all but `eventual-plain`). */
   readonly modes?: readonly BenchMode[];
   /** Scenarios (lag kinds) to run, in this order. Default `none` then `pause`. */
   readonly scenarios?: readonly LagKind[];
@@ -46,6 +57,11 @@ export interface ConsistencyBenchOptions {
   readonly faultConnectTimeoutMs?: number;
   /** Background inserts per second on the primary during every scenario. Default 200 (0: none). */
   readonly writeRate?: number;
+  /**
+   * Reads of the row per pair's session: the read-back, then the same session reads it again until this many. A
+   * session whose read returned the row and a later read did not is non-monotonic. Default 3 (1: the read-back only).
+   */
+  readonly sessionReads?: number;
   /** Lag sample interval, in ms. Default 250. */
   readonly sampleEveryMs?: number;
   /** Inject lag (needs the local cluster's superuser). False runs only the `none` scenario. Default true. */
@@ -69,6 +85,7 @@ export interface ResolvedOptions {
   readonly modes: readonly BenchMode[];
   readonly scenarios: readonly LagSpec[];
   readonly writeRate: number;
+  readonly sessionReads: number;
   readonly sampleEveryMs: number;
   readonly inject: boolean;
   readonly poolSize: number;
@@ -87,6 +104,7 @@ export const DEFAULTS = Object.freeze({
   periodMs: 1000,
   delayMs: 200,
   writeRate: 200,
+  sessionReads: 3,
   sampleEveryMs: 250,
   baselineSeconds: 2,
   baselineOps: 5000,
@@ -136,14 +154,14 @@ export function resolveOptions(options: ConsistencyBenchOptions): ResolvedOption
   if (pauseMs >= periodMs) throw new RangeError(`pauseMs (${pauseMs}) must be shorter than periodMs (${periodMs}).`);
   const delayMs = wholeNumber('delayMs', options.delayMs ?? DEFAULTS.delayMs, 1);
   const kinds = options.scenarios ?? (inject ? ['none', 'pause'] : ['none']);
-  if (kinds.length === 0) throw new RangeError('Name at least one scenario (none, pause, delay, fault).');
+  if (kinds.length === 0) throw new RangeError(`Name at least one scenario (${LAG_KINDS.join(', ')}).`);
   if (!inject && kinds.some((k) => k !== 'none')) {
     throw new RangeError(
       `Scenario ${kinds.find((k) => k !== 'none')} injects lag or a fault, which --no-inject rules out.`,
     );
   }
   const fault = resolveFault(options);
-  const modes = options.modes ?? BENCH_MODES;
+  const modes = options.modes ?? DEFAULT_MODES;
   if (modes.length === 0) throw new RangeError('Name at least one mode.');
   for (const m of modes) if (!BENCH_MODES.includes(m)) throw new RangeError(`Unknown mode "${m}".`);
   const scenarios = kinds.map((kind): LagSpec => {
@@ -151,7 +169,8 @@ export function resolveOptions(options: ConsistencyBenchOptions): ResolvedOption
     if (kind === 'delay') return { kind, delayMs };
     if (kind === 'none') return { kind };
     if (kind === 'fault') return fault;
-    throw new RangeError(`Unknown scenario "${String(kind)}" (expected none, pause, delay or fault).`);
+    if (kind === 'split') return { kind };
+    throw new RangeError(`Unknown scenario "${String(kind)}" (expected ${LAG_KINDS.join(', ')}).`);
   });
   return Object.freeze({
     pairs,
@@ -159,6 +178,7 @@ export function resolveOptions(options: ConsistencyBenchOptions): ResolvedOption
     modes: Object.freeze([...modes]),
     scenarios: Object.freeze(scenarios),
     writeRate: wholeNumber('writeRate', options.writeRate ?? DEFAULTS.writeRate, 0),
+    sessionReads: wholeNumber('sessionReads', options.sessionReads ?? DEFAULTS.sessionReads, 1),
     sampleEveryMs: wholeNumber('sampleEveryMs', options.sampleEveryMs ?? DEFAULTS.sampleEveryMs, 10),
     inject,
     poolSize: wholeNumber('poolSize', options.poolSize ?? Math.max(10, concurrency + 2), 1),

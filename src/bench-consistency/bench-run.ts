@@ -24,8 +24,13 @@ export interface Run {
   readonly access: AdminAccess | null;
   readonly ledger: RestoreLedger | null;
   readonly rw: AppRwsplit;
-  /** The fault scenario's own router (its deadline and check timeout), while that scenario runs. */
-  faultRw: AppRwsplit | null;
+  /**
+   * The running scenario's own router, when it needs other settings than `rw`'s: the fault scenario's deadline and
+   * check timeout, the split scenario's lag thresholds. Null: the scenario runs on `rw`.
+   */
+  scenarioRw: AppRwsplit | null;
+  /** The running scenario's router with `monotonicReads: false` (its other settings as the scenario's), for `eventual-plain`. */
+  plainRw: AppRwsplit | null;
   /** The fault of the mode running now. */
   fault: FaultRun | null;
   readonly tracker: PairTracker;

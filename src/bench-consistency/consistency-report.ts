@@ -15,6 +15,15 @@ export type ConsistencyReportData = ReportData & {
 
 const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.001 ? 3 : 1)}%`;
 
+/** The sessions' later reads in words. */
+function sessions(r: ModeResult): string {
+  if (r.sessionReads < 2) return 'sessions read once';
+  return (
+    `${r.nonMonotonic} of ${r.pairs} sessions non-monotonic (${r.sessionReads} reads each, monotonicReads ` +
+    `${r.monotonicReads ? 'on' : 'off'}; ${r.laterReadsFailed} later reads failed)`
+  );
+}
+
 /** One sentence per mode: what the HTML table has no column for. */
 export function modeSentence(r: ModeResult): string {
   const fallbacks = Object.entries(r.fallbacks)
@@ -33,7 +42,7 @@ export function modeSentence(r: ModeResult): string {
     : '';
   return (
     `${r.scenario}/${r.mode} (${r.lag}): ${r.stale} of ${r.pairs} reads stale (${pct(r.staleRate)}), ` +
-    `${r.failedReads} failed, ` +
+    `${r.failedReads} failed, ${sessions(r)}, ` +
     `${pct(r.replicaShare)} served by replicas${fallbacks ? `, ${fallbacks}` : ''}${cost}${fault}; ` +
     `ran from ${(r.startMs / 1000).toFixed(1)} s to ${(r.endMs / 1000).toFixed(1)} s of the run` +
     `${r.note ? `; ${r.note}` : ''}.`
@@ -45,7 +54,8 @@ function reportPath(r: ModeResult): ReportPath {
     name: `${r.scenario}/${r.mode}`,
     description:
       `${r.mode} write→read pairs, ${r.lag}: read latency; ops/s counts pairs. ` +
-      `${r.stale} of ${r.pairs} reads stale, ${r.failedReads} failed, ${pct(r.replicaShare)} on replicas.`,
+      `${r.stale} of ${r.pairs} reads stale, ${r.nonMonotonic} sessions non-monotonic, ${r.failedReads} failed, ` +
+      `${pct(r.replicaShare)} on replicas.`,
     // Its figures are the read's: compared with the read-by-id baselines.
     workload: 'read',
     samples: r.pairs,
@@ -96,7 +106,9 @@ export function consistencyReportData(result: ConsistencyBenchResult): Consisten
   const notes = [
     ...(result.aborted ? ['The run was interrupted: the figures cover the pairs that ran.'] : []),
     'Each pair writes a row through the router and at once reads it back by id; a read is stale when it does not ' +
-      'return that row. Latency figures are those of the read, routing included; ops/s counts pairs.',
+      `return that row. The same session then reads the row again, ${result.options.sessionReads} reads in all; ` +
+      'a session is non-monotonic when a read returned the row and a later one returned null. Latency figures are ' +
+      'those of the read-back, routing included; ops/s counts pairs (sessions).',
     ...result.modes.map(modeSentence),
     ...result.targets.map((t) => `Target ${t.met ? 'met' : 'NOT met'}: ${t.name} — measured ${t.measured}.`),
     ...slowestReadLines(result.modes).map((line) => `${line}.`),

@@ -1,9 +1,11 @@
 // The tables beside the main one: what read-your-writes costs in routing queries, how it compares with primary
-// and eventual reads, and how reads fared during the fault. The cells are text, targets judged beside their
+// and eventual reads, the sessions' later reads and what monotonic reads cost, and how reads fared during the
+// fault. The cells are text, targets judged beside their
 // figure (met / NOT met), so the printed summary and the report's sections show the same thing.
 import { MAX_PRIMARY_ROUND_TRIPS_PER_RYW_READ, MAX_RYW_VS_EVENTUAL_P50 } from './bench-targets';
 import type { ModeResult } from './mode-result';
 import type { ReadFailure } from './run-pairs';
+import { monotonicCost } from './monotonic-cost';
 import { scenarioRatios } from './scenario-ratios';
 
 /** A table with text cells; it is also a report section as it is. */
@@ -54,7 +56,7 @@ export function routingCostTable(modes: readonly ModeResult[]): ConsistencyTable
         [
           r.scenario,
           r.mode,
-          String(r.pairs),
+          String(r.pairs + r.laterReads),
           String(c.positionRequests),
           String(c.positionQueries),
           c.primaryRoundTripsPerRead.toFixed(3),
@@ -92,6 +94,75 @@ export function ratiosTable(modes: readonly ModeResult[]): ConsistencyTable {
         mark(x.rywVsEventualReadP50, (v) => v <= MAX_RYW_VS_EVENTUAL_P50),
       ];
     }),
+  };
+}
+
+/** Each mode's sessions: reads per session, non-monotonic ones (judged with monotonic reads on), later reads. */
+export function sessionsTable(modes: readonly ModeResult[]): ConsistencyTable {
+  return {
+    id: 'sessions',
+    title: 'Monotonic reads: each session reads its row again after the read-back',
+    description:
+      'A session is non-monotonic when a read returned the row and a later read of the same session returned null ' +
+      '(target 0 in every mode but primary while the router has monotonicReads on; eventual-plain has it off). ' +
+      'Later reads: the reads after the read-back; read p50 in the main table is the read-back’s.',
+    columns: [
+      'scenario',
+      'mode',
+      'monotonicReads',
+      'sessions',
+      'reads per session',
+      'non-monotonic sessions',
+      'later reads',
+      'later read p50 ms',
+      'later read p99 ms',
+      'later reads failed',
+    ],
+    rows: modes.flatMap((r) => {
+      if (r.sessionReads < 2) return [];
+      const judge = r.monotonicReads && r.mode !== 'primary';
+      return [
+        [
+          r.scenario,
+          r.mode,
+          r.monotonicReads ? 'on' : 'off',
+          String(r.pairs),
+          String(r.sessionReads),
+          judge ? `${r.nonMonotonic} (${verdict(r.nonMonotonic === 0)})` : String(r.nonMonotonic),
+          String(r.laterReads),
+          ms(r.laterRead?.p50Ms),
+          ms(r.laterRead?.p99Ms),
+          String(r.laterReadsFailed),
+        ],
+      ];
+    }),
+  };
+}
+
+/** eventual (monotonic reads) against eventual-plain (none), per scenario that ran both. */
+export function monotonicCostTable(modes: readonly ModeResult[]): ConsistencyTable {
+  return {
+    id: 'monotonic-cost',
+    title: 'What monotonic reads cost: eventual (monotonicReads on) ÷ eventual-plain (off)',
+    description:
+      'The same eventual pairs on two routers, one after the other in the same scenario. Read p50 above 1: monotonic ' +
+      'reads are slower; pairs/s below 1: fewer sessions per second.',
+    columns: [
+      'scenario',
+      'non-monotonic: eventual',
+      'non-monotonic: eventual-plain',
+      'monotonic ÷ plain read p50',
+      'monotonic ÷ plain later read p50',
+      'monotonic ÷ plain pairs/s',
+    ],
+    rows: monotonicCost(modes).map((c) => [
+      c.scenario,
+      `${c.nonMonotonic} of ${c.pairs}`,
+      `${c.nonMonotonicPlain} of ${c.pairsPlain}`,
+      times(c.readP50),
+      times(c.laterReadP50),
+      times(c.pairsPerSec),
+    ]),
   };
 }
 
@@ -191,5 +262,11 @@ export function errorLines(modes: readonly ModeResult[]): string[] {
 
 /** The tables that have rows. */
 export function extraTables(modes: readonly ModeResult[]): ConsistencyTable[] {
-  return [routingCostTable(modes), ratiosTable(modes), faultTable(modes)].filter((t) => t.rows.length > 0);
+  return [
+    routingCostTable(modes),
+    ratiosTable(modes),
+    sessionsTable(modes),
+    monotonicCostTable(modes),
+    faultTable(modes),
+  ].filter((t) => t.rows.length > 0);
 }

@@ -1,4 +1,5 @@
-// The summary the bench prints: one row per scenario and mode, then the routing-cost, ratio and fault tables, every
+// The summary the bench prints: one row per scenario and mode (stale reads and non-monotonic sessions side by side),
+// then the routing-cost, ratio, monotonic-reads and fault tables, every
 // failed read's error, the scenarios in words, and the targets (met / NOT met). Also in Markdown, for the README.
 import Table from 'cli-table3';
 import { type ConsistencyBaselines, describeBaselines, modeRatios } from './consistency-baselines';
@@ -12,6 +13,7 @@ const HEAD = [
   'pairs',
   'stale',
   'stale %',
+  'non-monotonic',
   'failed',
   'on replicas',
   'read p50 ms',
@@ -35,6 +37,7 @@ function row(r: ModeResult, baselines: ConsistencyBaselines): string[] {
     String(r.pairs),
     String(r.stale),
     pct(r.staleRate),
+    r.sessionReads > 1 ? String(r.nonMonotonic) : '—',
     String(r.failedReads),
     pct(r.replicaShare),
     ms(r.read.p50Ms),
@@ -59,7 +62,8 @@ function footer(result: ConsistencyBenchResult): string[] {
   return [
     ...legend(result),
     `router: maxLagMs ${r.maxLagMs}, maxLagBytes ${r.maxLagBytes}, readYourWritesWaitMs ${r.readYourWritesWaitMs}; ` +
-      `concurrency ${result.options.concurrency}; background load ${result.options.writeRate} writes/s`,
+      `concurrency ${result.options.concurrency}; background load ${result.options.writeRate} writes/s; ` +
+      `${result.options.sessionReads} reads per session (read p50: the first)`,
     ...result.skipped.map((s) => `${s.scenario}/${s.mode} skipped: ${s.reason}`),
     ...slowestReadLines(result.modes),
     ...failedReads(result),

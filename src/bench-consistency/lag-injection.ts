@@ -1,6 +1,8 @@
-// Lag injected on the standbys for one scenario: replay paused on a schedule (paused X ms out of every Y ms), or
-// recovery_min_apply_delay. Every change goes through the restore ledger first, and `stop()` always undoes it.
+// Lag injected on the standbys for one scenario: replay paused on a schedule (paused X ms out of every Y ms),
+// recovery_min_apply_delay, or replay paused on the second standby for the whole scenario while the first streams
+// (split). Every change goes through the restore ledger first, and `stop()` always undoes it.
 import pg from 'pg';
+import { queryOnce } from '../db/pg-client';
 import { PAUSE_REPLAY, RESUME_REPLAY } from './admin-sql';
 import type { AdminAccess } from './bench-nodes';
 import { describeFault, type FaultSpec } from './fault-spec';
@@ -15,7 +17,13 @@ export type LagSpec =
   /** recovery_min_apply_delay on every standby: each commit becomes visible there `delayMs` after it happened. */
   | { readonly kind: 'delay'; readonly delayMs: number }
   /** Not lag but a failure, in every mode's run: see FaultSpec (fault-spec.ts). Nothing is injected per scenario. */
-  | FaultSpec;
+  | FaultSpec
+  /**
+   * Replay paused on the second standby for the whole scenario, the first streaming: a session's reads that move
+   * between the two see the row, then not. The scenario's routers raise maxLagMs and maxLagBytes (SPLIT_ROUTING)
+   * so that the paused standby stays eligible throughout.
+   */
+  | { readonly kind: 'split' };
 
 export type LagKind = LagSpec['kind'];
 
@@ -24,6 +32,12 @@ export function describeLag(spec: LagSpec): string {
   if (spec.kind === 'none') return 'no injected lag';
   if (spec.kind === 'pause') return `replay paused ${spec.pauseMs} ms of every ${spec.periodMs} ms`;
   if (spec.kind === 'fault') return describeFault(spec);
+  if (spec.kind === 'split') {
+    return (
+      'replay paused on the second standby for the whole scenario, the first streaming (router: maxLagMs ' +
+      `${SPLIT_ROUTING.maxLagMs}, maxLagBytes ${SPLIT_ROUTING.maxLagBytes}, so that it stays eligible)`
+    );
+  }
   return `recovery_min_apply_delay ${spec.delayMs} ms`;
 }
 
@@ -32,9 +46,15 @@ export function describeLag(spec: LagSpec): string {
  * frozen standby replays nothing until it is thawed, so its lag has no bound.
  */
 export function injectedLagMs(spec: LagSpec): number {
-  if (spec.kind === 'fault') return Number.POSITIVE_INFINITY;
+  if (spec.kind === 'fault' || spec.kind === 'split') return Number.POSITIVE_INFINITY;
   return spec.kind === 'none' ? 0 : spec.kind === 'pause' ? spec.pauseMs : spec.delayMs;
 }
+
+/**
+ * The split scenario's router thresholds: a standby paused for the whole scenario stays eligible (a day of lag, a
+ * TiB of WAL), so that sessions do read from it and monotonic reads are put to the test.
+ */
+export const SPLIT_ROUTING = Object.freeze({ maxLagMs: 86_400_000, maxLagBytes: 1024 ** 4 });
 
 /** A duration as PostgreSQL prints a ms setting: the largest unit that holds it exactly (200ms, 1s, 1min). */
 export function pgDurationText(ms: number): string {
@@ -68,6 +88,7 @@ export async function injectLag(
 ): Promise<LagInjection> {
   // A fault is started and undone by each mode's run (runMode), so that every mode runs through all of it.
   if (spec.kind === 'none' || spec.kind === 'fault') return { spec, cycles: 0, stop: async () => undefined };
+  if (spec.kind === 'split') return pauseSecondStandby(spec, standbys, access, ledger);
   if (spec.kind === 'delay') {
     const actions: RestoreAction[] = [];
     for (const node of standbys) {
@@ -88,6 +109,29 @@ export async function injectLag(
     };
   }
   return startPauseSchedule(spec, standbys, access, ledger);
+}
+
+/** Split: replay paused on the second standby until stop(); the others stream. */
+async function pauseSecondStandby(
+  spec: Extract<LagSpec, { kind: 'split' }>,
+  standbys: readonly string[],
+  access: AdminAccess,
+  ledger: RestoreLedger,
+): Promise<LagInjection> {
+  const node = standbys[1];
+  if (node === undefined) {
+    throw new Error('The split scenario pauses the second standby while the first streams: it needs two standbys.');
+  }
+  const action: RestoreAction = { kind: 'resume-replay', node };
+  try {
+    await ledger.apply(action, async () => {
+      await queryOnce(access.admin(node), PAUSE_REPLAY);
+    });
+  } catch (cause) {
+    await ledger.undo(action).catch(() => undefined);
+    throw new Error(`Could not pause replay on ${node} (superuser connection over the socket).`, { cause });
+  }
+  return { spec, cycles: 0, stop: () => ledger.undo(action) };
 }
 
 async function startPauseSchedule(

@@ -1,5 +1,6 @@
-// One mode in one scenario, summarised: how many reads were stale or failed, where reads went, how long they took,
-// what read-your-writes cost in routing queries, and how reads fared during a fault.
+// One mode in one scenario, summarised: how many reads were stale or failed, how many sessions were non-monotonic,
+// where reads went, how long they took, what read-your-writes cost in routing queries, and how reads fared during a
+// fault.
 import type { RoutingStats } from 'rwsplit';
 import { type LatencySummary, summarize } from '../bench/percentiles';
 import type { BenchMode } from './bench-options';
@@ -7,7 +8,10 @@ import type { LagKind } from './lag-injection';
 import type { PairOutcome, PairRun, ReadFailure } from './run-pairs';
 import type { FaultTimeline } from './start-fault';
 
-/** What the mode's reads cost in routing queries: the router's rw.stats() over the mode's run. */
+/**
+ * What the mode's reads cost in routing queries: the router's rw.stats() over the mode's run. Its reads are every
+ * routed read of the sessions: the read-backs and the later reads (`--session-reads 1`: the read-backs alone).
+ */
 export interface RoutingCost extends RoutingStats {
   /**
    * Primary round trips per read: positionQueries ÷ reads. positionQueries includes the health checks' own
@@ -59,6 +63,18 @@ export interface ModeResult {
   readonly errors: readonly ReadFailure[];
   /** stale ÷ pairs. */
   readonly staleRate: number;
+  /** The router's monotonicReads in this mode (false for `eventual-plain`). */
+  readonly monotonicReads: boolean;
+  /** Reads of the row per session, the read-back included (1: the read-back only). */
+  readonly sessionReads: number;
+  /** Sessions (pairs) whose read returned the row and a later read of it returned null. */
+  readonly nonMonotonic: number;
+  /** The reads after the read-back (pairs × (sessionReads − 1), fewer when interrupted). */
+  readonly laterReads: number;
+  /** Of them, those that threw. */
+  readonly laterReadsFailed: number;
+  /** Their latency (failed ones included); null when there were none. The `read` figures are the read-back's. */
+  readonly laterRead: LatencySummary | null;
   /** Reads served by a replica. */
   readonly replicaReads: number;
   /** replicaReads ÷ pairs. */
@@ -67,7 +83,7 @@ export interface ModeResult {
   readonly readsPerNode: Readonly<Record<string, number>>;
   /** Reads that fell back to the primary, per reason (`not_caught_up`, `no_eligible_replica`). */
   readonly fallbacks: Readonly<Record<string, number>>;
-  /** Read latency as the caller sees it, routing included. */
+  /** Latency of the read-back (the session's first read) as the caller sees it, routing included. */
   readonly read: LatencySummary;
   readonly write: LatencySummary;
   readonly pairsPerSec: number;
@@ -89,6 +105,10 @@ export interface ModeContext {
   readonly scenario: LagKind;
   readonly lag: string;
   readonly mode: BenchMode;
+  /** The router's monotonicReads for this mode. */
+  readonly monotonicReads: boolean;
+  /** Reads of the row per session, as asked. */
+  readonly sessionReads: number;
   readonly startMs: number;
   readonly backgroundWrites: number;
   readonly note: string | null;
@@ -160,6 +180,7 @@ export function modeResult(run: PairRun, ctx: ModeContext): ModeResult {
     o.error ? [{ ...o.error, tries: o.error.tries.map((t) => ({ ...t, node: ctx.nameOf(t.node) })) }] : [],
   );
   const served = outcomes.filter((o) => !o.error);
+  const later = outcomes.flatMap((o) => o.laterReads);
   const replicaReads = served.filter((o) => o.role === 'replica').length;
   return Object.freeze({
     scenario: ctx.scenario,
@@ -168,6 +189,12 @@ export function modeResult(run: PairRun, ctx: ModeContext): ModeResult {
     pairs,
     stale,
     staleRate: pairs ? stale / pairs : 0,
+    monotonicReads: ctx.monotonicReads,
+    sessionReads: ctx.sessionReads,
+    nonMonotonic: outcomes.filter((o) => o.nonMonotonic).length,
+    laterReads: later.length,
+    laterReadsFailed: later.filter((r) => r.error).length,
+    laterRead: later.length ? summarize(later.map((r) => r.readMs)) : null,
     failedReads: errors.length,
     errors,
     replicaReads,
@@ -182,7 +209,8 @@ export function modeResult(run: PairRun, ctx: ModeContext): ModeResult {
     startMs: ctx.startMs,
     endMs: ctx.startMs + wallMs,
     note: ctx.note,
-    routingCost: ctx.stats ? routingCost(ctx.stats, pairs) : null,
+    // Per read: the sessions' later reads are routed too.
+    routingCost: ctx.stats ? routingCost(ctx.stats, pairs + later.length) : null,
     fault: ctx.fault ? faultSummary(outcomes, ctx.fault, ctx.nameOf) : null,
   });
 }

@@ -10,15 +10,14 @@ import { type LagSampler, startLagSampler } from '../bench/lag-sampler';
 import type { LagSeries, NodeReads } from '../report/report-data';
 import { SERVER_VERSION } from '../replication/queries';
 import { syncStandbys } from '../replication/sync-standbys';
-import { createRwsplitFromConfig, type AppRwsplit } from '../db/app-rwsplit';
+import { createRwsplitFromConfig, type AppRwsplit, type AppRwsplitOptions } from '../db/app-rwsplit';
 import { startBackgroundWriter } from './background-writer';
 import { adminAccess, benchNodes, type BenchNodes } from './bench-nodes';
 import { type BenchMode, type ConsistencyBenchOptions, type ResolvedOptions, resolveOptions } from './bench-options';
 import { type BenchHooks, type Run } from './bench-run';
 import { checkTargets, type TargetCheck } from './bench-targets';
 import { type ConsistencyBaselines, noBaselines, runConsistencyBaselines } from './consistency-baselines';
-import type { FaultSpec } from './fault-spec';
-import { describeLag, injectLag, type LagSpec } from './lag-injection';
+import { describeLag, injectLag, type LagSpec, SPLIT_ROUTING } from './lag-injection';
 import type { ModeResult } from './mode-result';
 import { PairTracker } from './pair-tracker';
 import { runMode } from './run-mode';
@@ -53,59 +52,88 @@ export interface ConsistencyBenchResult {
 /** Every row the run writes has data starting with `bench-consistency ` (pairs, background load, baselines). */
 export const CONSISTENCY_ROW_PATTERNS: readonly string[] = ['bench-consistency %'];
 
+/** The settings a scenario's routers need beyond the configured ones, or null when the main router will do. */
+function scenarioRouting(spec: LagSpec): AppRwsplitOptions | null {
+  if (spec.kind === 'fault') {
+    return {
+      replicaReadTimeoutMs: spec.replicaReadTimeoutMs,
+      checkTimeoutMs: spec.checkTimeoutMs,
+      ...(spec.connectTimeoutMs === null ? {} : { connectTimeoutMs: spec.connectTimeoutMs }),
+    };
+  }
+  // The paused standby stays eligible however far behind it falls.
+  if (spec.kind === 'split') return { ...SPLIT_ROUTING };
+  return null;
+}
+
 /**
- * The fault scenario's router: the deadline and check timeout it is about, everything else as configured. Its
- * pools are warmed like the main router's, so that its first reads do not open connections.
+ * A router for one scenario: the configured settings with `extra`. Its pools are warmed like the main router's, so
+ * that its first reads do not open connections.
  */
-async function openFaultRouter(run: Run, config: Config, spec: FaultSpec): Promise<AppRwsplit> {
+async function openRouter(run: Run, config: Config, extra: AppRwsplitOptions): Promise<AppRwsplit> {
   const rw = await createRwsplitFromConfig(config, {
     onEvent: run.tracker.listener,
     poolSize: run.opts.poolSize,
-    replicaReadTimeoutMs: spec.replicaReadTimeoutMs,
-    checkTimeoutMs: spec.checkTimeoutMs,
-    ...(spec.connectTimeoutMs === null ? {} : { connectTimeoutMs: spec.connectTimeoutMs }),
+    ...extra,
   });
-  run.faultRw = rw;
-  await warmUp(run, rw);
+  try {
+    await warmUp(run, rw);
+  } catch (err) {
+    await rw.close().catch(() => undefined);
+    throw err;
+  }
   return rw;
+}
+
+/** Opens the scenario's own routers (see Run.scenarioRw, Run.plainRw) as it needs them. */
+async function openScenarioRouters(run: Run, config: Config, spec: LagSpec): Promise<void> {
+  const extra = scenarioRouting(spec);
+  if (extra) run.scenarioRw = await openRouter(run, config, extra);
+  if (run.opts.modes.includes('eventual-plain')) {
+    run.plainRw = await openRouter(run, config, { ...extra, monotonicReads: false });
+  }
+}
+
+async function closeScenarioRouters(run: Run): Promise<void> {
+  const open = [run.scenarioRw, run.plainRw];
+  run.scenarioRw = null;
+  run.plainRw = null;
+  await Promise.all(open.map((rw) => rw?.close().catch(() => undefined)));
 }
 
 async function runScenario(run: Run, config: Config, spec: LagSpec): Promise<void> {
   // Each scenario starts from caught-up standbys and fresh health, so the previous one does not leak into it.
   await syncStandbys(config, { timeoutMs: 60_000 });
   await run.rw.checkNow();
-  if (spec.kind === 'fault') {
-    // Its connect timeout in figures, for the report: the configured one unless the scenario sets its own.
-    const fault = { ...spec, connectTimeoutMs: spec.connectTimeoutMs ?? config.writer.connectTimeoutMs };
-    const rw = await openFaultRouter(run, config, fault);
-    try {
-      for (const mode of run.opts.modes) {
-        if (run.hooks.signal?.aborted) break;
-        await runMode(run, fault, mode);
-        // The next mode starts from both standbys back in rotation, as the first did.
-        await rw.checkNow();
-      }
-    } finally {
-      run.faultRw = null;
-      await rw.close().catch(() => undefined);
+  // Its connect timeout in figures, for the report: the configured one unless the scenario sets its own.
+  const scenario: LagSpec =
+    spec.kind === 'fault'
+      ? { ...spec, connectTimeoutMs: spec.connectTimeoutMs ?? config.writer.connectTimeoutMs }
+      : spec;
+  try {
+    await openScenarioRouters(run, config, scenario);
+    if (run.access && run.ledger && scenario.kind !== 'none' && scenario.kind !== 'fault') {
+      run.hooks.log?.(`injecting: ${describeLag(scenario)}`);
+      run.injection = await injectLag(
+        scenario,
+        run.nodes.standbys.map((s) => s.name),
+        run.access,
+        run.ledger,
+      );
+      // The scenario's routers see the lag now, not at their next check.
+      await Promise.all([run.scenarioRw, run.plainRw].map((rw) => rw?.checkNow()));
     }
-    return;
+    for (const mode of run.opts.modes) {
+      if (run.hooks.signal?.aborted) break;
+      await runMode(run, scenario, mode);
+      // After a fault, the next mode starts from both standbys back in rotation, as the first did.
+      if (scenario.kind === 'fault') await Promise.all([run.scenarioRw, run.plainRw].map((rw) => rw?.checkNow()));
+    }
+    await run.injection?.stop();
+    run.injection = null;
+  } finally {
+    await closeScenarioRouters(run);
   }
-  if (run.access && run.ledger && spec.kind !== 'none') {
-    run.hooks.log?.(`injecting: ${describeLag(spec)}`);
-    run.injection = await injectLag(
-      spec,
-      run.nodes.standbys.map((s) => s.name),
-      run.access,
-      run.ledger,
-    );
-  }
-  for (const mode of run.opts.modes) {
-    if (run.hooks.signal?.aborted) break;
-    await runMode(run, spec, mode);
-  }
-  await run.injection?.stop();
-  run.injection = null;
 }
 
 /** Unrecorded pairs first, so every pool has its connections open before anything is measured. */
@@ -127,7 +155,7 @@ async function cleanUp(run: Run): Promise<string[]> {
     }
   };
   if (run.fault) await attempt('undoing the fault', () => run.fault!.stop());
-  if (run.faultRw) await attempt("closing the fault scenario's router", () => run.faultRw!.close());
+  if (run.scenarioRw || run.plainRw) await attempt("closing the scenario's routers", () => closeScenarioRouters(run));
   if (run.injection) await attempt('stopping lag injection', () => run.injection!.stop());
   if (run.writer) await attempt('stopping the background writer', () => run.writer!.stop());
   if (run.ledger) await attempt('restoring the cluster', () => run.ledger!.undoAll());
@@ -194,7 +222,8 @@ export async function runConsistencyBench(
     access,
     ledger,
     rw,
-    faultRw: null,
+    scenarioRw: null,
+    plainRw: null,
     fault: null,
     tracker,
     origin: 0,

@@ -30,7 +30,23 @@ function notRunIn(spec: LagSpec, mode: BenchMode): string | null {
       'fault: it measures the writes, not the reads'
     );
   }
+  if (spec.kind === 'split' && mode === 'remote_apply') {
+    return (
+      'remote_apply makes every standby synchronous, so with one standby’s replay paused every write would wait ' +
+      'until the scenario ends'
+    );
+  }
   return null;
+}
+
+/** The router a mode runs on in the current scenario. */
+function routerOf(run: Run, mode: BenchMode): AppRwsplit {
+  if (mode === 'eventual-plain') {
+    if (!run.plainRw)
+      throw new Error('eventual-plain runs on its own router (monotonicReads: false), which is not open.');
+    return run.plainRw;
+  }
+  return run.scenarioRw ?? run.rw;
 }
 
 export async function runMode(run: Run, spec: LagSpec, mode: BenchMode): Promise<void> {
@@ -63,12 +79,14 @@ export async function runMode(run: Run, spec: LagSpec, mode: BenchMode): Promise
       note = `the primary's own synchronous_standby_names '${names}': reads on a standby outside it can be stale`;
     }
   }
-  const rw = spec.kind === 'fault' ? run.faultRw : run.rw;
-  if (!rw) throw new Error('The fault scenario runs on its own router, which is not open.');
+  const rw = routerOf(run, mode);
   const clock = () => performance.now() - run.origin;
   let timeline: FaultTimeline | null = null;
   try {
-    hooks.log?.(`${label}: ${opts.pairs} pairs, concurrency ${opts.concurrency}, ${describeLag(spec)}`);
+    hooks.log?.(
+      `${label}: ${opts.pairs} pairs (${opts.sessionReads} reads per session), concurrency ${opts.concurrency}, ` +
+        describeLag(spec),
+    );
     const writesBefore = run.writer?.stats().writes ?? 0;
     const statsBefore = rw.stats();
     const startMs = clock();
@@ -85,6 +103,7 @@ export async function runMode(run: Run, spec: LagSpec, mode: BenchMode): Promise
         label,
         signal: hooks.signal,
         clock,
+        sessionReads: opts.sessionReads,
         // Every mode runs through the whole fault, however fast its pairs go.
         ...(fault ? { keepGoing: () => !fault.over } : {}),
         onPair: () => {
@@ -104,6 +123,9 @@ export async function runMode(run: Run, spec: LagSpec, mode: BenchMode): Promise
         scenario: spec.kind,
         lag: describeLag(spec),
         mode,
+        // The application's routers leave monotonicReads at the library's default (on); eventual-plain's turns it off.
+        monotonicReads: mode !== 'eventual-plain',
+        sessionReads: opts.sessionReads,
         startMs,
         backgroundWrites: (run.writer?.stats().writes ?? 0) - writesBefore,
         note,

@@ -1,13 +1,16 @@
 // N write→read pairs of one mode through the router, `concurrency` at a time. Each pair writes a row, then at
-// once reads it back by id; the read is stale when it does not return the row. The node that served the read
-// comes from the router's own events, attributed to the pair by the PairTracker. A read that fails is counted
-// with its error (the fault scenario must show there are none); a write that fails stops the run.
+// once reads it back by id; the read is stale when it does not return the row. The same session then reads the
+// row again (`sessionReads` reads in all): a session whose read returned the row and a later read did not is
+// non-monotonic. The node that served the read-back comes from the router's own events, attributed to the pair by
+// the PairTracker (the later reads are not attributed). A read that fails is counted with its error (the fault
+// scenario must show there are none); a write that fails stops the run.
 import { performance } from 'node:perf_hooks';
 import type { ConsistencyMode } from '../config';
 import type { NodeRole } from 'rwsplit';
 import { withRemoteApply } from 'rwsplit';
 import type { AppRwsplit } from '../db/app-rwsplit';
 import type { BenchMode } from './bench-options';
+import { isNonMonotonic, type RowSeen } from './is-non-monotonic';
 import type { PairTracker, ServedRead } from './pair-tracker';
 
 /** A read that failed: what the caller got. */
@@ -23,6 +26,15 @@ export interface ReadFailure {
   readonly atMs: number;
   /** Its attempts: node (`host:port`; friendly names once in a ModeResult), outcome, duration. */
   readonly tries: readonly { readonly node: string; readonly ok: boolean; readonly durationMs: number }[];
+}
+
+/** A read of the session after the read-back. */
+export interface LaterRead {
+  readonly seen: RowSeen;
+  /** Its latency as the caller sees it, in ms. */
+  readonly readMs: number;
+  /** Why it failed, or null (its attempts are not attributed: `tries` is empty). */
+  readonly error: ReadFailure | null;
 }
 
 export interface PairOutcome {
@@ -45,6 +57,10 @@ export interface PairOutcome {
   readonly writeMs: number;
   /** Why the read fell back to the primary, or null. */
   readonly fallback: string | null;
+  /** The session's reads of the row after the read-back, in order (none with sessionReads 1). */
+  readonly laterReads: readonly LaterRead[];
+  /** A read of the session returned the row and a later one returned null. */
+  readonly nonMonotonic: boolean;
 }
 
 export interface PairRun {
@@ -68,6 +84,8 @@ export interface RunPairsOptions {
   readonly keepGoing?: () => boolean;
   /** The clock read times are reported on, in ms. Default performance.now. */
   readonly clock?: () => number;
+  /** Reads of the row per session, the read-back included. Default 1 (the read-back only). */
+  readonly sessionReads?: number;
 }
 
 /** The scope a mode's pair runs in: remote_apply reads like `eventual` (its write already waited). */
@@ -76,6 +94,7 @@ const SCOPE: Record<BenchMode, ConsistencyMode> = {
   'read-your-writes': 'read-your-writes',
   remote_apply: 'eventual',
   primary: 'primary',
+  'eventual-plain': 'eventual',
 };
 
 const field = (err: unknown, name: string): unknown =>
@@ -105,13 +124,32 @@ function readFailure(err: unknown, tries: readonly ServedRead[], atMs: number): 
   };
 }
 
-async function runPair(
-  rw: AppRwsplit,
-  tracker: PairTracker,
-  mode: BenchMode,
-  data: string,
-  clock: () => number,
-): Promise<PairOutcome> {
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+
+/** The row a read returned must be the pair's own (or none). */
+function checkRow(id: number, found: { data: string } | null, data: string): void {
+  if (found !== null && found.data !== data) {
+    throw new Error(
+      `Row ${id} came back with data "${found.data}", not "${data}": the table is not what the bench expects.`,
+    );
+  }
+}
+
+interface PairSpec {
+  readonly mode: BenchMode;
+  readonly data: string;
+  readonly clock: () => number;
+  readonly sessionReads: number;
+}
+
+async function runPair(rw: AppRwsplit, tracker: PairTracker, spec: PairSpec): Promise<PairOutcome> {
+  const { mode, data, clock } = spec;
   const tracked = await tracker.run((read) =>
     rw.session(
       async () => {
@@ -122,19 +160,38 @@ async function runPair(
             : await rw.client.testReplication.create({ data: { data } });
         const readStart = performance.now();
         const readStartMs = clock();
-        const found = await read(() => rw.client.testReplication.findUnique({ where: { id: row.id } })).then(
-          (value) => ({ ok: true as const, value }),
-          (error: unknown) => ({ ok: false as const, error }),
-        );
+        const lookUp = () => rw.client.testReplication.findUnique({ where: { id: row.id } });
+        const found = await settle(read(lookUp));
         const readEnd = performance.now();
-        return { row, found, writeMs: readStart - writeStart, readMs: readEnd - readStart, readStartMs };
+        // The same session reads the row again: not inside read(), so the read-back alone is attributed.
+        const later: { found: Settled<{ data: string } | null>; readMs: number; startMs: number }[] = [];
+        for (let i = 1; i < spec.sessionReads; i++) {
+          const start = performance.now();
+          const startMs = clock();
+          later.push({ found: await settle(lookUp()), readMs: performance.now() - start, startMs });
+        }
+        return { row, found, later, writeMs: readStart - writeStart, readMs: readEnd - readStart, readStartMs };
       },
       { mode: SCOPE[mode] },
     ),
   );
   const { row, writeMs, readMs, readStartMs } = tracked.result;
   const last = tracked.reads.at(-1);
-  const common = { readMs, writeMs, readStartMs, attempts: tracked.reads.length, tries: tracked.reads };
+  const laterReads = tracked.result.later.map(({ found, readMs: ms, startMs }): LaterRead => {
+    if (!found.ok) return { seen: 'failed', readMs: ms, error: readFailure(found.error, [], startMs) };
+    checkRow(row.id, found.value, data);
+    return { seen: found.value === null ? 'missing' : 'found', readMs: ms, error: null };
+  });
+  const first: RowSeen = !tracked.result.found.ok ? 'failed' : tracked.result.found.value ? 'found' : 'missing';
+  const common = {
+    readMs,
+    writeMs,
+    readStartMs,
+    attempts: tracked.reads.length,
+    tries: tracked.reads,
+    laterReads,
+    nonMonotonic: isNonMonotonic([first, ...laterReads.map((r) => r.seen)]),
+  };
   if (!tracked.result.found.ok) {
     return {
       ...common,
@@ -146,11 +203,7 @@ async function runPair(
     };
   }
   const found = tracked.result.found.value;
-  if (found !== null && found.data !== data) {
-    throw new Error(
-      `Row ${row.id} came back with data "${found.data}", not "${data}": the table is not what the bench expects.`,
-    );
-  }
+  checkRow(row.id, found, data);
   const served = tracked.reads.filter((r) => r.ok).at(-1);
   if (!served) {
     throw new Error(
@@ -185,7 +238,12 @@ export async function runPairs(
     while (!failed && !options.signal?.aborted && more()) {
       const i = next++;
       try {
-        const outcome = await runPair(rw, tracker, mode, `bench-consistency ${options.label} ${i}`, clock);
+        const outcome = await runPair(rw, tracker, {
+          mode,
+          data: `bench-consistency ${options.label} ${i}`,
+          clock,
+          sessionReads: options.sessionReads ?? 1,
+        });
         outcomes.push(outcome);
         options.onPair?.(outcome);
       } catch (err) {
