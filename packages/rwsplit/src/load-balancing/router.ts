@@ -16,6 +16,7 @@ import type { NodeAdapter } from '../prisma/node-adapter';
 import type { HostList } from './host-list';
 import { ReadRequirements, type Required, type Requirement } from './read-requirements';
 import type { ReplicaHost } from './replica-host';
+import { SessionPins } from './session-pins';
 
 export interface RouterOptions {
   /** Reads go to the primary when no replica is eligible. Default true. */
@@ -98,6 +99,7 @@ export class Router {
   readonly #options: RouterOptions;
   readonly #onEvent: EventListener;
   readonly #requirements: ReadRequirements;
+  readonly #pins: SessionPins;
 
   constructor(hosts: HostList, primary: PrimaryEndpoint, options: RouterOptions, onEvent: EventListener) {
     this.#hosts = hosts;
@@ -105,6 +107,7 @@ export class Router {
     this.#options = options;
     this.#onEvent = onEvent;
     this.#requirements = new ReadRequirements(primary, options);
+    this.#pins = new SessionPins(hosts, this.#requirements, () => primary.tick(), options.monotonicReads);
   }
 
   /**
@@ -137,7 +140,7 @@ export class Router {
       return this.#attempt(request, pinned, run, moveOn);
     }
     // Its replica does not have what a read-your-writes scope wrote: the scope leaves it first.
-    if (this.#options.monotonicReads && request.sessions.some((s) => s?.pinned)) {
+    if (this.#pins.pinned(request)) {
       return this.#readAfter(this.#requirementOfLeaving(request), request, run);
     }
     // A position to be caught up with: chosen after asking the replicas.
@@ -167,58 +170,22 @@ export class Router {
     return this.#settle(requirement, request).then(noop);
   }
 
-  /**
-   * Monotonic reads: a scope stays on the replica its last read used while that replica may serve (eligible, and
-   * known to have what a read-your-writes scope wrote). A scope that must leave it (ejected, lagging, not caught
-   * up, or a read of several scopes) first records that it saw up to the primary's position now, so the next node
-   * must have at least that: a caught-up replica, else the primary.
-   */
+  /** The read's requirement, after its sessions have left replicas they cannot stay on (see SessionPins). */
   #requirementOf(request: ReadRequest): Requirement | Promise<Requirement> {
-    if (this.#options.monotonicReads) {
-      const single = request.sessions.length === 1;
-      for (const session of request.sessions) {
-        const host = session?.pinned as ReplicaHost | null | undefined;
-        if (!session || !host) continue;
-        if (single && host.isEligible() && this.#hosts.hosts.includes(host)) continue;
-        this.#leavePin(session);
-      }
-    }
+    this.#pins.settle(request);
     return this.#requirements.of(request.sessions, request.optedIn);
   }
 
-  /** The replica a single scope's read stays on (see #requirementOf), or undefined. */
+  /** The replica a single session's read stays on (monotonic reads), as a target, or undefined. */
   #pinned(request: ReadRequest, requirement: Requirement): Target | undefined {
-    const session = request.sessions.length === 1 ? request.sessions[0] : undefined;
-    const host = session?.pinned as ReplicaHost | null | undefined;
-    if (!session || !host || requirement === 'primary') return undefined;
-    if (
-      requirement === null ||
-      (host.knownToHaveReached(requirement.lsn) && this.#requirements.sameTimeline(host, requirement))
-    ) {
-      return this.#replicaTarget(host);
-    }
-    return undefined;
+    const host = this.#pins.stay(request, requirement);
+    return host ? this.#replicaTarget(host) : undefined;
   }
 
-  #leavePin(session: Session): void {
-    session.pinned = null;
-    session.markSeen(this.#primary.tick());
-  }
-
-  /** Leaves every scope's pin, then what the read must see (the primary's position now, at least). */
+  /** Its sessions leave their replicas, then what the read must see (the primary's position now, at least). */
   #requirementOfLeaving(request: ReadRequest): Promise<Requirement> {
-    for (const session of request.sessions) if (session?.pinned) this.#leavePin(session);
+    this.#pins.leaveAll(request);
     return Promise.resolve(this.#requirements.of(request.sessions, request.optedIn));
-  }
-
-  /** Monotonic reads: after a read served by `target`, its scopes stay on that replica, or saw the primary's state. */
-  #saw(request: ReadRequest, target: Target): void {
-    if (!this.#options.monotonicReads) return;
-    for (const session of request.sessions) {
-      if (!session || this.#requirements.modeFor(session) === 'primary') continue;
-      if (target.host) session.pinned = target.host;
-      else this.#leavePin(session);
-    }
   }
 
   /** Some eligible replica is known, without asking, to have replayed `required`. */
@@ -240,7 +207,7 @@ export class Router {
       const pinned = this.#pinned(request, request.requirement);
       if (pinned) return (request.target = pinned);
       // A scope whose replica does not have what it must see leaves it (and so requires the primary's position).
-      if (this.#options.monotonicReads && request.sessions.some((s) => s?.pinned)) {
+      if (this.#pins.pinned(request)) {
         request.requirement = await this.#requirementOfLeaving(request);
       }
       return (request.target = await this.#choose(request.requirement));
@@ -333,7 +300,7 @@ export class Router {
    */
   #next(request: ReadRequest, tried: ReadonlySet<ReplicaHost>): Target | Promise<Target> | undefined {
     // Monotonic reads: the next node must have what the scope saw on the replica it leaves.
-    if (this.#options.monotonicReads && request.sessions.some((s) => s?.pinned)) {
+    if (this.#pins.pinned(request)) {
       return this.#requirementOfLeaving(request).then((requirement) => {
         request.requirement = requirement;
         return this.#next(request, tried) ?? this.#fallback('no_eligible_replica');
@@ -378,9 +345,9 @@ export class Router {
       } catch (err) {
         return onError(err);
       }
-      if (!this.#options.monotonicReads) return pending.catch(onError);
+      if (!this.#pins.enabled) return pending.catch(onError);
       return pending.then((result) => {
-        this.#saw(request, target);
+        this.#pins.saw(request, target.host);
         return result;
       }, onError);
     }
@@ -395,7 +362,7 @@ export class Router {
     return pending.then(
       (result) => {
         host.finished();
-        this.#saw(request, target);
+        this.#pins.saw(request, target.host);
         return result;
       },
       (err: unknown) => {
