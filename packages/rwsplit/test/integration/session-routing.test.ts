@@ -104,6 +104,9 @@ test('read-your-writes applies the strategy to the replicas that have caught up 
     maxLagMs: 60_000,
     maxLagBytes: 1 << 30,
     checkIntervalMs: [60_000, 60_000],
+    // The session's position is taken at its read, and may include WAL written after the row (a background
+    // record): the read waits for the second standby to replay it rather than falling back to the primary.
+    readYourWritesWaitMs: 5000,
   });
   try {
     // The last check showed both idle and equal, so leastLag prefers the first standby, which now stops replaying.
