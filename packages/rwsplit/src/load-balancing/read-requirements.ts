@@ -116,6 +116,11 @@ export class ReadRequirements {
     }
   }
 
+  /** `host` is known, without asking, to have what `required` asks: replayed past it on its timeline. */
+  knownSatisfied(host: ReplicaHost, required: Required): boolean {
+    return host.knownToHaveReached(required.lsn) && this.sameTimeline(host, required);
+  }
+
   /**
    * May `host` serve a read that must see `required`? Only on the same timeline: a replica that received more of
    * an old primary's WAL than the promoted one has positions that mean nothing on the new timeline. A replica whose

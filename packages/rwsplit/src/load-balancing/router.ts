@@ -190,9 +190,7 @@ export class Router {
 
   /** Some eligible replica is known, without asking, to have replayed `required`. */
   #knownCaughtUp(required: Required): boolean {
-    return this.#hosts
-      .eligible()
-      .some((h) => h.knownToHaveReached(required.lsn) && this.#requirements.sameTimeline(h, required));
+    return this.#hosts.eligible().some((h) => this.#requirements.knownSatisfied(h, required));
   }
 
   async #readAfter<T>(requirement: Promise<Requirement>, request: ReadRequest, run: ReadAttempt<T>): Promise<T> {
@@ -283,10 +281,7 @@ export class Router {
     if (required !== 'primary') {
       const candidates = this.#hosts
         .eligible(tried)
-        .filter(
-          (h) =>
-            required === null || (h.knownToHaveReached(required.lsn) && this.#requirements.sameTimeline(h, required)),
-        );
+        .filter((h) => required === null || this.#requirements.knownSatisfied(h, required));
       const host = this.#hosts.choose(candidates);
       if (host) return this.#replicaTarget(host);
     }

@@ -48,8 +48,7 @@ export class SessionPins {
     const host = read.sessions.length === 1 ? pinOf(read.sessions[0]) : null;
     if (!host || requirement === 'primary') return undefined;
     if (requirement === null) return host;
-    const caughtUp = host.knownToHaveReached(requirement.lsn) && this.#requirements.sameTimeline(host, requirement);
-    return caughtUp ? host : undefined;
+    return this.#requirements.knownSatisfied(host, requirement) ? host : undefined;
   }
 
   /** Some session of the read is still pinned (after `stay` declined: it must leave first). */
