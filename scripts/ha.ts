@@ -93,7 +93,7 @@ program
   .option('--to <member>', 'the replica to promote (default: any healthy one; in synchronous mode the sync standby)')
   .action((opts: { to?: string }) =>
     runMain(async () => {
-      const change = await switchover({ candidate: opts.to });
+      const change = await switchover({ candidate: opts.to, log: console.log });
       console.log(`switchover ${change.from} -> ${change.to}: writable after ${seconds(change.writableMs)}`);
       if (change.rejoinedMs !== undefined)
         console.log(
@@ -108,7 +108,7 @@ program
   .description("kill the leader's postmaster (SIGKILL); waits until another member leads and accepts writes")
   .action(() =>
     runMain(async () => {
-      const change = await killLeader();
+      const change = await killLeader({ log: console.log });
       console.log(`failover ${change.from} -> ${change.to}: writable after ${seconds(change.writableMs)}`);
       if (change.rejoinedMs !== undefined)
         console.log(

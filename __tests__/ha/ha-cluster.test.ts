@@ -7,16 +7,19 @@ import { withPg } from '../../src/db/pg-client';
 import { runningPid } from '../../src/ha/daemon';
 import {
   clusterState,
+  expectedMembers,
   type HaCluster,
+  REJOIN_TIMEOUT_MS,
   setSynchronousMode,
   startHaCluster,
   switchover,
   synchronousState,
+  waitHealthy,
 } from '../../src/ha/ha-cluster';
-import { appUrl } from '../../src/ha/ha-config';
+import { appUrl, restUrl } from '../../src/ha/ha-config';
 import { patroniPid, postmasterPid } from '../../src/ha/member-process';
 import { isReplicaRole } from '../../src/ha/ha-status';
-import type { PatroniMember } from '../../src/ha/patroni-rest';
+import { type PatroniMember, postReinitialize } from '../../src/ha/patroni-rest';
 import { switchoverCandidate } from '../../src/ha/synchronous-mode';
 import { waitUntil } from '../helpers/wait-until';
 
@@ -127,6 +130,32 @@ test('a REST switchover moves the leader; the old leader rejoins as a streaming 
   expect(readOnly).toEqual({ ro: true });
   // The old leader really runs again under Patroni.
   expect(await patroniPid(cluster.config.members.find((m) => m.name === before.name)!)).not.toBeNull();
+}, 90_000);
+
+test('POST /reinitialize (how waitHealthy heals a replica stranded on an old timeline) clones a replica again', async () => {
+  const replica = (await roles()).replicas[0]!;
+  const startedAt = () =>
+    withPg(urlOf(replica), async (c) => String((await c.query('select pg_postmaster_start_time() as t')).rows[0].t));
+  const before = await startedAt();
+  const marker = `reinit-${randomUUID()}`;
+  await withPg(urlOf((await roles()).leaders[0]!), async (c) => {
+    await c.query('create table if not exists reinit_marker (v text)');
+    await c.query('insert into reinit_marker values ($1)', [marker]);
+  });
+  const member = cluster.config.members.find((m) => m.name === replica.name)!;
+  await postReinitialize(restUrl(cluster.config, member));
+  await waitHealthy(cluster.config, await expectedMembers(cluster.config), REJOIN_TIMEOUT_MS);
+  // A new postmaster on a fresh copy, streaming again, with what the leader had.
+  expect(await startedAt()).not.toBe(before);
+  await waitUntil(
+    async () =>
+      withPg(
+        urlOf(replica),
+        async (c) => (await c.query('select 1 from reinit_marker where v = $1', [marker])).rowCount === 1,
+      ),
+    `the marker row on the reinitialized ${replica.name}`,
+    10_000,
+  );
 }, 90_000);
 
 test("synchronous mode on the running cluster: the leader waits for Patroni's sync standby, the only switchover candidate", async () => {

@@ -54,15 +54,15 @@ export async function kitHa(options: { readonly log?: (line: string) => void } =
     },
     // In synchronous mode the switchover goes to the sync standby (src/ha picks it).
     switchover: async (o = {}) => {
-      const { from, to } = await switchover({ waitRejoin: o.rejoin ?? true });
+      const { from, to } = await switchover({ waitRejoin: o.rejoin ?? true, log });
       return { from, to };
     },
     killLeader: async (o = {}) => {
-      const { from, to } = await killLeader({ waitRejoin: o.rejoin ?? true });
+      const { from, to } = await killLeader({ waitRejoin: o.rejoin ?? true, log });
       return { from, to };
     },
     waitHealthy: async () => {
-      await waitHealthy(config, await expectedMembers(config), REJOIN_TIMEOUT_MS);
+      await waitHealthy(config, await expectedMembers(config), REJOIN_TIMEOUT_MS, { log });
     },
     async addMember() {
       // A new member is a fresh clone: a copy left by an earlier run would first replay every timeline since.

@@ -115,7 +115,7 @@ export async function runHaBench(options: HaBenchOptions): Promise<HaBenchRun> {
       const runs: ModeRun[] = [];
       for (const kind of options.scenarios) {
         const members = await expectedMembers(cluster.config);
-        await waitHealthy(cluster.config, members, REJOIN_TIMEOUT_MS);
+        await waitHealthy(cluster.config, members, REJOIN_TIMEOUT_MS, { log });
         // Sets the mode, or (already set) waits until the new leader of the last change has named a sync standby:
         // until then its commits wait for nobody, and the next change would not be a synchronous one.
         await setMode(mode);
@@ -138,7 +138,7 @@ export async function runHaBench(options: HaBenchOptions): Promise<HaBenchRun> {
       modes.push(modeSummary(mode, runs, latency.byMode.get(mode)));
     }
     const members = await expectedMembers(cluster.config);
-    await waitHealthy(cluster.config, members, REJOIN_TIMEOUT_MS);
+    await waitHealthy(cluster.config, members, REJOIN_TIMEOUT_MS, { log });
     const shown = { ...options, log: undefined };
     return {
       startedAt,

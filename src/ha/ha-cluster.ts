@@ -27,7 +27,14 @@ import {
   stopMember as stopMemberProcess,
 } from './member-process';
 import { startEtcd, stopEtcd } from './etcd-process';
-import { fetchClusterFromAny, type PatroniCluster, type PatroniMember, postSwitchover } from './patroni-rest';
+import {
+  fetchClusterFromAny,
+  type PatroniCluster,
+  type PatroniMember,
+  postReinitialize,
+  postSwitchover,
+} from './patroni-rest';
+import { StrandedReplicas } from './stranded-replicas';
 import {
   applySynchronousMode,
   readSynchronousState,
@@ -126,17 +133,26 @@ async function checkAlive(members: readonly HaMemberConfig[]): Promise<void> {
   }
 }
 
+export interface WaitHealthyOptions {
+  /** Called once for each leader seen (e.g. to create the application's database as soon as there is one). */
+  readonly onLeader?: (leader: PatroniMember) => Promise<void>;
+  readonly log?: Log;
+}
+
 /**
  * Waits until /cluster shows one running leader and every other expected member as a replica that streams from
- * it (pg_stat_replication on the leader). Returns the healthy /cluster.
+ * it (pg_stat_replication on the leader). Returns the healthy /cluster. A replica stranded on an old timeline
+ * (stranded-replicas.ts) is sent to reinitialize, once, and waited for.
  */
 export async function waitHealthy(
   cfg: HaConfig,
   members: readonly HaMemberConfig[],
   timeoutMs: number,
-  onLeader?: (leader: PatroniMember) => Promise<void>,
+  options: WaitHealthyOptions = {},
 ): Promise<PatroniCluster> {
   const urls = members.map((m) => restUrl(cfg, m));
+  const log = options.log ?? silent;
+  const stranded = new StrandedReplicas();
   let leaderSeen: string | undefined;
   return waitFor(
     `a leader and ${members.length - 1} streaming replicas`,
@@ -144,9 +160,15 @@ export async function waitHealthy(
       await checkAlive(members);
       const cluster = await clusterState(urls);
       const health = clusterHealth(cluster, members.length);
-      if (health.leader && onLeader && leaderSeen !== health.leader.name) {
-        await onLeader(health.leader);
+      if (health.leader && options.onLeader && leaderSeen !== health.leader.name) {
+        await options.onLeader(health.leader);
         leaderSeen = health.leader.name;
+      }
+      for (const name of stranded.observe(cluster)) {
+        log(`${name} stayed on an old timeline (${describeMembers(cluster)}): reinitializing it from the leader`);
+        await postReinitialize(restUrl(cfg, memberByName(cfg, name))).catch((err: unknown) =>
+          log(`POST /reinitialize to ${name} failed: ${err instanceof Error ? err.message : String(err)}`),
+        );
       }
       if (!health.healthy || !health.leader?.host || !health.leader.port) {
         return { done: false, seen: `${health.summary} (${describeMembers(cluster)})` };
@@ -185,8 +207,11 @@ export async function startHaCluster(options: StartOptions = {}): Promise<HaClus
     await startEtcd(cfg, runAs, log);
     for (const m of expected) await startMember(cfg, m, runAs, log);
     // The application's role and database are made as soon as there is a leader, while the replicas still clone.
-    cluster = await waitHealthy(cfg, expected, options.timeoutMs ?? UP_TIMEOUT_MS, async (leader) => {
-      if (leader.host && leader.port) await ensureAppDatabase(cfg, leader.host, leader.port);
+    cluster = await waitHealthy(cfg, expected, options.timeoutMs ?? UP_TIMEOUT_MS, {
+      log,
+      onLeader: async (leader) => {
+        if (leader.host && leader.port) await ensureAppDatabase(cfg, leader.host, leader.port);
+      },
     });
     synchronous =
       options.synchronous === undefined
@@ -270,6 +295,7 @@ async function waitNewWritableLeader(cfg: HaConfig, urls: readonly string[], old
 export interface LeaderChangeOptions extends HaOptions {
   /** Wait until the old leader (and every other replica) streams from the new leader. Default true. */
   readonly waitRejoin?: boolean;
+  readonly log?: Log;
 }
 
 /**
@@ -292,7 +318,7 @@ export async function switchover(
   const to = await waitNewWritableLeader(cfg, urls, leader.name);
   const writableMs = Date.now() - t0;
   if (options.waitRejoin === false) return { from: leader.name, to, writableMs, rejoinedMs: undefined };
-  await waitHealthy(cfg, await expectedMembers(cfg), REJOIN_TIMEOUT_MS);
+  await waitHealthy(cfg, await expectedMembers(cfg), REJOIN_TIMEOUT_MS, { log: options.log });
   return { from: leader.name, to, writableMs, rejoinedMs: Date.now() - t0 };
 }
 
@@ -309,7 +335,7 @@ export async function killLeader(options: LeaderChangeOptions = {}): Promise<Lea
   const to = await waitNewWritableLeader(cfg, urls, leader.name);
   const writableMs = Date.now() - t0;
   if (options.waitRejoin === false) return { from: leader.name, to, writableMs, rejoinedMs: undefined };
-  await waitHealthy(cfg, await expectedMembers(cfg), REJOIN_TIMEOUT_MS);
+  await waitHealthy(cfg, await expectedMembers(cfg), REJOIN_TIMEOUT_MS, { log: options.log });
   return { from: leader.name, to, writableMs, rejoinedMs: Date.now() - t0 };
 }
 
@@ -348,7 +374,7 @@ export async function addMember(options: HaOptions & { readonly log?: Log } = {}
         .join(', ')}).`,
     );
   await startMember(cfg, spare, runAs, options.log ?? silent);
-  await waitHealthy(cfg, await expectedMembers(cfg), UP_TIMEOUT_MS);
+  await waitHealthy(cfg, await expectedMembers(cfg), UP_TIMEOUT_MS, { log: options.log });
   return spare;
 }
 

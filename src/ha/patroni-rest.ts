@@ -86,7 +86,7 @@ export async function probe(restUrl: string, path: string): Promise<number | nul
   );
 }
 
-async function post(url: string, payload: Record<string, string>): Promise<string> {
+async function post(url: string, payload: Record<string, unknown>): Promise<string> {
   const { status, body } = await request(
     url,
     { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) },
@@ -105,6 +105,14 @@ export function postSwitchover(restUrl: string, leader: string, candidate?: stri
 /** POST /failover to `candidate` (works without a healthy leader, unlike a switchover). */
 export function postFailover(restUrl: string, candidate: string): Promise<string> {
   return post(`${restUrl}/failover`, { candidate });
+}
+
+/**
+ * POST /reinitialize on a replica: Patroni removes its data directory and clones it again from the leader. `force`
+ * also interrupts a restart loop Patroni may be in for a PostgreSQL that cannot start.
+ */
+export function postReinitialize(restUrl: string): Promise<string> {
+  return post(`${restUrl}/reinitialize`, { force: true });
 }
 
 /** GET /config: the cluster's dynamic configuration, as the DCS holds it. */
