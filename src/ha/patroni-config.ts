@@ -49,6 +49,9 @@ export function patroniConfig(cfg: HaConfig, member: HaMemberConfig): Record<str
       data_dir: member.dataDir,
       bin_dir: PG15_BIN_DIR,
       pgpass: `${member.dir}/pgpass`,
+      // A member pg_rewind cannot bring back is cloned again rather than left stopped (see stranded-replicas.ts for
+      // the case Patroni does not notice).
+      remove_data_directory_on_rewind_failure: true,
       // Without a fast checkpoint pg_basebackup waits for a spread one: a minute or more on an idle leader.
       basebackup: [{ checkpoint: 'fast' }],
       authentication: {
