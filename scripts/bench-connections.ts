@@ -7,22 +7,22 @@
 import { Command } from 'commander';
 import { loadConfig } from '../src/config';
 import { runMain } from '../src/cli/run-main';
-import { intOption } from '../src/bench/int-option';
-import { listOption } from '../src/bench/list-option';
+import { intOption } from '../src/bench/common/int-option';
+import { listOption } from '../src/bench/common/list-option';
 import { ensureReady, localClusterFor } from '../src/cluster/cluster-commands';
 import { parsePgBouncerPorts } from '../src/cluster/local-pgbouncers';
 import {
   BENCH_CONNECTIONS_DEFAULTS as DEFAULTS,
   PGBOUNCER_BENCH_PORT_OFFSET,
-} from '../src/bench-connections/bench-connections-options';
+} from '../src/bench/connections/bench-connections-options';
 import {
   formatConnectionsTable,
   formatExtrapolation,
   formatMeansTable,
-} from '../src/bench-connections/format-connections-table';
-import { runConnectionsBench } from '../src/bench-connections/run-connections-bench';
-import { type Via, VIAS, viaOption } from '../src/bench-connections/via-option';
-import { writeConnectionsResults } from '../src/bench-connections/write-connections-results';
+} from '../src/bench/connections/format-connections-table';
+import { runConnectionsBench } from '../src/bench/connections/run-connections-bench';
+import { type Via, VIAS, viaOption } from '../src/bench/connections/via-option';
+import { writeConnectionsResults } from '../src/bench/connections/write-connections-results';
 
 const program = new Command('bench:connections')
   .description(

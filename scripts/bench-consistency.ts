@@ -9,7 +9,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../src/config';
 import { runMain } from '../src/cli/run-main';
-import { intOption } from '../src/bench/int-option';
+import { intOption } from '../src/bench/common/int-option';
 import { ensureReady } from '../src/cluster/cluster-commands';
 import {
   BENCH_MODES,
@@ -17,13 +17,13 @@ import {
   DEFAULT_MODES,
   DEFAULTS,
   LAG_KINDS,
-} from '../src/bench-consistency/bench-options';
-import { FAULT_DEFAULTS } from '../src/bench-consistency/fault-spec';
-import { writeConsistencyReport } from '../src/bench-consistency/consistency-report';
-import { formatConsistencyMarkdown, formatConsistencyTable } from '../src/bench-consistency/format-consistency-table';
-import type { LagKind } from '../src/bench-consistency/lag-injection';
-import { createProgressBar } from '../src/bench/progress-bar';
-import { runConsistencyBench } from '../src/bench-consistency/run-consistency-bench';
+} from '../src/bench/consistency/bench-options';
+import { FAULT_DEFAULTS } from '../src/bench/consistency/fault-spec';
+import { writeConsistencyReport } from '../src/bench/consistency/consistency-report';
+import { formatConsistencyMarkdown, formatConsistencyTable } from '../src/bench/consistency/format-consistency-table';
+import type { LagKind } from '../src/bench/consistency/lag-injection';
+import { createProgressBar } from '../src/bench/common/progress-bar';
+import { runConsistencyBench } from '../src/bench/consistency/run-consistency-bench';
 
 const listOf =
   <T extends string>(allowed: readonly T[]) =>

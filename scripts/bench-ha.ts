@@ -6,17 +6,17 @@
 // results/<timestamp>/bench-ha.json. Exits 1 when a target is not met.
 import { Command, InvalidArgumentError } from 'commander';
 import { runMain } from '../src/cli/run-main';
-import { intOption } from '../src/bench/int-option';
-import { formatHaTable } from '../src/bench-ha/format-ha-table';
+import { intOption } from '../src/bench/common/int-option';
+import { formatHaTable } from '../src/bench/ha/format-ha-table';
 import {
   DEFAULT_REPLICATION_MODES,
   isReplicationMode,
   REPLICATION_MODES,
   type ReplicationMode,
-} from '../src/bench-ha/replication-mode';
-import { LEADER_CHANGE_KINDS, type LeaderChangeKind } from '../src/bench-ha/run-leader-change';
-import { runHaBench } from '../src/bench-ha/run-ha-bench';
-import { writeHaResults } from '../src/bench-ha/write-ha-results';
+} from '../src/bench/ha/replication-mode';
+import { LEADER_CHANGE_KINDS, type LeaderChangeKind } from '../src/bench/ha/run-leader-change';
+import { runHaBench } from '../src/bench/ha/run-ha-bench';
+import { writeHaResults } from '../src/bench/ha/write-ha-results';
 
 function scenarioList(value: string): LeaderChangeKind[] {
   const items = value.split(',').map((s) => s.trim());

@@ -6,16 +6,16 @@
 import { Command } from 'commander';
 import { loadConfig } from '../src/config';
 import { runMain } from '../src/cli/run-main';
-import { benchReportData } from '../src/bench/bench-report-data';
-import { formatBenchReport } from '../src/bench/format-bench-report';
-import { intOption } from '../src/bench/int-option';
-import { listOption } from '../src/bench/list-option';
-import { createProgressBar } from '../src/bench/progress-bar';
-import { runBench } from '../src/bench/run-bench';
-import { type WrittenResults, writeResults } from '../src/bench/write-results';
-import { formatScaleReport } from '../src/bench-scale/format-scale-report';
-import { runScaleStudy } from '../src/bench-scale/run-scale-study';
-import { scaleReportData } from '../src/bench-scale/scale-report-data';
+import { benchReportData } from '../src/bench/reads/bench-report-data';
+import { formatBenchReport } from '../src/bench/reads/format-bench-report';
+import { intOption } from '../src/bench/common/int-option';
+import { listOption } from '../src/bench/common/list-option';
+import { createProgressBar } from '../src/bench/common/progress-bar';
+import { runBench } from '../src/bench/reads/run-bench';
+import { type WrittenResults, writeResults } from '../src/bench/common/write-results';
+import { formatScaleReport } from '../src/bench/scale/format-scale-report';
+import { runScaleStudy } from '../src/bench/scale/run-scale-study';
+import { scaleReportData } from '../src/bench/scale/scale-report-data';
 import { ensureReady } from '../src/cluster/cluster-commands';
 
 const program = new Command('bench')

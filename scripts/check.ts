@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../src/config';
 import { runMain } from '../src/cli/run-main';
-import { intOption } from '../src/bench/int-option';
+import { intOption } from '../src/bench/common/int-option';
 import { allNodesUp, checkNodes, formatNodeChecks, roleMismatches } from '../src/replication/node-check';
 
 const program = new Command('check')

@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../src/config';
 import { runMain } from '../src/cli/run-main';
-import { intOption } from '../src/bench/int-option';
+import { intOption } from '../src/bench/common/int-option';
 import { compareTable } from '../src/consistency/table-comparison';
 import { formatComparison } from '../src/consistency/format-comparison';
 

@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../src/config';
 import { runMain } from '../src/cli/run-main';
-import { intOption } from '../src/bench/int-option';
+import { intOption } from '../src/bench/common/int-option';
 import { prepareDemo, runDemo } from '../src/demo/run-demo';
 
 const program = new Command('demo')

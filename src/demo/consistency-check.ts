@@ -1,7 +1,7 @@
 // The seed's data consistency check: write N rows, wait until each standby has replayed the primary's LSN,
 // then check that every standby has every one of those rows (count, and which ids are missing if any).
 import { withPg } from '../db/pg-client';
-import { COUNT_ROWS } from '../bench/seed-rows';
+import { COUNT_ROWS } from '../bench/common/seed-rows';
 import { configuredNodes } from '../replication/configured-nodes';
 import type { LsnText } from 'rwsplit';
 import { syncStandbys } from '../replication/sync-standbys';

@@ -1,6 +1,6 @@
 // The demo's printed sections. Only presentation: the numbers come from the demo parts.
 import Table from 'cli-table3';
-import type { LatencySummary } from '../bench/percentiles';
+import type { LatencySummary } from '../bench/common/percentiles';
 import type { ReplicationOverview } from '../replication/replication-overview';
 import type { ServerIdentity } from '../replication/server-identity';
 import type { BasicDemoResult } from './basic-demo';

@@ -1,6 +1,6 @@
 // The seed's performance test: the demo's read (10 newest rows, on a standby) against a write, one at a time.
-import { measureLatency } from '../bench/measure-latency';
-import { type LatencySummary, summarize } from '../bench/percentiles';
+import { measureLatency } from '../bench/common/measure-latency';
+import { type LatencySummary, summarize } from '../bench/common/percentiles';
 import type { DemoContext } from './demo-context';
 
 export interface PerformanceTestOptions {

@@ -4,8 +4,8 @@
 // tests that need it say so too.
 import os from 'node:os';
 import { execa } from 'execa';
-import { findPgbench } from '../baseline/find-pgbench';
-import { findChromium } from '../report/headless-chromium';
+import { findPgbench } from '../bench/baseline/find-pgbench';
+import { findChromium } from '../bench/report/headless-chromium';
 import { locatePsql } from '../writer/psql-locator';
 import { answersVersion, HA_BINARIES, isExecutable } from '../ha/ha-binaries';
 import { locatePgbouncer } from '../cluster/pgbouncer-binary';
