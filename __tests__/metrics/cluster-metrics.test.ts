@@ -1,11 +1,9 @@
-// `npm run metrics` as a library: the health-check loop over the real cluster feeds the lag and eligibility
-// gauges; an unreachable replica is ejected once and exported as not eligible, with no made-up lag. Nodes are
-// labelled `host:port`, as the router labels them.
+// `npm run metrics` as a library: the library's health checker over the real cluster feeds the lag and eligibility
+// gauges; an unreachable replica is exported as not eligible, with no made-up lag, and counted as the router counts
+// it. Nodes are labelled `host:port`, as the router labels them.
 import { loadConfig } from '../../src/config';
-import { createAppMetrics } from '../../src/metrics/app-metrics';
 import { serveClusterMetrics } from '../../src/metrics/serve-cluster-metrics';
-import { addressOf, configuredNode, configuredNodes } from '../../src/replication/configured-nodes';
-import { createReplicaPoller } from '../../src/monitor/replica-poller';
+import { addressOf } from '../../src/replication/configured-nodes';
 import { parseExposition, valueOf } from './parse-exposition';
 
 const config = loadConfig();
@@ -33,23 +31,32 @@ test('serveClusterMetrics exports lag and eligibility of every standby after its
   }
 });
 
-test('an unreachable replica: eligible 0, one ejection, lag series absent', async () => {
-  const metrics = createAppMetrics();
+test('an unreachable replica: eligible 0, never ejected (never admitted), lag series absent', async () => {
   const deadUrl = config.replicaUrls[0]!.replace(/:\d+\//, `:${DEAD_PORT}/`);
   const dead = addressOf(deadUrl);
   const standby1 = addressOf(config.replicaUrls[0]!);
-  const poller = createReplicaPoller({
-    nodes: [...configuredNodes(config), configuredNode('standby9', 'standby', deadUrl)],
-    limits: config.routing,
-    listener: metrics.listener,
+  const service = await serveClusterMetrics({
+    config: { ...config, replicaUrls: [...config.replicaUrls, deadUrl] },
+    port: 0,
+    intervalMs: 60_000,
   });
-  await poller.pollOnce();
-  await poller.pollOnce();
-  const exp = await parseExposition(await metrics.registry.metrics());
-  expect(valueOf(exp, 'rwsplit_replica_eligible', { node: dead })).toBe(0);
-  expect(valueOf(exp, 'rwsplit_replica_ejections_total', { node: dead, reason: 'unreachable' })).toBe(1);
-  expect(valueOf(exp, 'rwsplit_replica_lag_bytes', { node: dead })).toBeUndefined();
-  expect(valueOf(exp, 'rwsplit_replica_lag_seconds', { node: dead })).toBeUndefined();
-  expect(valueOf(exp, 'rwsplit_replica_eligible', { node: standby1 })).toBe(1);
-  expect(valueOf(exp, 'rwsplit_replica_ejections_total', { node: standby1, reason: 'unreachable' })).toBe(0); // known from its first check, at 0
+  try {
+    await service.health.checkNow();
+    const exp = await parseExposition(await service.metrics.registry.metrics());
+    expect(valueOf(exp, 'rwsplit_replica_eligible', { node: dead })).toBe(0);
+    // As in the router: a replica is out of rotation until its first passing check, so one down from the start is
+    // never ejected; a replica that was in rotation and then failed its check would be.
+    expect(valueOf(exp, 'rwsplit_replica_ejections_total', { node: dead, reason: 'unreachable' })).toBe(0);
+    expect(valueOf(exp, 'rwsplit_replica_lag_bytes', { node: dead })).toBeUndefined();
+    expect(valueOf(exp, 'rwsplit_replica_lag_seconds', { node: dead })).toBeUndefined();
+    expect(valueOf(exp, 'rwsplit_replica_eligible', { node: standby1 })).toBe(1);
+    expect(valueOf(exp, 'rwsplit_replica_ejections_total', { node: standby1, reason: 'unreachable' })).toBe(0); // known from its first check, at 0
+    expect(service.health.replicas().find((r) => r.name === dead)).toMatchObject({
+      eligible: false,
+      reason: 'unreachable',
+      reachable: false,
+    });
+  } finally {
+    await service.close();
+  }
 });

@@ -1,6 +1,8 @@
-// Patroni's REST API (3.0.2): /cluster for the members as the DCS sees them, /switchover and /failover to move the
-// leader, /config for the dynamic configuration (kept in the DCS, changed on a running cluster with PATCH). Every
-// request has a timeout: a member whose Patroni hangs must not hang the caller.
+// Patroni's REST API (3.0.2): /cluster for the members as the DCS sees them (read by the library's
+// readPatroniCluster, as the router's patroniTopology reads it), /switchover and /failover to move the leader,
+// /config for the dynamic configuration (kept in the DCS, changed on a running cluster with PATCH). Every request
+// has a timeout: a member whose Patroni hangs must not hang the caller.
+import { type PatroniCluster, type PatroniMember, readPatroniCluster } from 'rwsplit';
 import { z } from 'zod';
 
 /** How long one REST request may take, in ms (a switchover answers once it is done: a few seconds). */
@@ -8,34 +10,14 @@ export const REST_TIMEOUT_MS = 3000;
 /** POST /switchover and /failover wait for the new leader before answering. */
 export const REST_ACTION_TIMEOUT_MS = 30_000;
 
-const memberSchema = z.object({
-  name: z.string(),
-  /** `leader`, `replica`, `sync_standby`, `standby_leader`. */
-  role: z.string(),
-  /** `running`, `streaming`, `starting`, `stopped`, `creating replica`, `crashed`, … */
-  state: z.string(),
-  host: z.string().optional(),
-  port: z.number().optional(),
-  timeline: z.number().optional(),
-  /** Replicas only: bytes behind by the received position, or "unknown". */
-  lag: z.union([z.number(), z.string()]).optional(),
-  api_url: z.string().optional(),
-});
-
-const clusterSchema = z.object({
-  members: z.array(memberSchema),
-  scope: z.string().optional(),
-});
-
 /** The part of the dynamic configuration (GET /config) we read; Patroni keeps the rest as it is. */
 const dynamicConfigSchema = z.looseObject({
   synchronous_mode: z.boolean().optional(),
   synchronous_mode_strict: z.boolean().optional(),
 });
 
-export type PatroniMember = z.infer<typeof memberSchema>;
+export type { PatroniCluster, PatroniMember };
 export type PatroniDynamicConfig = z.infer<typeof dynamicConfigSchema>;
-export type PatroniCluster = z.infer<typeof clusterSchema>;
 
 export class PatroniRestError extends Error {
   readonly status: number | undefined;
@@ -59,23 +41,23 @@ async function request(url: string, init: RequestInit, timeoutMs: number): Promi
 }
 
 /** GET /cluster from one member. */
-export async function fetchCluster(restUrl: string, timeoutMs = REST_TIMEOUT_MS): Promise<PatroniCluster> {
-  const { status, body } = await request(`${restUrl}/cluster`, { method: 'GET' }, timeoutMs);
-  if (status !== 200) throw new PatroniRestError(`GET ${restUrl}/cluster answered ${status}: ${body}`, status);
-  return clusterSchema.parse(JSON.parse(body));
+export function fetchCluster(restUrl: string, timeoutMs = REST_TIMEOUT_MS): Promise<PatroniCluster> {
+  return readCluster([restUrl], timeoutMs);
 }
 
 /** /cluster from the first member that answers; a clear error naming each when none does. */
-export async function fetchClusterFromAny(restUrls: readonly string[]): Promise<PatroniCluster> {
-  const errors: string[] = [];
-  for (const url of restUrls) {
-    try {
-      return await fetchCluster(url);
-    } catch (err) {
-      errors.push(err instanceof Error ? err.message : String(err));
-    }
+export function fetchClusterFromAny(restUrls: readonly string[]): Promise<PatroniCluster> {
+  return readCluster(restUrls, REST_TIMEOUT_MS);
+}
+
+/** The library's reader, its error (naming each member's failure) kept as the cause of a PatroniRestError. */
+async function readCluster(restUrls: readonly string[], timeoutMs: number): Promise<PatroniCluster> {
+  try {
+    return await readPatroniCluster(restUrls, { requestTimeoutMs: timeoutMs });
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new PatroniRestError(`No Patroni member answered /cluster: ${why}`, undefined, { cause });
   }
-  throw new PatroniRestError(`No Patroni member answered /cluster: ${errors.join('; ')}`);
 }
 
 /** The HTTP status of GET <restUrl><path> (e.g. /primary, /health), or null when the member does not answer. */

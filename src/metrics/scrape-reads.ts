@@ -2,7 +2,7 @@
 // the router runs in another process. Sums `rwsplit_queries_total` over read operations per `node` label and
 // turns consecutive scrapes into per-interval deltas. The text is parsed by prom2javascript.
 import { getMetricsFromIterator, type PromData } from 'prom2javascript';
-import { isReadOperation } from '../monitor/read-counter';
+import { READ_OPERATIONS } from 'rwsplit';
 
 /** The counter scraped: routed Prisma operations by node, role and operation. */
 export const QUERIES_METRIC = 'rwsplit_queries_total';
@@ -15,7 +15,7 @@ export async function readsPerNode(exposition: string): Promise<Map<string, numb
     const node = sample.labels?.node;
     const operation = sample.labels?.operation;
     const value = sample.value;
-    if (node === undefined || operation === undefined || !isReadOperation(operation)) continue;
+    if (node === undefined || operation === undefined || !READ_OPERATIONS.has(operation)) continue;
     if (value === undefined || !Number.isFinite(value)) continue;
     totals.set(node, (totals.get(node) ?? 0) + value);
   }

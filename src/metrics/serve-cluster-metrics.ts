@@ -1,9 +1,9 @@
-// What `npm run metrics` runs: the metrics endpoint on its own, fed by a health-check loop over the configured
-// nodes so that the lag and eligibility gauges move live even with no application attached.
+// What `npm run metrics` runs: the metrics endpoint on its own, fed by the library's health checker over the
+// configured replicas (the router's checks and events, without a router), so that the lag and eligibility gauges
+// move live even with no application attached.
 import type { Config } from '../config';
-import { configuredNodes } from '../replication/configured-nodes';
-import { type ReplicaPoller, createReplicaPoller } from '../monitor/replica-poller';
 import { type AppMetrics, createAppMetrics } from './app-metrics';
+import { type ReplicaHealthChecker, createHealthChecker } from 'rwsplit';
 import { type MetricsServer, startMetricsServer } from 'rwsplit/metrics';
 
 export interface ServeClusterMetricsOptions {
@@ -19,29 +19,38 @@ export interface ServeClusterMetricsOptions {
 export interface ClusterMetricsService {
   readonly metrics: AppMetrics;
   readonly server: MetricsServer;
-  readonly poller: ReplicaPoller;
+  /** The library's health checker feeding the metrics. */
+  readonly health: ReplicaHealthChecker;
   /** Stops the health checks and the HTTP server. */
   close(): Promise<void>;
 }
 
-/** Starts the endpoint, runs one health-check round (so the first scrape has figures), then keeps polling. */
+/** Starts the endpoint, runs one health-check round (so the first scrape has figures), then keeps checking. */
 export async function serveClusterMetrics(options: ServeClusterMetricsOptions): Promise<ClusterMetricsService> {
   const metrics = createAppMetrics();
-  const poller = createReplicaPoller({
-    nodes: configuredNodes(options.config),
-    limits: options.config.routing,
-    listener: metrics.listener,
-    intervalMs: options.intervalMs,
+  const { config } = options;
+  const intervalMs = options.intervalMs ?? 1000;
+  const health = createHealthChecker({
+    primaryUrl: config.primaryUrl,
+    replicaUrls: config.replicaUrls,
+    maxLagMs: config.routing.maxLagMs,
+    maxLagBytes: config.routing.maxLagBytes,
+    checkIntervalMs: [intervalMs, intervalMs],
+    onEvent: metrics.listener,
   });
-  const server = await startMetricsServer({ registry: metrics.registry, port: options.port, host: options.host });
-  await poller.pollOnce();
-  poller.start();
+  const server = await startMetricsServer({ registry: metrics.registry, port: options.port, host: options.host }).catch(
+    async (err: unknown) => {
+      await health.close();
+      throw err;
+    },
+  );
+  await health.start();
   return {
     metrics,
     server,
-    poller,
+    health,
     async close() {
-      await poller.stop();
+      await health.close();
       await server.close();
     },
   };

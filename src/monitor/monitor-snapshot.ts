@@ -1,7 +1,7 @@
 // What the monitor shows at one moment: per node role, state, LSN, lag, eligibility, reads routed to it and the
 // server's own transactions in the last interval, plus the primary's WAL rate. Built purely from two consecutive
 // cluster checks (rates need both) and the interval's routed reads, when the monitor has a source for them.
-import type { ClusterCheck, LagLimits, NodeRole } from './check-cluster';
+import { type ClusterCheck, HEALTH_CHECK_TRANSACTIONS, type LagLimits, type NodeRole } from './check-cluster';
 import { PROBE_TRANSACTIONS } from './node-probe';
 import { lsnDiff } from 'rwsplit';
 
@@ -110,7 +110,9 @@ export function buildSnapshot(
     const before = previous?.nodes.find((n) => n.address === node.address);
     const now = node.activity?.xactCommit ?? null;
     const then = before?.activity?.xactCommit ?? null;
-    const serverTransactions = now !== null && then !== null ? Math.max(0, now - then - PROBE_TRANSACTIONS) : null;
+    // The monitor's own: this round's probe, and the previous round's health check (it ran after that probe).
+    const own = PROBE_TRANSACTIONS + (before?.healthChecked ? HEALTH_CHECK_TRANSACTIONS : 0);
+    const serverTransactions = now !== null && then !== null ? Math.max(0, now - then - own) : null;
     const routed = perAddress ? (perAddress.get(node.address) ?? 0) : null;
     return {
       name: node.name,

@@ -1,13 +1,17 @@
-// The monitor: polls the nodes every interval, turns each round into a snapshot, and (in `run`) hands each one
-// to an output. Polling lives in checkCluster, drawing in render-monitor / monitor-output; this file sequences.
+// The monitor: checks the nodes every interval, turns each round into a snapshot, and (in `run`) hands each one
+// to an output. Checking lives in checkCluster (replica health from the library), drawing in render-monitor /
+// monitor-output; this file sequences. Health-check events for metrics come from the library's own health checker
+// (`npm run metrics`, or the application's router), never from here.
 import type { EventListener } from 'rwsplit';
-import type { ClusterCheck, LagLimits } from './check-cluster';
+import { type ClusterCheck, type LagLimits, checkCluster } from './check-cluster';
 import { type IntervalReads, type MonitorSnapshot, buildSnapshot } from './monitor-snapshot';
 import type { ConfiguredNode } from '../replication/configured-nodes';
 import { createReadCounter } from './read-counter';
-import { DEFAULT_POLL_INTERVAL_MS, createReplicaPoller } from './replica-poller';
 import { DEFAULT_PROBE_TIMEOUT_MS } from './node-probe';
 import { createReadsScraper } from '../metrics/scrape-reads';
+
+/** Default time between samples, in ms. */
+export const DEFAULT_INTERVAL_MS = 1000;
 
 /** Waits `ms`, or less when `signal` aborts. Injectable so tests drive the loop without real time. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -28,10 +32,8 @@ export interface MonitorOptions {
    * its own process. Not together with `countRoutedReads`.
    */
   readonly metricsUrl?: string;
-  /** Per-probe (and per-scrape) timeout in ms. */
+  /** Per-probe (and per-health-check, per-scrape) timeout in ms. */
   readonly timeoutMs?: number;
-  /** Also forward the health-check events (replica_checked …) here, e.g. to metrics. */
-  readonly listener?: EventListener;
   /** Clock, injectable for tests. Default `Date.now`. */
   readonly now?: () => number;
   /** How the loop waits between samples, injectable for tests. Default: a timer that an abort cuts short. */
@@ -85,23 +87,18 @@ function readsSource(options: MonitorOptions): { source: ReadsSource | null; lis
 }
 
 export function createMonitor(options: MonitorOptions): Monitor {
-  const intervalMs = options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
   const reads = readsSource(options);
-  const poller = createReplicaPoller({
-    nodes: options.nodes,
-    limits: options.limits,
-    listener: options.listener,
-    timeoutMs: options.timeoutMs,
-    now,
-    emitTransitions: options.listener !== undefined,
-  });
   let previous: ClusterCheck | null = null;
 
   const sample = async (): Promise<MonitorSnapshot> => {
     // Reads counted up to the end of this round belong to the interval since the previous round.
-    const [check, routed] = await Promise.all([poller.pollOnce(), reads.source?.take()]);
+    const [check, routed] = await Promise.all([
+      checkCluster(options.nodes, { limits: options.limits, timeoutMs: options.timeoutMs, now }),
+      reads.source?.take(),
+    ]);
     const snapshot = buildSnapshot(check, previous, options.limits, routed);
     previous = check;
     return snapshot;

@@ -1,12 +1,8 @@
 // Counts the reads the router served per node from its `query` events. One counter serves both the monitor
-// ("reads routed to it in the last interval": take()) and the bench report ("reads per node": counts()).
-import type { EventListener } from 'rwsplit';
-import { READ_OPERATIONS } from 'rwsplit';
-
-/** Is this Prisma operation a read? The router's own list (routing/write-tracking), so the two never drift. */
-export function isReadOperation(operation: string): boolean {
-  return READ_OPERATIONS.has(operation);
-}
+// ("reads routed to it in the last interval": take()) and the bench report ("reads per node": counts()). What counts
+// as a read is the library's READ_OPERATIONS (the router's own list, packages/rwsplit/src/prisma/write-tracking.ts),
+// so the two never drift.
+import { type EventListener, READ_OPERATIONS } from 'rwsplit';
 
 export interface ReadCounter {
   /** Pass to the router as (part of) its onEvent. Cheap: one Map update per read. */

@@ -4,7 +4,7 @@ import { currentSession, runInSession, Session, type SessionOptions, sessionToke
 import { type EventListener, fanOut, silent } from './events';
 import { HealthChecker, realScheduler } from './load-balancing/health-checker';
 import { HostList, leastOutstanding } from './load-balancing/host-list';
-import { ReplicaHost } from './load-balancing/replica-host';
+import { ReplicaHost, type ReplicaSnapshot } from './load-balancing/replica-host';
 import { Router } from './load-balancing/router';
 import { type RwsplitOptions, resolveOptions, sessionMode } from './options';
 import { nodeAddress } from './postgres/node-address';
@@ -24,22 +24,6 @@ import { type RoutedClient, rwsplitExtension, type RwsplitExtension } from './pr
 import { WriteTracker } from './prisma/write-tracking';
 import { TopologyManager } from './topology/topology-manager';
 import { ConfigError } from './errors';
-
-/** Health of one replica, as the router sees it now. */
-export interface ReplicaSnapshot {
-  /** `host:port`, the node's name in events and metrics. */
-  readonly name: string;
-  readonly eligible: boolean;
-  /** Why it is not eligible (`unreachable`, `lagging`, `not_in_recovery`, `connection_error`), or null. */
-  readonly reason: string | null;
-  readonly reachable: boolean;
-  readonly inRecovery: boolean;
-  readonly lagMs: number | null;
-  readonly lagBytes: number | null;
-  readonly replayLsn: string | null;
-  /** Why it is out, in words: the error a read or check ran into (password masked), or its lag; null if eligible. */
-  readonly detail: string | null;
-}
 
 /** What read-your-writes has cost so far, for benchmarks and dashboards. */
 export interface RoutingStats {
@@ -279,23 +263,7 @@ export async function createRwsplit<P extends PrismaClientClass>(
       }
       return sessionToken(session, tokens);
     },
-    replicas: () =>
-      hosts.hosts.map((h) => {
-        const reason = h.reason();
-        const { reachable, inRecovery, lagMs, lagBytes, replayLsn } = h.health;
-        const detail = h.whyOut();
-        return {
-          name: h.name,
-          eligible: reason === null,
-          reason,
-          reachable,
-          inRecovery,
-          lagMs,
-          lagBytes,
-          replayLsn,
-          detail,
-        };
-      }),
+    replicas: () => hosts.hosts.map((h) => h.snapshot()),
     primaryName: () => target.current.name,
     checkNow: () => health.checkAll(),
     stats: () => ({

@@ -18,7 +18,8 @@ export type RwsplitErrorCode =
   | 'RWSPLIT_TOPOLOGY_UNAVAILABLE'
   | 'RWSPLIT_READ_TIMEOUT'
   | 'RWSPLIT_WRITE_QUEUE_FULL'
-  | 'RWSPLIT_NOT_READ_ONLY';
+  | 'RWSPLIT_NOT_READ_ONLY'
+  | 'RWSPLIT_QUERY_TIMEOUT';
 
 /** The base class of every error rwsplit throws. */
 export abstract class RwsplitError extends Error {
@@ -146,4 +147,25 @@ export class WriteQueueFullError extends RwsplitError {
  */
 export class NotReadOnlyError extends RwsplitError {
   readonly code = 'RWSPLIT_NOT_READ_ONLY';
+}
+
+/**
+ * A query on a short-lived connection (`queryOnce`, `withConnection`) got no answer within its `query_timeout`: the
+ * server accepted the connection but does not answer. `server` is its `host:port` (never the password).
+ */
+export class QueryTimeoutError extends RwsplitError {
+  readonly code = 'RWSPLIT_QUERY_TIMEOUT';
+  readonly server: string;
+  readonly timeoutMs: number;
+
+  constructor(server: string, timeoutMs: number, options: { cause: unknown }) {
+    super(
+      `No answer from the PostgreSQL server at ${server} within ${timeoutMs} ms (query_timeout). It accepted the ` +
+        'connection but does not answer: check that it is not stuck or paused (its log, pg_stat_activity), ' +
+        'restart it if it is, or pass a longer timeout for a statement that is legitimately slow.',
+      options,
+    );
+    this.server = server;
+    this.timeoutMs = timeoutMs;
+  }
 }

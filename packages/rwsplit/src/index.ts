@@ -4,7 +4,6 @@
 export {
   createRwsplit,
   type Rwsplit,
-  type ReplicaSnapshot,
   type RoutingStats,
   type OnLog,
   type QueryLogEvent,
@@ -29,12 +28,32 @@ export { withRemoteApply, requiredSyncStandbys } from './consistency/remote-appl
 // Topology sources: the fixed list (primaryUrl/replicaUrls), or Patroni.
 export { fixedTopology, type TopologySource, type Topology, type TopologyMember } from './topology/topology-source';
 export { patroniTopology, type PatroniTopologyOptions } from './topology/patroni-topology';
+export {
+  readPatroniCluster,
+  type ReadPatroniClusterOptions,
+  type PatroniCluster,
+  type PatroniMember,
+} from './topology/patroni-cluster';
 
 // Custom strategies and schedulers: what a strategy receives (ReplicaHost with its HostHealth) and the timer
 // interface a test or an embedding app can inject.
 export { leastOutstanding, roundRobin, leastLag, type SelectionStrategy } from './load-balancing/host-list';
-export { ineligibility, type ReplicaHost, type HostHealth, type LagThresholds } from './load-balancing/replica-host';
+export {
+  ineligibility,
+  type ReplicaHost,
+  type ReplicaSnapshot,
+  type LagThresholds,
+} from './load-balancing/replica-host';
 export type { Scheduler } from './load-balancing/health-checker';
+
+// Replica health without a router (a monitor, a metrics exporter): one check of one replica, or the router's
+// health checker on its own, with its events.
+export { checkReplicaHealth, type CheckReplicaHealthOptions, type HostHealth } from './load-balancing/replica-health';
+export {
+  createHealthChecker,
+  type HealthCheckerOptions,
+  type ReplicaHealthChecker,
+} from './load-balancing/create-health-checker';
 
 // Events.
 export {
@@ -67,6 +86,7 @@ export {
   UsageError,
   TopologyUnavailableError,
   ReadTimeoutError,
+  QueryTimeoutError,
 } from './errors';
 
 // PostgreSQL helpers the router is built on, for applications that watch replication themselves.
@@ -82,6 +102,8 @@ export {
 export { parseLsn, formatLsn, compareLsn, lsnDiff, hasReached, MAX_LSN, type LsnText } from './postgres/lsn';
 export { parsePostgresUrl, maskUrl, shownValue } from './postgres/postgres-url';
 export { nodeAddress, type NodeAddress } from './postgres/node-address';
+export { describeTarget, type PgTarget } from './postgres/pg-target';
+export { queryOnce, withConnection } from './postgres/query-once';
 export {
   WAL_INSERT_END_LSN,
   END_OF_LAST_RECORD_AT,

@@ -3,44 +3,17 @@
 import pg from 'pg';
 import { ReplicaUnreachableError } from '../errors';
 import type { EjectionReason } from '../events';
-import { driverMessage, isTimeout, isUnreachable } from '../postgres/connection-errors';
+import { isUnreachable } from '../postgres/connection-errors';
 import { hasReached, type LsnText } from '../postgres/lsn';
-import { maskSecrets } from '../postgres/postgres-url';
-import { DeadlineExceededError } from '../postgres/statement-deadline';
-import { REPLICA_HEALTH, REPLICA_REPLAY_STATE } from '../postgres/queries';
+import { REPLICA_REPLAY_STATE } from '../postgres/queries';
 import type { NodeAdapter } from '../prisma/node-adapter';
+import { describeCheckFailure, type HostHealth, readReplicaHealth, UNKNOWN_HEALTH } from './replica-health';
 
 /** Lag thresholds: a replica is fresh enough when lag time ≤ maxLagMs OR lag bytes ≤ maxLagBytes. */
 export interface LagThresholds {
   readonly maxLagMs: number;
   readonly maxLagBytes: number;
 }
-
-/** The last health check's result. */
-export interface HostHealth {
-  readonly reachable: boolean;
-  readonly inRecovery: boolean;
-  /** ms since the last replayed transaction committed on the primary (null: nothing replayed yet). */
-  readonly lagMs: number | null;
-  /** Bytes of WAL between the primary's position and this replica's replay position (null if unknown). */
-  readonly lagBytes: number | null;
-  readonly replayLsn: LsnText | null;
-  /** The timeline the replica's WAL receiver streams (null: not streaming, or not visible to this role). */
-  readonly timeline: number | null;
-  readonly checkedAt: number;
-  readonly error: string | null;
-}
-
-const UNKNOWN: HostHealth = {
-  reachable: false,
-  inRecovery: false,
-  lagMs: null,
-  lagBytes: null,
-  replayLsn: null,
-  timeline: null,
-  checkedAt: 0,
-  error: 'not checked yet',
-};
 
 /** Why a health result is not eligible, or null when it is (the routing rule: lag time ≤ max OR lag bytes ≤ max). */
 export function ineligibility(
@@ -58,6 +31,22 @@ export function ineligibility(
 export interface ReplayState {
   readonly lsn: LsnText | null;
   readonly timeline: number | null;
+}
+
+/** Health of one replica, as the router sees it now. */
+export interface ReplicaSnapshot {
+  /** `host:port`, the node's name in events and metrics. */
+  readonly name: string;
+  readonly eligible: boolean;
+  /** Why it is not eligible (`unreachable`, `lagging`, `not_in_recovery`, `connection_error`), or null. */
+  readonly reason: EjectionReason | null;
+  readonly reachable: boolean;
+  readonly inRecovery: boolean;
+  readonly lagMs: number | null;
+  readonly lagBytes: number | null;
+  readonly replayLsn: string | null;
+  /** Why it is out, in words: the error a read or check ran into (password masked), or its lag; null if eligible. */
+  readonly detail: string | null;
 }
 
 export interface ReplicaHostOptions {
@@ -80,7 +69,7 @@ export class ReplicaHost {
   readonly limits: LagThresholds;
   readonly #pool: pg.Pool;
   readonly #checkTimeoutMs: number;
-  #health: HostHealth = UNKNOWN;
+  #health: HostHealth = UNKNOWN_HEALTH;
   /** Set by a connection error on a read; cleared by the next passing check. */
   #ejected: EjectionReason | null = null;
   /** What the read that ejected the host ran into (password masked). */
@@ -180,31 +169,35 @@ export class ReplicaHost {
   /** Runs one health check. `primaryLsn` is the primary's current WAL position (null if unknown). */
   async check(primaryLsn: LsnText | null, now: number): Promise<HostHealth> {
     try {
-      const { rows } = await this.#pool.query<{
-        in_recovery: boolean;
-        replay_lsn: string | null;
-        lag_bytes: number | null;
-        lag_ms: number | null;
-        timeline: number | null;
-      }>(REPLICA_HEALTH, [primaryLsn]);
-      const row = rows[0]!;
-      this.#health = {
-        reachable: true,
-        inRecovery: row.in_recovery,
-        lagMs: row.lag_ms,
-        lagBytes: row.lag_bytes === null ? null : Math.max(0, row.lag_bytes),
-        replayLsn: row.replay_lsn,
-        timeline: row.timeline,
-        checkedAt: now,
-        error: null,
-      };
+      this.#health = await readReplicaHealth(
+        async (sql, params) => (await this.#pool.query(sql, params)).rows,
+        primaryLsn,
+        now,
+      );
       this.#ejected = null;
       this.#ejectedBy = null;
-      this.#learn({ lsn: row.replay_lsn, timeline: row.timeline });
+      this.#learn({ lsn: this.#health.replayLsn, timeline: this.#health.timeline });
     } catch (err) {
-      this.#health = { ...UNKNOWN, checkedAt: now, error: this.#describe(err) };
+      this.#health = { ...UNKNOWN_HEALTH, checkedAt: now, error: this.#describe(err) };
     }
     return this.#health;
+  }
+
+  /** The host's health and eligibility now, as a plain object (what `rw.replicas()` lists). */
+  snapshot(): ReplicaSnapshot {
+    const reason = this.reason();
+    const { reachable, inRecovery, lagMs, lagBytes, replayLsn } = this.#health;
+    return {
+      name: this.name,
+      eligible: reason === null,
+      reason,
+      reachable,
+      inRecovery,
+      lagMs,
+      lagBytes,
+      replayLsn,
+      detail: this.whyOut(),
+    };
   }
 
   /** The furthest replay position and the latest timeline known without a query. */
@@ -265,10 +258,7 @@ export class ReplicaHost {
 
   /** A check's failure as text for health.error; a timeout says what it means. */
   #describe(err: unknown): string {
-    if (isTimeout(err) && !(err instanceof DeadlineExceededError)) {
-      return `no answer within ${this.#checkTimeoutMs} ms (checkTimeoutMs): the server accepted the connection but hangs`;
-    }
-    return maskSecrets(driverMessage(err));
+    return describeCheckFailure(err, this.#checkTimeoutMs);
   }
 
   /** Ends the health-check pool and the read pool (reads in flight finish first). */

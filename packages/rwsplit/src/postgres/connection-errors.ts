@@ -148,6 +148,11 @@ export function isRecoveryConflict(err: unknown): boolean {
 /** pg's message when a query got no answer within `query_timeout` (the server hangs, e.g. SIGSTOPped or cut off). */
 const QUERY_TIMEOUT_MESSAGE = /Query read timeout/;
 
+/** True when pg itself gave up on a query at its `query_timeout` (not a server-side cancel). */
+export function isQueryReadTimeout(err: unknown): boolean {
+  return err instanceof Error && QUERY_TIMEOUT_MESSAGE.test(err.message);
+}
+
 /**
  * True when a query passed its deadline: no answer within pg's `query_timeout` (client side), or cancelled by the
  * server (SQLSTATE 57014: a cancel request, or a `statement_timeout` of the application's own), or rwsplit's read

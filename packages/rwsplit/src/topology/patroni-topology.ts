@@ -1,9 +1,14 @@
-// Patroni as the topology source: `GET /cluster` from any reachable member's REST API (tried in turn) lists the
-// members with role, state, host, port, timeline and tags. Hosts and ports come from Patroni; the user, password,
-// database and connection parameters from `databaseUrl`.
-import { z } from 'zod';
+// Patroni as the topology source: `GET /cluster` from any reachable member's REST API (tried in turn, see
+// patroni-cluster.ts) lists the members with role, state, host, port, timeline and tags. Hosts and ports come from
+// Patroni; the user, password, database and connection parameters from `databaseUrl`.
 import { ConfigError, TopologyUnavailableError } from '../errors';
-import { maskUrl, parsePostgresUrl, shownValue } from '../postgres/postgres-url';
+import { parsePostgresUrl, shownValue } from '../postgres/postgres-url';
+import {
+  type PatroniCluster,
+  PATRONI_REQUEST_TIMEOUT_MS,
+  readPatroniCluster,
+  validateRestUrls,
+} from './patroni-cluster';
 import type { Topology, TopologyMember, TopologySource } from './topology-source';
 
 export interface PatroniTopologyOptions {
@@ -20,20 +25,6 @@ export interface PatroniTopologyOptions {
   readonly requestTimeoutMs?: number;
 }
 
-/** The part of Patroni's `/cluster` answer rwsplit reads (3.x). */
-const clusterSchema = z.object({
-  members: z.array(
-    z.object({
-      name: z.string(),
-      role: z.string(),
-      state: z.string().optional(),
-      host: z.string(),
-      port: z.number().int(),
-      tags: z.record(z.string(), z.unknown()).optional(),
-    }),
-  ),
-});
-
 /** Roles that lead (take writes) and states in which a member serves; Patroni names differ across versions. */
 const LEADER_ROLES = new Set(['leader', 'master', 'primary']);
 const RUNNING_STATES = new Set(['running', 'streaming']);
@@ -43,10 +34,10 @@ const RUNNING_STATES = new Set(['running', 'streaming']);
  * @example createRwsplit({ PrismaClient, topology: patroniTopology({ restUrls, databaseUrl }) })
  */
 export function patroniTopology(options: PatroniTopologyOptions): TopologySource {
-  const restUrls = validateRestUrls(options.restUrls);
+  const restUrls = validateRestUrls(options.restUrls, 'patroniTopology restUrls');
   const base = parsePostgresUrl(options.databaseUrl, 'patroniTopology databaseUrl');
   const refreshIntervalMs = options.refreshIntervalMs ?? 2000;
-  const requestTimeoutMs = options.requestTimeoutMs ?? 1000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? PATRONI_REQUEST_TIMEOUT_MS;
   for (const [name, value] of [
     ['refreshIntervalMs', refreshIntervalMs],
     ['requestTimeoutMs', requestTimeoutMs],
@@ -56,7 +47,7 @@ export function patroniTopology(options: PatroniTopologyOptions): TopologySource
     }
   }
   /** The member's URL: databaseUrl with Patroni's host and port. An IPv6 address gets its brackets. */
-  const memberUrl = (name: string, host: string, port: number) => {
+  const memberUrl = (name: string, host = '', port = 0) => {
     const u = new URL(base.toString());
     const wanted = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
     // URL's setter ignores a host it cannot parse instead of throwing: check that it took.
@@ -71,15 +62,13 @@ export function patroniTopology(options: PatroniTopologyOptions): TopologySource
     return u.toString();
   };
 
-  const fromCluster = (body: unknown): Topology => {
-    const parsed = clusterSchema.safeParse(body);
-    if (!parsed.success) throw new Error(`not a Patroni /cluster answer: ${parsed.error.issues[0]?.message}`);
+  const fromCluster = (cluster: PatroniCluster): Topology => {
     let leaderUrl: string | null = null;
-    const members = parsed.data.members.map((m): TopologyMember => {
+    const members = cluster.members.map((m): TopologyMember => {
       const url = memberUrl(m.name, m.host, m.port);
       const leads = LEADER_ROLES.has(m.role);
       if (leads) leaderUrl = url;
-      const running = m.state === undefined || RUNNING_STATES.has(m.state);
+      const running = m.state === '' || RUNNING_STATES.has(m.state);
       const noLoadBalance = m.tags?.noloadbalance === true || m.tags?.noloadbalance === 'true';
       return { url, name: m.name, role: leads ? 'leader' : 'replica', readable: !leads && running && !noLoadBalance };
     });
@@ -90,20 +79,16 @@ export function patroniTopology(options: PatroniTopologyOptions): TopologySource
     description: `patroni (${restUrls.length} REST URL${restUrls.length === 1 ? '' : 's'})`,
     refreshIntervalMs,
     async read() {
-      const failures: string[] = [];
-      for (const rest of restUrls) {
-        try {
-          const response = await fetch(new URL('cluster', rest), { signal: AbortSignal.timeout(requestTimeoutMs) });
-          if (!response.ok) throw new Error(`HTTP ${response.status}`);
-          return fromCluster(await response.json());
-        } catch (err) {
-          failures.push(`${rest}: ${err instanceof Error ? err.message : String(err)}`);
-        }
+      const cluster = await readPatroniCluster(restUrls, { requestTimeoutMs });
+      try {
+        return fromCluster(cluster);
+      } catch (err) {
+        throw new TopologyUnavailableError(
+          `Patroni's /cluster answer (from ${restUrls.join(', ')}) names a member rwsplit cannot connect to: ` +
+            `${err instanceof Error ? err.message : String(err)}.`,
+          { cause: err },
+        );
       }
-      throw new TopologyUnavailableError(
-        `No Patroni REST API answered GET /cluster (${failures.join('; ')}). Check that the members run and that ` +
-          `restUrls (${restUrls.join(', ')}) reach their REST port.`,
-      );
     },
   };
 }
@@ -117,25 +102,4 @@ function parsedHost(host: string): string | null {
   } catch {
     return null;
   }
-}
-
-function validateRestUrls(raw: unknown): string[] {
-  if (!Array.isArray(raw) || raw.length === 0) {
-    throw new ConfigError("patroniTopology restUrls must list every member's REST URL, e.g. ['http://10.0.0.1:8008'].");
-  }
-  return raw.map((value: unknown, i) => {
-    let url: URL;
-    try {
-      url = new URL(String(value));
-    } catch (cause) {
-      throw new ConfigError(`patroniTopology restUrls[${i}] is not a URL: "${shownValue(String(value))}".`, { cause });
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new ConfigError(
-        `patroniTopology restUrls[${i}] must be http(s), got "${maskUrl(String(value))}" (${url.protocol}).`,
-      );
-    }
-    // A trailing slash, so that `cluster` resolves under any path prefix.
-    return url.toString().endsWith('/') ? url.toString() : `${url.toString()}/`;
-  });
 }

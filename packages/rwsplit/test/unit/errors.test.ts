@@ -6,14 +6,17 @@ const subclasses = Object.entries(api).filter(
   ([, value]) => typeof value === 'function' && value.prototype instanceof RwsplitError,
 ) as [string, new (message: string, options?: { cause?: unknown }) => RwsplitError][];
 
+/** The errors whose constructor takes more than a message (each has its own test below). */
+const OWN_CONSTRUCTOR = new Set(['SplitBrainError', 'QueryTimeoutError']);
+
 test('the public API exports one error class per code', () => {
-  const codes = subclasses.filter(([name]) => name !== 'SplitBrainError').map(([name, E]) => [name, new E('m').code]);
+  const codes = subclasses.filter(([name]) => !OWN_CONSTRUCTOR.has(name)).map(([name, E]) => [name, new E('m').code]);
   expect(codes.length).toBeGreaterThanOrEqual(11);
   expect(new Set(codes.map(([, code]) => code)).size).toBe(codes.length);
   for (const [, code] of codes) expect(code).toMatch(/^RWSPLIT_[A-Z_]+$/);
 });
 
-test.each(subclasses.filter(([name]) => name !== 'SplitBrainError'))('%s keeps its cause and its name', (name, E) => {
+test.each(subclasses.filter(([name]) => !OWN_CONSTRUCTOR.has(name)))('%s keeps its cause and its name', (name, E) => {
   const cause = new Error('driver said no');
   const err = new E('what happened; what to do', { cause });
   expect(err).toBeInstanceOf(RwsplitError);
@@ -45,4 +48,16 @@ test('causal tokens round-trip; anything else is a CausalTokenError with a short
     expect((err as Error).message.length).toBeLessThan(200);
   }
   expect(() => decodeCausalToken(`x${'y'.repeat(1 << 20)}`)).toThrow(api.CausalTokenError);
+});
+
+test('QueryTimeoutError names the server and the timeout, never a password, and keeps the cause', () => {
+  const cause = new Error('Query read timeout');
+  const err = new api.QueryTimeoutError('10.0.0.2:5433', 200, { cause });
+  expect(err).toBeInstanceOf(RwsplitError);
+  expect(err).toMatchObject({ name: 'QueryTimeoutError', code: 'RWSPLIT_QUERY_TIMEOUT', server: '10.0.0.2:5433' });
+  expect(err.timeoutMs).toBe(200);
+  expect(err.cause).toBe(cause);
+  expect(err.message).toMatch(
+    /^No answer from the PostgreSQL server at 10\.0\.0\.2:5433 within 200 ms \(query_timeout\)\./,
+  );
 });
