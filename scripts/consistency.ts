@@ -4,8 +4,8 @@ import { Command } from 'commander';
 import { loadConfig } from '../src/config';
 import { runMain } from '../src/cli/run-main';
 import { intOption } from '../src/bench/common/int-option';
-import { compareTable } from '../src/consistency/table-comparison';
-import { formatComparison } from '../src/consistency/format-comparison';
+import { compareTable } from '../src/table-checksums/table-comparison';
+import { formatComparison } from '../src/table-checksums/format-comparison';
 
 const program = new Command('consistency')
   .description('Compare test_replication on the primary and each standby, naming the first differing id range')

@@ -1,10 +1,8 @@
 // The one module that reads the environment. Everything else receives a frozen `Config`.
-import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, DEFAULTS as ROUTING_DEFAULTS, type ConsistencyMode, parsePostgresUrl, shownValue } from 'rwsplit';
+import { clusterBaseDir } from './cluster/cluster-base-dir';
 
 // The library's URL and error helpers, for the application's modules.
 export { ConfigError, maskUrl, parsePostgresUrl, shownValue, type ConsistencyMode } from 'rwsplit';
@@ -19,7 +17,7 @@ export interface LocalClusterConfig {
   /**
    * Data folder of the local cluster. Env `RWSPLIT_CLUSTER_DIR` (a relative path counts from the project folder);
    * default `<project>/.cluster`. As root, when a folder above the project lets other accounts not through (a clone
-   * under a 0700 /root), `<tmp>/rwsplit-<hash>` stands in for the project folder (see `clusterBaseDir`).
+   * under a 0700 /root), `<tmp>/rwsplit-<hash>` stands in for the project folder (see `clusterBaseDir` in cluster/cluster-base-dir.ts).
    */
   readonly dir: string;
   /** Loopback address the nodes listen on. Always `127.0.0.1`. */
@@ -204,38 +202,8 @@ function withoutEmpty(env: Env): Record<string, string> {
   return out;
 }
 
-/** True when accounts other than a folder's owner and group may pass through every folder from `/` to `dir`. */
-function othersMayTraverse(dir: string, stat: (p: string) => { mode: number }): boolean {
-  for (let p = path.resolve(dir); ; p = path.dirname(p)) {
-    try {
-      if ((stat(p).mode & 0o001) === 0) return false;
-    } catch {
-      return false;
-    }
-    if (path.dirname(p) === p) return true;
-  }
-}
-
-/**
- * The folder local clusters live in: the project folder, except as root when a folder above the project lets other
- * accounts not through (a clone under a 0700 /root). The servers then run as the `postgres` account, which could not
- * reach it (initdb would fail with "Permission denied"), so `<tmp>/rwsplit-<hash of the project path>` stands in.
- */
-export function clusterBaseDir(
-  projectRoot: string = PROJECT_ROOT,
-  host: { readonly isRoot: boolean; readonly tmpDir: string } = {
-    isRoot: os.userInfo().uid === 0,
-    tmpDir: os.tmpdir(),
-  },
-  stat: (p: string) => { mode: number } = statSync,
-): string {
-  if (!host.isRoot || othersMayTraverse(projectRoot, stat)) return projectRoot;
-  const id = createHash('sha256').update(path.resolve(projectRoot)).digest('hex').slice(0, 12);
-  return path.join(host.tmpDir, `rwsplit-${id}`);
-}
-
 /** This project's cluster folder base (see clusterBaseDir); a relative `RWSPLIT_CLUSTER_DIR` resolves against it. */
-export const CLUSTER_BASE = clusterBaseDir();
+export const CLUSTER_BASE = clusterBaseDir(PROJECT_ROOT);
 
 /** The local cluster's URL for node `index` (0 is the primary). */
 export function localNodeUrl(cluster: LocalClusterConfig, index: number): string {

@@ -1,4 +1,4 @@
-import { ConfigError, clusterBaseDir, loadConfig, maskUrl } from '../../src/config';
+import { ConfigError, loadConfig, maskUrl } from '../../src/config';
 
 describe('loadConfig', () => {
   test('with nothing set it targets the local cluster: a primary and two standbys', () => {
@@ -94,6 +94,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ RWSPLIT_CHECK_INTERVAL_MS: '100-300' }).routing.checkIntervalMs).toEqual([100, 300]);
     expect(loadConfig({ RWSPLIT_CHECK_INTERVAL_MS: '250' }).routing.checkIntervalMs).toEqual([250, 250]);
   });
+
+  test('RWSPLIT_CLUSTER_DIR wins over the default', () => {
+    expect(loadConfig({ RWSPLIT_CLUSTER_DIR: '/srv/pg' }).cluster.dir).toBe('/srv/pg');
+  });
 });
 
 describe('maskUrl', () => {
@@ -101,34 +105,5 @@ describe('maskUrl', () => {
     expect(maskUrl('postgresql://app:s3cr%40t@db:5432/app')).toBe('postgresql://app:***@db:5432/app');
     expect(maskUrl('postgresql://app@db/app')).toBe('postgresql://app@db/app');
     expect(maskUrl('garbage://u:pw@x')).not.toContain('pw@');
-  });
-});
-
-describe('clusterBaseDir', () => {
-  const modes: Record<string, number> = {
-    '/': 0o755,
-    '/root': 0o700,
-    '/root/app': 0o755,
-    '/work': 0o755,
-    '/work/app': 0o755,
-  };
-  const stat = (p: string) => {
-    const mode = modes[p];
-    if (mode === undefined) throw new Error(`ENOENT ${p}`);
-    return { mode };
-  };
-  test('the project folder, unless root with a folder on the way closed to other accounts', () => {
-    expect(clusterBaseDir('/work/app', { isRoot: true, tmpDir: '/tmp' }, stat)).toBe('/work/app');
-    expect(clusterBaseDir('/root/app', { isRoot: false, tmpDir: '/tmp' }, stat)).toBe('/root/app');
-    const moved = clusterBaseDir('/root/app', { isRoot: true, tmpDir: '/tmp' }, stat);
-    expect(moved).toMatch(/^\/tmp\/rwsplit-[0-9a-f]{12}$/);
-    // Stable for one project, different for another.
-    expect(clusterBaseDir('/root/app', { isRoot: true, tmpDir: '/tmp' }, stat)).toBe(moved);
-    modes['/root/other'] = 0o755;
-    expect(clusterBaseDir('/root/other', { isRoot: true, tmpDir: '/tmp' }, stat)).not.toBe(moved);
-  });
-
-  test('RWSPLIT_CLUSTER_DIR wins over the default', () => {
-    expect(loadConfig({ RWSPLIT_CLUSTER_DIR: '/srv/pg' }).cluster.dir).toBe('/srv/pg');
   });
 });

@@ -1,7 +1,7 @@
 // The nodes the configuration names, and the one rule for naming a node in events and metrics.
 //
 // Naming rule: every event source (the router, its health checker, the monitor's and `npm run metrics`' health
-// checks) names a node by its address, `host:port` as written in its URL (nodeAddress in routing/primary-target).
+// checks) names a node by its address, `host:port` as written in its URL (rwsplit's nodeAddress).
 // That is the `node` label of every metric, wherever the metrics are mounted. The configured names (`primary`,
 // `standby1` …) are for people: views that know the configuration show them next to the address, and turn an
 // event's address back into a configured name with `nodeForAddress`.

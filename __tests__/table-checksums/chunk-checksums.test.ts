@@ -2,7 +2,7 @@
 // which hides the real one for that session only (pg_temp comes first on the search path).
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { differingChunks, readChunkChecksums, readTableBounds } from '../../src/consistency/chunk-checksums';
+import { differingChunks, readChunkChecksums, readTableBounds } from '../../src/table-checksums/chunk-checksums';
 import { loadConfig } from '../../src/config';
 import { withPg } from '../../src/db/pg-client';
 
