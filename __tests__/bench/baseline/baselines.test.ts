@@ -9,7 +9,8 @@ import { runPgbench } from '../../../src/bench/baseline/run-pgbench';
 import { runRawPg } from '../../../src/bench/baseline/run-raw-pg';
 import { pgbenchOrFailure } from '../../../src/bench/baseline/run-pgbench';
 import { runPgbenchSpread, splitClients } from '../../../src/bench/baseline/run-pgbench-spread';
-import { runPgbenchBaselines } from '../../../src/bench/reads/bench-baselines';
+import { runPgbenchBaselines } from '../../../src/bench/baseline/run-pgbench-baselines';
+import { LATEST_ROWS_SQL, PGBENCH_WRITE_SQL } from '../../../src/bench/reads/bench-paths';
 import { DEBIAN_PG_LIB, PGBENCH_INSTALL_HINT, findPgbench } from '../../../src/bench/baseline/find-pgbench';
 
 const config = loadConfig();
@@ -189,7 +190,12 @@ withPgbench('pgbench split over every standby: each runs its share at the same t
 });
 
 withPgbench("the bench's pgbench read baseline runs on every standby, the write on the primary", async () => {
-  const baselines = await runPgbenchBaselines(config, { clients: 2, seconds: 1 });
+  const baselines = await runPgbenchBaselines(config, {
+    clients: 2,
+    seconds: 1,
+    readSql: LATEST_ROWS_SQL,
+    writeSql: PGBENCH_WRITE_SQL,
+  });
   if (baselines.read.status !== 'ok' || baselines.write.status !== 'ok') throw new Error('pgbench did not run');
   expect(baselines.read.parts?.map((p) => p.clients)).toEqual(splitClients(2, config.replicaUrls.length));
   expect(baselines.write.parts).toBeUndefined();

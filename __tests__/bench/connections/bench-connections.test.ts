@@ -1,7 +1,7 @@
 // The pure parts of the connection bench: its option parsers, the children's messages, PgBouncer's pool counts,
 // one configuration's figures and checks, the extrapolation and the printed tables. No cluster.
 import { InvalidArgumentError } from 'commander';
-import { listOption } from '../../../src/bench/common/list-option';
+import { parseOptionText } from '../../../src/bench/common/bench-option';
 import { BENCH_CONNECTIONS_DEFAULTS, EXTRAPOLATION } from '../../../src/bench/connections/bench-connections-options';
 import { checkConfiguration } from '../../../src/bench/connections/check-configuration';
 import { childMessageLine, type ChildReport, parseChildMessage } from '../../../src/bench/connections/child-report';
@@ -21,7 +21,7 @@ import { poolCounts } from '../../../src/bench/connections/pool-counts';
 import type { PgBouncerShowRow } from '../../../src/cluster/pgbouncer-process';
 import type { ConnectionsBenchRun } from '../../../src/bench/connections/run-connections-bench';
 import { summarizeConfiguration } from '../../../src/bench/connections/summarize-configuration';
-import { viaOption } from '../../../src/bench/connections/via-option';
+import { CONNECTIONS_FLAGS } from '../../../src/bench/connections/connections-flags';
 
 const NODES = ['primary', 'standby1', 'standby2'];
 
@@ -52,15 +52,17 @@ const sample = (server: number[], clients: number[] | null = null, servers: numb
   }) satisfies ConnectionSample;
 
 describe('options', () => {
+  const via = (text: string) => parseOptionText(CONNECTIONS_FLAGS.via, text);
+
   it('parses --via in the order given, each way once', () => {
-    expect(viaOption('direct,pgbouncer')).toEqual(['direct', 'pgbouncer']);
-    expect(viaOption(' pgbouncer , direct')).toEqual(['pgbouncer', 'direct']);
-    expect(() => viaOption('direct,bouncer')).toThrow(InvalidArgumentError);
-    expect(() => viaOption('direct,direct')).toThrow(/twice/);
+    expect(via('direct,pgbouncer')).toEqual(['direct', 'pgbouncer']);
+    expect(via(' pgbouncer , direct')).toEqual(['pgbouncer', 'direct']);
+    expect(() => via('direct,bouncer')).toThrow(InvalidArgumentError);
+    expect(() => via('direct,direct')).toThrow(/twice/);
   });
 
-  it('parses --processes with the shared list parser', () => {
-    const processes = listOption(1, 64);
+  it('parses --processes as a list of whole numbers', () => {
+    const processes = (text: string) => parseOptionText(CONNECTIONS_FLAGS.processes, text);
     expect(processes('1,4,16')).toEqual([1, 4, 16]);
     expect(() => processes('0,4')).toThrow(InvalidArgumentError);
     expect(() => processes('4,')).toThrow(InvalidArgumentError);
@@ -234,7 +236,11 @@ describe('tables', () => {
   const run: ConnectionsBenchRun = {
     startedAt: '2026-12-07T00:00:00.000Z',
     finishedAt: '2026-12-07T00:01:00.000Z',
-    options: { ...BENCH_CONNECTIONS_DEFAULTS },
+    options: {
+      ...BENCH_CONNECTIONS_DEFAULTS,
+      via: [...BENCH_CONNECTIONS_DEFAULTS.via],
+      processes: [...BENCH_CONNECTIONS_DEFAULTS.processes],
+    },
     pgbouncerPoolSize: 20,
     configurations: [direct, bounced],
   };

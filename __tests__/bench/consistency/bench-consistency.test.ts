@@ -192,7 +192,7 @@ test('recovery_min_apply_delay: remote_apply reads are fresh where eventual ones
   const out = await fs.mkdtemp(path.join(os.tmpdir(), 'rwsplit-bench-consistency-'));
   try {
     const written = await writeConsistencyReport(result, out);
-    for (const dir of [written.dir, written.latestDir]) {
+    for (const dir of [written.run.dir, written.latest.dir]) {
       const json = JSON.parse(await fs.readFile(path.join(dir, 'report.json'), 'utf8'));
       expect(json.paths.map((p: { name: string }) => p.name)).toEqual([
         'delay/eventual',
@@ -224,8 +224,8 @@ test('recovery_min_apply_delay: remote_apply reads are fresh where eventual ones
       // pgbench missing is reported, never a failure.
       expect(result.baselines.pgbench?.read).toMatchObject({ status: 'unavailable', kind: 'not-installed' });
     }
-    expect(path.basename(written.latestDir)).toBe('bench-consistency-latest');
-    expect(path.basename(written.dir)).toMatch(/^bench-consistency-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/);
+    expect(path.basename(written.latest.dir)).toBe('bench-consistency-latest');
+    expect(path.basename(written.run.dir)).toMatch(/^bench-consistency-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/);
   } finally {
     await fs.rm(out, { recursive: true, force: true });
   }

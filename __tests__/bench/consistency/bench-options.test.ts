@@ -1,5 +1,5 @@
 // The pure parts of the consistency bench: options, targets, the lag wording and the summary table.
-import { resolveOptions } from '../../../src/bench/consistency/bench-options';
+import { resolveOptions } from '../../../src/bench/consistency/resolve-options';
 import { checkTargets } from '../../../src/bench/consistency/bench-targets';
 import {
   formatConsistencyMarkdown,

@@ -1,6 +1,7 @@
 // The pure parts of monotonic reads in the consistency bench: telling a non-monotonic session, counting them per
 // mode, the later reads' latency, the target, eventual against eventual-plain, the options and the split scenario.
-import { DEFAULT_MODES, resolveOptions, type BenchMode } from '../../../src/bench/consistency/bench-options';
+import { DEFAULT_MODES, type BenchMode } from '../../../src/bench/consistency/bench-options';
+import { resolveOptions } from '../../../src/bench/consistency/resolve-options';
 import { checkTargets } from '../../../src/bench/consistency/bench-targets';
 import { extraTables } from '../../../src/bench/consistency/consistency-tables';
 import { modeSentence } from '../../../src/bench/consistency/consistency-report';

@@ -1,5 +1,6 @@
 // Pure helpers of the bench: progress over phases, list options, results folder names.
-import { listOption } from '../../../src/bench/common/list-option';
+import { parseOptionText } from '../../../src/bench/common/bench-option';
+import { SCALE_FLAGS } from '../../../src/bench/scale/scale-flags';
 import { type ProgressEvent, ProgressTracker } from '../../../src/bench/common/progress-tracker';
 import { folderTimestamp } from '../../../src/bench/common/write-results';
 
@@ -30,11 +31,12 @@ test('ProgressTracker: done counts over phases, capped per phase, finish reaches
   expect(() => p.phase('three')).toThrow('not in the plan');
 });
 
-test('listOption parses comma-separated whole numbers and refuses anything else', () => {
-  expect(listOption(1)('10000,100_000, 1000000')).toEqual([10_000, 100_000, 1_000_000]);
-  expect(() => listOption(1)('10,,20')).toThrow('comma-separated');
-  expect(() => listOption(1)('10,0')).toThrow('from 1');
-  expect(() => listOption(1)('ten')).toThrow('whole number');
+test('a whole-number list option parses comma-separated whole numbers and refuses anything else', () => {
+  const rows = (text: string) => parseOptionText(SCALE_FLAGS.scaleRows, text);
+  expect(rows('10000,100_000, 1000000')).toEqual([10_000, 100_000, 1_000_000]);
+  expect(() => rows('10,,20')).toThrow('comma-separated');
+  expect(() => rows('10,0')).toThrow('≥ 1');
+  expect(() => rows('ten')).toThrow('whole number');
 });
 
 test('folderTimestamp is an ISO time without colons or milliseconds', () => {

@@ -2,7 +2,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runPgbenchBaselines } from '../../../src/bench/reads/bench-baselines';
+import { runPgbenchBaselines } from '../../../src/bench/baseline/run-pgbench-baselines';
+import { LATEST_ROWS_SQL, PGBENCH_WRITE_SQL } from '../../../src/bench/reads/bench-paths';
 import { PATH } from '../../../src/bench/reads/bench-paths';
 import { benchReportData } from '../../../src/bench/reads/bench-report-data';
 import type { BenchReport } from '../../../src/bench/reads/bench-report';
@@ -205,7 +206,13 @@ test('the rows the bench wrote are deleted at the end; the seeded rows stay', ()
 });
 
 test('without pgbench the baselines say so and the report says "pgbench not installed"', async () => {
-  const missing = await runPgbenchBaselines(config, { clients: 1, seconds: 1, pgbench: '/nonexistent/pgbench' });
+  const missing = await runPgbenchBaselines(config, {
+    clients: 1,
+    seconds: 1,
+    pgbench: '/nonexistent/pgbench',
+    readSql: LATEST_ROWS_SQL,
+    writeSql: PGBENCH_WRITE_SQL,
+  });
   expect(missing.read.status).toBe('unavailable');
   expect(missing.write.status).toBe('unavailable');
   const data = benchReportData({ ...report, pgbench: missing });

@@ -1,24 +1,17 @@
 // The connection bench's options and their defaults (`npm run bench:connections -- --help` lists them).
-import type { Via } from './via-option';
+import type { BenchOptionValues } from '../common/bench-command';
+import type { CONNECTIONS_FLAGS } from './connections-flags';
+import type { Via } from './via';
 
-export interface ConnectionsBenchOptions {
-  /** Direct to PostgreSQL, through one PgBouncer per node, or both, in this order. */
-  readonly via: readonly Via[];
-  /** Application processes per configuration, each with its own rwsplit, in this order. */
-  readonly processes: readonly number[];
-  /** How long every configuration's load runs, once all its processes are ready, in s. */
-  readonly seconds: number;
-  /** Eventual reads in flight per process, outside any session. */
-  readonly concurrency: number;
-  /** A read-your-writes session (a create, then a read) starts this often per process, in ms. */
-  readonly sessionEveryMs: number;
-  /** How long each process runs the same load, uncounted, before it says ready, in s. */
-  readonly warmupSeconds: number;
-  /** How often the servers and PgBouncers are sampled while the load runs, in ms. */
-  readonly sampleMs: number;
-  /** The bench's own PgBouncers' ports, one per node (default each node's port + PGBOUNCER_BENCH_PORT_OFFSET). */
+/**
+ * What one run measures (flags and their meaning: connections-flags.ts), with the bench's own PgBouncers' ports
+ * parsed (default each node's port + PGBOUNCER_BENCH_PORT_OFFSET).
+ */
+export type ConnectionsBenchOptions = BenchOptionValues<
+  Omit<typeof CONNECTIONS_FLAGS, 'pgbouncerPorts' | 'resultsDir'>
+> & {
   readonly pgbouncerPorts?: readonly number[];
-}
+};
 
 export const BENCH_CONNECTIONS_DEFAULTS = Object.freeze({
   via: Object.freeze(['direct', 'pgbouncer'] as Via[]),

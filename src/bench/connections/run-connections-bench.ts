@@ -17,7 +17,7 @@ import type { ChildNode } from './child-spec';
 import { type ConnectionSample, type SampledNode, sampleConnections } from './connection-sample';
 import { runConnectionChildren } from './run-connection-children';
 import { type ConfigurationResult, summarizeConfiguration } from './summarize-configuration';
-import type { Via } from './via-option';
+import type { Via } from './via';
 
 type Logger = (line: string) => void;
 

@@ -5,7 +5,7 @@ import { LatencyRecorder } from '../common/latency-recorder';
 import type { LatencySummary } from '../common/percentiles';
 import type { ChildReport } from './child-report';
 import type { ConnectionSample } from './connection-sample';
-import type { Via } from './via-option';
+import type { Via } from './via';
 
 /** A count over the samples. */
 export interface MaxMean {

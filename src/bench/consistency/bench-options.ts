@@ -1,5 +1,5 @@
-// Options of `npm run bench:consistency`, their defaults, and the checks that turn them into one resolved set.
-import { FAULT_DEFAULTS, type FaultSpec } from './fault-spec';
+// Options of `npm run bench:consistency` given in code, and their defaults (resolveOptions checks them; the flags
+// are consistency-flags.ts).
 import type { LagKind, LagSpec } from './lag-injection';
 
 /**
@@ -109,82 +109,3 @@ export const DEFAULTS = Object.freeze({
   baselineSeconds: 2,
   baselineOps: 5000,
 });
-
-function wholeNumber(name: string, value: number, min: number): number {
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(`${name} must be a whole number ≥ ${min}, got ${value}.`);
-  }
-  return value;
-}
-
-function resolveFault(options: ConsistencyBenchOptions): FaultSpec {
-  const at = (name: 'freezeAtMs' | 'killAtMs' | 'restoreAtMs') =>
-    wholeNumber(name, options[name] ?? FAULT_DEFAULTS[name], 0);
-  const [freezeAtMs, killAtMs, restoreAtMs] = [at('freezeAtMs'), at('killAtMs'), at('restoreAtMs')];
-  if (freezeAtMs >= restoreAtMs || killAtMs >= restoreAtMs) {
-    throw new RangeError(
-      `freezeAtMs (${freezeAtMs}) and killAtMs (${killAtMs}) must come before restoreAtMs (${restoreAtMs}).`,
-    );
-  }
-  return {
-    kind: 'fault',
-    freezeAtMs,
-    killAtMs,
-    restoreAtMs,
-    replicaReadTimeoutMs: wholeNumber(
-      'replicaReadTimeoutMs',
-      options.replicaReadTimeoutMs ?? FAULT_DEFAULTS.replicaReadTimeoutMs,
-      1,
-    ),
-    checkTimeoutMs: wholeNumber('faultCheckTimeoutMs', options.faultCheckTimeoutMs ?? FAULT_DEFAULTS.checkTimeoutMs, 1),
-    connectTimeoutMs:
-      options.faultConnectTimeoutMs === undefined
-        ? null
-        : wholeNumber('faultConnectTimeoutMs', options.faultConnectTimeoutMs, 1),
-  };
-}
-
-/** Fills in defaults and checks every value; throws a RangeError naming the option. */
-export function resolveOptions(options: ConsistencyBenchOptions): ResolvedOptions {
-  const inject = options.inject ?? true;
-  const pairs = wholeNumber('pairs', options.pairs ?? DEFAULTS.pairs, 1);
-  const concurrency = wholeNumber('concurrency', options.concurrency ?? DEFAULTS.concurrency, 1);
-  const pauseMs = wholeNumber('pauseMs', options.pauseMs ?? DEFAULTS.pauseMs, 1);
-  const periodMs = wholeNumber('periodMs', options.periodMs ?? DEFAULTS.periodMs, 2);
-  if (pauseMs >= periodMs) throw new RangeError(`pauseMs (${pauseMs}) must be shorter than periodMs (${periodMs}).`);
-  const delayMs = wholeNumber('delayMs', options.delayMs ?? DEFAULTS.delayMs, 1);
-  const kinds = options.scenarios ?? (inject ? ['none', 'pause'] : ['none']);
-  if (kinds.length === 0) throw new RangeError(`Name at least one scenario (${LAG_KINDS.join(', ')}).`);
-  if (!inject && kinds.some((k) => k !== 'none')) {
-    throw new RangeError(
-      `Scenario ${kinds.find((k) => k !== 'none')} injects lag or a fault, which --no-inject rules out.`,
-    );
-  }
-  const fault = resolveFault(options);
-  const modes = options.modes ?? DEFAULT_MODES;
-  if (modes.length === 0) throw new RangeError('Name at least one mode.');
-  for (const m of modes) if (!BENCH_MODES.includes(m)) throw new RangeError(`Unknown mode "${m}".`);
-  const scenarios = kinds.map((kind): LagSpec => {
-    if (kind === 'pause') return { kind, pauseMs, periodMs };
-    if (kind === 'delay') return { kind, delayMs };
-    if (kind === 'none') return { kind };
-    if (kind === 'fault') return fault;
-    if (kind === 'split') return { kind };
-    throw new RangeError(`Unknown scenario "${String(kind)}" (expected ${LAG_KINDS.join(', ')}).`);
-  });
-  return Object.freeze({
-    pairs,
-    concurrency,
-    modes: Object.freeze([...modes]),
-    scenarios: Object.freeze(scenarios),
-    writeRate: wholeNumber('writeRate', options.writeRate ?? DEFAULTS.writeRate, 0),
-    sessionReads: wholeNumber('sessionReads', options.sessionReads ?? DEFAULTS.sessionReads, 1),
-    sampleEveryMs: wholeNumber('sampleEveryMs', options.sampleEveryMs ?? DEFAULTS.sampleEveryMs, 10),
-    inject,
-    poolSize: wholeNumber('poolSize', options.poolSize ?? Math.max(10, concurrency + 2), 1),
-    baselineSeconds: wholeNumber('baselineSeconds', options.baselineSeconds ?? DEFAULTS.baselineSeconds, 0),
-    baselineOps: wholeNumber('baselineOps', options.baselineOps ?? DEFAULTS.baselineOps, 0),
-    pgbench: options.pgbench ?? null,
-    keep: options.keep ?? false,
-  });
-}

@@ -1,9 +1,9 @@
 // The consistency bench's baselines: a pair's SQL — one insert on the primary, one read by id on a standby — at
 // the pairs' concurrency, through pgbench (where installed) and raw pg, in the same run. The pgbench part is the
-// bench's own runPgbenchBaselines (reads split over every standby) with this bench's SQL.
+// baselines' runPgbenchBaselines (reads split over every standby) with this bench's SQL.
 import type { PgbenchOutcome, RawPgResult } from '../baseline/baseline-result';
 import { runRawPg } from '../baseline/run-raw-pg';
-import { runPgbenchBaselines } from '../reads/bench-baselines';
+import { runPgbenchBaselines } from '../baseline/run-pgbench-baselines';
 import type { Config } from '../../config';
 import { queryOnce } from '../../db/pg-client';
 import { INSERT_PROBE_ROW } from '../../replication/queries';

@@ -1,6 +1,6 @@
 // The consistency bench's results as a report folder: report.json + report.html via the bench's writeResults,
 // into results/bench-consistency-<timestamp>/ and again into results/bench-consistency-latest/.
-import { writeResults } from '../common/write-results';
+import { type WrittenResults, writeResults } from '../common/write-results';
 import { reportBaselines } from '../report/report-baselines';
 import type { ReportData, ReportPath, ReportSection } from '../report/report-data';
 import { describeBaselines, modeRatios } from './consistency-baselines';
@@ -150,26 +150,13 @@ export function consistencyReportData(result: ConsistencyBenchResult): Consisten
   };
 }
 
-export interface WrittenConsistencyReport {
-  /** results/bench-consistency-<timestamp> */
-  readonly dir: string;
-  /** results/bench-consistency-latest */
-  readonly latestDir: string;
-}
-
 /**
- * Writes the report twice, like `npm run bench` (same writeResults, same folder names): under the run's start
- * time, and as the latest. `resultsDir` defaults to <project>/results.
+ * Writes the report twice, like every bench (writeResults): under the run's start time, and as the latest.
+ * `resultsDir` defaults to <project>/results.
  */
 export async function writeConsistencyReport(
   result: ConsistencyBenchResult,
   resultsDir?: string,
-): Promise<WrittenConsistencyReport> {
-  const written = await writeResults(
-    resultsDir,
-    'bench-consistency',
-    consistencyReportData(result),
-    new Date(result.startedAt),
-  );
-  return { dir: written.run.dir, latestDir: written.latest.dir };
+): Promise<WrittenResults> {
+  return writeResults(resultsDir, 'bench-consistency', consistencyReportData(result), new Date(result.startedAt));
 }

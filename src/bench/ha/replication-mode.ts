@@ -19,7 +19,3 @@ const PATRONI_MODES: Readonly<Record<ReplicationMode, SynchronousMode>> = {
 export function patroniModeOf(mode: ReplicationMode): SynchronousMode {
   return PATRONI_MODES[mode];
 }
-
-export function isReplicationMode(value: string): value is ReplicationMode {
-  return (REPLICATION_MODES as readonly string[]).includes(value);
-}

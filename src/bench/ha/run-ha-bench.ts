@@ -10,34 +10,22 @@ import { performance } from 'node:perf_hooks';
 import { expectedMembers, REJOIN_TIMEOUT_MS, startHaCluster, waitHealthy } from '../../ha/ha-cluster';
 import { applySynchronousMode } from '../../ha/synchronous-mode';
 import { waitFor } from '../../ha/wait-for';
+import type { BenchOptionValues } from '../common/bench-command';
 import { EventLog } from './event-log';
+import type { HA_FLAGS } from './ha-flags';
 import { createHaRwsplit, type HaRwsplit } from './ha-rwsplit';
 import { ensureTestReplicationTable } from './ensure-test-replication-table';
 import { haScenarioResult, type HaScenarioResult } from './ha-scenario-result';
 import { type LatencyWindow, measureInterleavedWriteLatency } from './interleaved-write-latency';
 import { type ModeRun, modeSummary, type ModeSummary } from './mode-summary';
 import { patroniModeOf, type ReplicationMode } from './replication-mode';
-import { type LeaderChangeKind, runLeaderChange } from './run-leader-change';
+import { runLeaderChange } from './run-leader-change';
 import { startWriteReadWorkload } from './write-read-workload';
 
-export interface HaBenchOptions {
-  /** Replication modes, in order; each runs every scenario. */
-  readonly modes: readonly ReplicationMode[];
-  readonly scenarios: readonly LeaderChangeKind[];
-  /** Workload workers. */
-  readonly workers: number;
-  /** Rounds of the interleaved write-latency measurement (0: the leader changes' warm-ups serve instead). */
-  readonly latencyRounds: number;
-  /** One interleaved window, ms. */
-  readonly latencyWindowMs: number;
-  /** Workload before each action, ms. */
-  readonly warmupMs: number;
-  /** Workload after writes resumed, ms. */
-  readonly settleMs: number;
-  /** The router's patroniTopology refreshIntervalMs. */
-  readonly refreshIntervalMs: number;
+/** The options of bench:ha (their flags and defaults: ha-flags.ts), and where its progress lines go. */
+export type HaBenchOptions = BenchOptionValues<Omit<typeof HA_FLAGS, 'resultsDir'>> & {
   readonly log: (line: string) => void;
-}
+};
 
 export interface HaBenchRun {
   readonly startedAt: string;

@@ -6,7 +6,7 @@ import type { ReportData, ReportPath, ReportSection } from '../report/report-dat
 import { OPEN_LOOP_PATHS } from './open-loop-paths';
 import { environmentRows } from '../common/bench-environment';
 import { PATH } from './bench-paths';
-import { rawPgBaseline } from './bench-baselines';
+import { rawPgBaseline } from './raw-pg-baseline';
 import type { BenchPathResult, BenchRatio, BenchReport } from './bench-report';
 
 /** The raw-pg baselines: the pg-read / pg-write paths, measured in the same rounds as the paths they limit. */

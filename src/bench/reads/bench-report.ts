@@ -2,7 +2,7 @@
 // rendered to report.json / report.html elsewhere. Measuring and printing stay separate.
 import type { MemoryFootprint } from './memory-footprint';
 import type { OpenLoopMeasurement } from './open-loop';
-import type { PgbenchOutcome } from '../baseline/baseline-result';
+import type { PgbenchBaselines } from '../baseline/run-pgbench-baselines';
 import type { HistogramBucket, LagSeries, NodeReads } from '../report/report-data';
 import type { BenchEnvironment } from '../common/bench-environment';
 import type { LatencySummary } from '../common/percentiles';
@@ -99,10 +99,7 @@ export interface BenchOptionsUsed {
 }
 
 /** pgbench on the same SQL as the read and write paths, or why it did not run. */
-export interface BenchBaselines {
-  readonly read: PgbenchOutcome;
-  readonly write: PgbenchOutcome;
-}
+export type BenchBaselines = PgbenchBaselines;
 
 /** Reads the router served per node during the run, counted from its `query` events. */
 export interface BenchReads {

@@ -3,10 +3,10 @@
 import type { Config } from '../../config';
 import { syncStandbys } from '../../replication/sync-standbys';
 import { BENCH_ROW_PATTERNS, deleteAddedRows, maxId } from '../common/added-rows';
-import { runPgbenchBaselines } from './bench-baselines';
+import { runPgbenchBaselines } from '../baseline/run-pgbench-baselines';
 import { openBenchClients } from './bench-clients';
 import { benchEnvironment, namedReads } from '../common/bench-environment';
-import { benchPaths, PATH } from './bench-paths';
+import { benchPaths, LATEST_ROWS_SQL, PATH, PGBENCH_WRITE_SQL } from './bench-paths';
 import {
   BENCH_REPORT_VERSION,
   type BenchBaselines,
@@ -214,6 +214,8 @@ export async function runBench(config: Config, options: BenchOptions = {}): Prom
       pgbench = await runPgbenchBaselines(config, {
         clients: used.concurrency,
         seconds: used.baselineSeconds,
+        readSql: LATEST_ROWS_SQL,
+        writeSql: PGBENCH_WRITE_SQL,
         ...(options.pgbench ? { pgbench: options.pgbench } : {}),
         onTick: (ms) => {
           progress.set(runs * used.baselineSeconds * 1000 + ms);

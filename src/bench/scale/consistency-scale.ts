@@ -1,10 +1,10 @@
 // How the consistency check's time grows with the table: top the table up to each size (in SQL), let the
-// standbys replay it, then time compareTable (src/consistency) on every node, and commit-to-visible on standby1
+// standbys replay it, then time compareTable (src/table-checksums) on every node, and commit-to-visible on standby1
 // at that size.
 import { performance } from 'node:perf_hooks';
 import { topUpRows } from '../common/seed-rows';
 import type { Config } from '../../config';
-import { compareTable } from '../../consistency/table-comparison';
+import { compareTable } from '../../table-checksums/table-comparison';
 import { syncStandbys } from '../../replication/sync-standbys';
 import { summarize } from '../common/percentiles';
 import { pacedCommitToVisible } from './paced-probes';

@@ -8,6 +8,7 @@ import type { Config } from '../../config';
 import { queryOnce } from '../../db/pg-client';
 import { syncStandbys } from '../../replication/sync-standbys';
 import { measureConsistencyScale } from './consistency-scale';
+import { SCALE_FLAGS } from './scale-flags';
 import { SCALE_REPORT_VERSION, type ScaleOptionsUsed, type ScaleReport } from './scale-report';
 import { measureWriteRateLag } from './write-rate-lag';
 
@@ -18,7 +19,7 @@ export const SCALE_ROW_PATTERNS: readonly string[] = ['seed row %', 'scale study
 export const CHECK_TARGET = { rows: 1_000_000, ms: 3000 } as const;
 
 export interface ScaleOptions {
-  /** Table sizes for the consistency check. Default 10k, 100k, 1M. */
+  /** Table sizes for the consistency check. Default 10k, 100k, 1M (SCALE_FLAGS holds the defaults). */
   readonly rows?: readonly number[];
   /** Background write rates (writes/s). Default 100, 1000, 5000. */
   readonly rates?: readonly number[];
@@ -43,9 +44,9 @@ async function countRows(config: Config): Promise<number> {
 export async function runScaleStudy(config: Config, options: ScaleOptions = {}): Promise<ScaleReport> {
   const log = options.log ?? (() => undefined);
   const used: ScaleOptionsUsed = {
-    rows: [...(options.rows ?? [10_000, 100_000, 1_000_000])].sort((a, b) => a - b),
-    rates: [...(options.rates ?? [100, 1000, 5000])].sort((a, b) => a - b),
-    rateSeconds: options.rateSeconds ?? 5,
+    rows: [...(options.rows ?? SCALE_FLAGS.scaleRows.defaultValue)].sort((a, b) => a - b),
+    rates: [...(options.rates ?? SCALE_FLAGS.scaleRates.defaultValue)].sort((a, b) => a - b),
+    rateSeconds: options.rateSeconds ?? SCALE_FLAGS.rateSeconds.defaultValue,
     probeIntervalMs: options.probeIntervalMs ?? 50,
     writerConnections: options.writerConnections ?? 8,
     keep: options.keep ?? false,

@@ -5,7 +5,7 @@ import type { LagSeries } from '../report/report-data';
 
 export const SCALE_REPORT_VERSION = 1;
 
-/** The consistency check (src/consistency compareTable) at one table size. Times in ms. */
+/** The consistency check (src/table-checksums compareTable) at one table size. Times in ms. */
 export interface ConsistencyScalePoint {
   /** Size asked for (the table was topped up to at least this). */
   readonly requestedRows: number;
