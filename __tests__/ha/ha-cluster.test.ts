@@ -1,7 +1,7 @@
 // The local HA cluster for real: etcd and three Patroni members on PostgreSQL 15, on their own ports beside the
 // embedded cluster. Brought up (or reused when running), checked through Patroni's REST API and over TCP as the
 // application user, moved once by a REST switchover, switched to synchronous replication and back on the running
-// cluster, and stopped at the end when this test started it.
+// cluster, and stopped at the end when this test run started it.
 import { randomUUID } from 'node:crypto';
 import { withPg } from '../../src/db/pg-client';
 import { runningPid } from '../../src/ha/daemon';
@@ -31,7 +31,10 @@ beforeAll(async () => {
 }, 100_000);
 
 afterAll(async () => {
-  if (!cluster || cluster.reused) return;
+  // Stopped when this jest run started it, here or in an earlier suite that left it running for the next one
+  // (RWSPLIT_TEST_HA_RUNNING_BEFORE, from the global setup); a cluster the developer had running stays up.
+  const runningBefore = process.env.RWSPLIT_TEST_HA_RUNNING_BEFORE ?? (cluster?.reused ? '1' : '0');
+  if (!cluster || runningBefore === '1') return;
   const started = Date.now();
   await cluster.stop();
   console.log(`HA cluster stopped in ${Date.now() - started} ms`);

@@ -82,7 +82,8 @@ export async function kitHa(options: { readonly log?: (line: string) => void } =
     },
     synchronousMode: async () => (await synchronousState()).mode,
     async release() {
-      if (!cluster.reused) await cluster.stop();
+      // Under `npm test` the next suite reuses it and the run's teardown stops it (RWSPLIT_TEST_HA_RUNNING_BEFORE).
+      if (!cluster.reused && process.env.RWSPLIT_TEST_HA_RUNNING_BEFORE === undefined) await cluster.stop();
     },
   };
 }

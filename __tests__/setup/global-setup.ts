@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
+import { haConfig, restUrl } from '../../src/ha/ha-config';
 import { localAdminUrl } from '../helpers/local-admin-url';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -26,6 +27,23 @@ export function clusterScript(command: string): { status: number | null; output:
   return runScript('cluster', command);
 }
 
+export function haScript(command: string): { status: number | null; output: string } {
+  return runScript('ha', command);
+}
+
+/** True when a member of the local Patroni cluster answers its REST API. */
+async function haRunning(): Promise<boolean> {
+  const cfg = haConfig();
+  for (const member of cfg.members) {
+    const up = await fetch(`${restUrl(cfg, member)}/health`, { signal: AbortSignal.timeout(1000) }).then(
+      () => true,
+      () => false,
+    );
+    if (up) return true;
+  }
+  return false;
+}
+
 export default async function globalSetup(): Promise<void> {
   if (!loadConfig().usesLocalCluster) {
     // The suites stop nodes, pause replay and promote standbys through the local cluster's admin socket; none of
@@ -36,8 +54,16 @@ export default async function globalSetup(): Promise<void> {
     );
   }
   // Every project that needs the cluster names this setup; jest runs it once per project, in one process.
-  const run = globalThis as { __rwsplitClusterReady?: boolean; __rwsplitStartedCluster?: boolean };
+  const run = globalThis as {
+    __rwsplitClusterReady?: boolean;
+    __rwsplitStartedCluster?: boolean;
+    __rwsplitHaRunningBefore?: boolean;
+  };
   if (run.__rwsplitClusterReady) return;
+  // The Patroni cluster is started by the first suite that needs it and shared by the next ones (starting and stopping
+  // it costs ~10 s); teardown stops it unless it ran before this run. The suites read the variable to know.
+  run.__rwsplitHaRunningBefore = await haRunning();
+  process.env.RWSPLIT_TEST_HA_RUNNING_BEFORE = run.__rwsplitHaRunningBefore ? '1' : '0';
   // `cluster:status` exits non-zero when a node is down: then this run starts it, and teardown stops it again.
   const before = clusterScript('status');
   run.__rwsplitStartedCluster = before.status !== 0;

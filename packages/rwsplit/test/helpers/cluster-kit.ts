@@ -104,7 +104,10 @@ export interface HaCluster {
   synchronous(mode: HaSynchronousMode): Promise<void>;
   /** The cluster's synchronous mode now (to put it back as it was). */
   synchronousMode(): Promise<HaSynchronousMode>;
-  /** Stops the cluster if this handle started it; one that was running before stays up. */
+  /**
+   * Lets the cluster go: stops it if this handle started it (a kit may leave it for the run's next suite and stop it
+   * at the run's end); one that was running before stays up.
+   */
   release(): Promise<void>;
 }
 
