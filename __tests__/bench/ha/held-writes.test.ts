@@ -4,10 +4,14 @@
 import { LatencyRecorder } from '../../../src/bench/common/latency-recorder';
 import { EventLog } from '../../../src/bench/ha/event-log';
 import { formatHaTable } from '../../../src/bench/ha/format-ha-table';
-import { haScenarioResult, type HaScenarioResult } from '../../../src/bench/ha/ha-scenario-result';
+import {
+  haScenarioResult,
+  type HaScenarioResult,
+  steadyWriteLatenciesMs,
+} from '../../../src/bench/ha/ha-scenario-result';
 import { heldWritesSummary } from '../../../src/bench/ha/held-writes';
 import { interleavedOrder } from '../../../src/bench/ha/interleaved-write-latency';
-import { modeSummary, steadyWriteLatenciesMs } from '../../../src/bench/ha/mode-summary';
+import { modeSummary } from '../../../src/bench/ha/mode-summary';
 import type { LeaderChangeRun } from '../../../src/bench/ha/run-leader-change';
 import type { WriteAttempt } from '../../../src/bench/ha/write-read-workload';
 import { writeUnavailability } from '../../../src/bench/ha/write-unavailability';

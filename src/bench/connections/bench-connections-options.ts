@@ -1,17 +1,5 @@
-// The connection bench's options and their defaults (`npm run bench:connections -- --help` lists them).
-import type { BenchOptionValues } from '../common/bench-command';
-import type { CONNECTIONS_FLAGS } from './connections-flags';
+// The connection bench's defaults and constants (its flags: connections-flags.ts).
 import type { Via } from './via';
-
-/**
- * What one run measures (flags and their meaning: connections-flags.ts), with the bench's own PgBouncers' ports
- * parsed (default each node's port + PGBOUNCER_BENCH_PORT_OFFSET).
- */
-export type ConnectionsBenchOptions = BenchOptionValues<
-  Omit<typeof CONNECTIONS_FLAGS, 'pgbouncerPorts' | 'resultsDir'>
-> & {
-  readonly pgbouncerPorts?: readonly number[];
-};
 
 export const BENCH_CONNECTIONS_DEFAULTS = Object.freeze({
   via: Object.freeze(['direct', 'pgbouncer'] as Via[]),

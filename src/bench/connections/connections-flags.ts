@@ -1,4 +1,5 @@
 // The options of `npm run bench:connections`, declared once; scripts/bench-connections.ts registers them.
+import type { BenchOptionValues } from '../common/bench-command';
 import { choiceListOption } from '../common/choice-list-option';
 import { resultsDirOption } from '../common/results-dir-option';
 import { textOption } from '../common/text-option';
@@ -53,3 +54,13 @@ export const CONNECTIONS_FLAGS = {
   ),
   resultsDir: resultsDirOption('--results-dir <dir>'),
 } as const;
+
+/**
+ * What one run measures (flags and their meaning: connections-flags.ts), with the bench's own PgBouncers' ports
+ * parsed (default each node's port + PGBOUNCER_BENCH_PORT_OFFSET).
+ */
+export type ConnectionsBenchOptions = BenchOptionValues<
+  Omit<typeof CONNECTIONS_FLAGS, 'pgbouncerPorts' | 'resultsDir'>
+> & {
+  readonly pgbouncerPorts?: readonly number[];
+};

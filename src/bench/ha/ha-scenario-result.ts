@@ -4,9 +4,9 @@ import { LatencyRecorder, type LatencySummary } from '../common/latency-recorder
 import type { EventLog } from './event-log';
 import { checkHaTargets, type TargetCheck } from './ha-targets';
 import { heldWritesSummary, type HeldWritesSummary, writeHeldEvents } from './held-writes';
-import { steadyWriteLatenciesMs } from './mode-summary';
 import type { ReplicationMode } from './replication-mode';
 import type { LeaderChangeKind, LeaderChangeRun } from './run-leader-change';
+import type { WriteAttempt } from './write-read-workload';
 
 export interface HaScenarioResult {
   /** The replication mode the cluster ran in (async, or Patroni's synchronous mode). */
@@ -123,4 +123,9 @@ export function haScenarioResult(
       .map((e) => ({ atMs: Math.round(e.at - run.actionAt), event: e.event })),
     targets: checkHaTargets(figures),
   };
+}
+
+/** Latencies (ms) of the writes acknowledged before `actionAt`: the steady state before a leader change. */
+export function steadyWriteLatenciesMs(writes: readonly WriteAttempt[], actionAt: number): number[] {
+  return writes.filter((w) => w.failure === null && w.endedAt <= actionAt).map((w) => w.endedAt - w.startedAt);
 }

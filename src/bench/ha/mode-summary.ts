@@ -2,7 +2,7 @@
 // steady state (what synchronous replication costs every write), and what the leader changes lost, failed and held.
 import { LatencyRecorder, type LatencySummary } from '../common/latency-recorder';
 import type { SynchronousMode } from '../../ha/synchronous-mode';
-import type { HaScenarioResult } from './ha-scenario-result';
+import { type HaScenarioResult, steadyWriteLatenciesMs } from './ha-scenario-result';
 import { patroniModeOf, type ReplicationMode } from './replication-mode';
 import type { WriteAttempt } from './write-read-workload';
 
@@ -33,11 +33,6 @@ export interface ModeRun {
   /** performance.now() of the action. */
   readonly actionAt: number;
   readonly result: HaScenarioResult;
-}
-
-/** Latencies (ms) of the writes acknowledged before `actionAt`: the steady state before a leader change. */
-export function steadyWriteLatenciesMs(writes: readonly WriteAttempt[], actionAt: number): number[] {
-  return writes.filter((w) => w.failure === null && w.endedAt <= actionAt).map((w) => w.endedAt - w.startedAt);
 }
 
 /**

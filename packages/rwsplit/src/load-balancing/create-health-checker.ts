@@ -2,7 +2,7 @@
 // only watches the replicas (a metrics exporter, a dashboard). Nothing is routed and no read pool is ever used.
 import { ConfigError } from '../errors';
 import { type EventListener, silent } from '../events';
-import { DEFAULTS } from '../options';
+import { DEFAULTS } from '../defaults';
 import { nodeAddress } from '../postgres/node-address';
 import { parsePostgresUrl } from '../postgres/postgres-url';
 import { PrimaryPosition } from '../primary/primary-position';

@@ -1,7 +1,7 @@
 // One health check of one replica: reachable, in recovery, how far behind the primary (time and bytes), on which
 // timeline. The router's hosts run it on their own small pools; `checkReplicaHealth` runs it once on a short-lived
 // connection, for tools that watch replicas without a router (a monitor, a metrics exporter).
-import { DEFAULTS } from '../options';
+import { DEFAULTS } from '../defaults';
 import { DeadlineExceededError } from '../postgres/statement-deadline';
 import { driverMessage, isTimeout } from '../postgres/connection-errors';
 import type { LsnText } from '../postgres/lsn';
