@@ -1,18 +1,52 @@
-// npm test: the lint (tsc, ESLint, Prettier) and the jest suites side by side, so the lint's CPU-bound minute and a
-// half overlaps the suites, which mostly wait on PostgreSQL (one jest worker); the run fails when either does. The
-// lint's output is printed after jest's. Arguments go to jest (`npm test -- --selectProjects rwsplit-unit`).
+// npm test: three lanes side by side, and the run fails when any does.
+// - the lint (tsc, ESLint, Prettier): a CPU-bound minute and a half;
+// - jest on the local cluster (one worker: its suites share the cluster and inject faults into it);
+// - once the lint is done, jest on the Patroni cluster (HA_SUITES): its own servers and ports, mostly waiting on
+//   Patroni's leader changes, so it overlaps the local cluster's suites instead of following them.
+// The lint's and the Patroni lane's output come after the main lane's. Arguments go to one plain jest run instead
+// (`npm test -- --selectProjects rwsplit-unit`).
 import { execa } from 'execa';
 import { runMain } from '../src/cli/run-main';
 
+/** The suites that run on the Patroni cluster (and need nothing of the local cluster's faults). */
+const HA_SUITES = ['packages/rwsplit/test/integration/ha-routing\\.test\\.ts$', '__tests__/ha/'];
+
+interface Lane {
+  readonly name: string;
+  readonly exitCode: number | undefined;
+  readonly output: string | undefined;
+}
+
+async function lane(name: string, file: string, args: readonly string[], env = {}, show = false): Promise<Lane> {
+  const r = await execa(file, args, {
+    env,
+    reject: false,
+    ...(show ? { stdio: 'inherit' as const } : { all: true }),
+  });
+  return { name, exitCode: r.exitCode, output: show ? undefined : (r.all as string | undefined) };
+}
+
 runMain(async () => {
-  const lint = execa('npm', ['run', '--silent', 'lint'], { all: true, reject: false });
-  const jest = execa('npx', ['jest', ...process.argv.slice(2)], { stdio: 'inherit', reject: false });
-  const [linted, tested] = await Promise.all([lint, jest]);
-  if (linted.all) console.log(`\nnpm run lint:\n${linted.all}`);
-  const failed = [
-    linted.exitCode === 0 ? null : `npm run lint (exit ${linted.exitCode}, output above)`,
-    tested.exitCode === 0 ? null : `jest (exit ${tested.exitCode})`,
-  ].filter((what): what is string => what !== null);
-  if (failed.length > 0) throw new Error(`${failed.join(' and ')} failed.`);
-  console.log('npm test: the lint and every suite passed.');
+  const args = process.argv.slice(2);
+  const lint = lane('npm run lint', 'npm', ['run', '--silent', 'lint']);
+  let lanes: Lane[];
+  if (args.length > 0) {
+    lanes = await Promise.all([lint, lane('jest', 'npx', ['jest', ...args], {}, true)]);
+  } else {
+    // The main lane leaves the Patroni cluster to the other lane (RWSPLIT_TEST_HA=elsewhere: its teardown must not
+    // stop it while the other lane's suites run).
+    const main = lane(
+      'jest (local cluster)',
+      'npx',
+      ['jest', '--testPathIgnorePatterns', '/node_modules/', ...HA_SUITES],
+      { RWSPLIT_TEST_HA: 'elsewhere' },
+      true,
+    );
+    const ha = lint.then(() => lane('jest (Patroni cluster)', 'npx', ['jest', '--testPathPatterns', ...HA_SUITES]));
+    lanes = await Promise.all([main, lint, ha]);
+  }
+  for (const l of lanes) if (l.output) console.log(`\n${l.name}:\n${l.output}`);
+  const failed = lanes.filter((l) => l.exitCode !== 0).map((l) => `${l.name} (exit ${l.exitCode})`);
+  if (failed.length > 0) throw new Error(`${failed.join(' and ')} failed; its output is above.`);
+  console.log(`npm test: ${lanes.map((l) => l.name).join(', ')} passed.`);
 });

@@ -62,7 +62,8 @@ export default async function globalSetup(): Promise<void> {
   if (run.__rwsplitClusterReady) return;
   // The Patroni cluster is started by the first suite that needs it and shared by the next ones (starting and stopping
   // it costs ~10 s); teardown stops it unless it ran before this run. The suites read the variable to know.
-  run.__rwsplitHaRunningBefore = await haRunning();
+  // Under `npm test` another jest process runs the Patroni suites (RWSPLIT_TEST_HA=elsewhere): this one leaves it be.
+  run.__rwsplitHaRunningBefore = process.env.RWSPLIT_TEST_HA === 'elsewhere' || (await haRunning());
   process.env.RWSPLIT_TEST_HA_RUNNING_BEFORE = run.__rwsplitHaRunningBefore ? '1' : '0';
   // `cluster:status` exits non-zero when a node is down: then this run starts it, and teardown stops it again.
   const before = clusterScript('status');
