@@ -1,9 +1,11 @@
 // What judging raw SQL costs (option routeRawReads, and every `$replica()` raw query): PostgreSQL's parser on each
 // statement of a small corpus, uncached (a text seen for the first time) and cached (every later call of the same
 // text, which is what an application's raw queries are: Prisma sends parameters apart).
-import Table from 'cli-table3';
 import { ReadOnlySql } from 'rwsplit';
+import { formatSectionTable } from '../common/format-section-table';
+import { numberCell } from '../common/number-cell';
 import { summarize } from '../common/percentiles';
+import { sqlParseCostSection } from './sql-parse-cost-section';
 
 /** Raw statements of the kinds applications send, read-only and not. */
 export const SQL_CORPUS: readonly string[] = [
@@ -53,11 +55,17 @@ export async function measureSqlParseCost(samples = 2000): Promise<ParseCost[]> 
   return results;
 }
 
+const micros = numberCell((v) => v.toFixed(1));
+
+/** The table `npm run bench:sql` prints: statements cut to 60 characters. */
 export function formatSqlParseCost(costs: readonly ParseCost[]): string {
-  const table = new Table({ head: ['statement', 'parse p50 µs', 'parse p99 µs', 'cached p50 µs'] });
-  for (const c of costs) {
-    const shown = c.sql.length > 60 ? `${c.sql.slice(0, 57)}…` : c.sql;
-    table.push([shown, c.uncachedP50Us.toFixed(1), c.uncachedP99Us.toFixed(1), c.cachedP50Us.toFixed(2)]);
-  }
-  return table.toString();
+  return formatSectionTable(sqlParseCostSection(costs), {
+    alignNumbers: true,
+    format: {
+      statement: (sql) => (typeof sql === 'string' && sql.length > 60 ? `${sql.slice(0, 57)}…` : String(sql)),
+      'parse p50 µs': micros,
+      'parse p99 µs': micros,
+      'cached p50 µs': numberCell((v) => v.toFixed(2)),
+    },
+  });
 }
