@@ -33,16 +33,17 @@ runMain(async () => {
   if (args.length > 0) {
     lanes = await Promise.all([lint, lane('jest', 'npx', ['jest', ...args], {}, true)]);
   } else {
-    // The main lane leaves the Patroni cluster to the other lane (RWSPLIT_TEST_HA=elsewhere: its teardown must not
-    // stop it while the other lane's suites run).
+    // Each lane leaves the other's cluster alone (RWSPLIT_TEST_LANE, read by the jest global setup).
     const main = lane(
       'jest (local cluster)',
       'npx',
       ['jest', '--testPathIgnorePatterns', '/node_modules/', ...HA_SUITES],
-      { RWSPLIT_TEST_HA: 'elsewhere' },
+      { RWSPLIT_TEST_LANE: 'local' },
       true,
     );
-    const ha = lint.then(() => lane('jest (Patroni cluster)', 'npx', ['jest', '--testPathPatterns', ...HA_SUITES]));
+    const ha = lint.then(() =>
+      lane('jest (Patroni cluster)', 'npx', ['jest', '--testPathPatterns', ...HA_SUITES], { RWSPLIT_TEST_LANE: 'ha' }),
+    );
     lanes = await Promise.all([main, lint, ha]);
   }
   for (const l of lanes) if (l.output) console.log(`\n${l.name}:\n${l.output}`);

@@ -60,16 +60,22 @@ export default async function globalSetup(): Promise<void> {
     __rwsplitHaRunningBefore?: boolean;
   };
   if (run.__rwsplitClusterReady) return;
+  // `npm test` runs two jest lanes side by side (scripts/test.ts, RWSPLIT_TEST_LANE): `local` runs every suite but
+  // the Patroni ones and leaves the Patroni cluster alone; `ha` runs only those and never touches the local cluster
+  // (checking or starting it while the other lane has a node stopped on purpose would undo that test's fault, and
+  // stopping it at the end would pull it from under the other lane's suites). Without a lane, both are handled here.
+  const lane = process.env.RWSPLIT_TEST_LANE;
   // The Patroni cluster is started by the first suite that needs it and shared by the next ones (starting and stopping
   // it costs ~10 s); teardown stops it unless it ran before this run. The suites read the variable to know.
-  // Under `npm test` another jest process runs the Patroni suites (RWSPLIT_TEST_HA=elsewhere): this one leaves it be.
-  run.__rwsplitHaRunningBefore = process.env.RWSPLIT_TEST_HA === 'elsewhere' || (await haRunning());
+  run.__rwsplitHaRunningBefore = lane === 'local' || (await haRunning());
   process.env.RWSPLIT_TEST_HA_RUNNING_BEFORE = run.__rwsplitHaRunningBefore ? '1' : '0';
-  // `cluster:status` exits non-zero when a node is down: then this run starts it, and teardown stops it again.
-  const before = clusterScript('status');
-  run.__rwsplitStartedCluster = before.status !== 0;
-  const up = clusterScript('up');
-  if (up.status !== 0) throw new Error(`cluster:up failed:\n${up.output}`);
+  if (lane !== 'ha') {
+    // `cluster:status` exits non-zero when a node is down: then this run starts it, and teardown stops it again.
+    const before = clusterScript('status');
+    run.__rwsplitStartedCluster = before.status !== 0;
+    const up = clusterScript('up');
+    if (up.status !== 0) throw new Error(`cluster:up failed:\n${up.output}`);
+  }
   exportClusterForLibraryTests();
   run.__rwsplitClusterReady = true;
 }
