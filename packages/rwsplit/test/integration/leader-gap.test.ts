@@ -20,21 +20,17 @@ import {
 import { createMetrics } from '../../src/metrics';
 import { PrismaClient } from '../fixture/generated/client';
 import { waitForStatement } from '../helpers/backends';
-import type { ThrowawayCluster } from '../helpers/cluster-kit';
 import { uniqueEmail } from '../helpers/fixture-schema';
-import { freePorts } from '../helpers/free-ports';
+import { privateClusterSuite } from '../helpers/private-cluster-suite';
 import { PREDICTABLE } from '../helpers/routed-client';
 import { serverIdentity } from '../helpers/server-identity';
 import { adminQuery } from '../helpers/test-cluster';
-import { throwawayCluster } from '../helpers/throwaway-cluster';
 import { waitUntil } from '../helpers/wait-until';
 
 // Below Linux's ephemeral range (32768–60999), apart from the other suites' ports.
 const CANDIDATE_PORTS = [25470, 25471, 25472, 25473, 25474, 25475, 25476, 25477, 25478, 25479];
-let ports: number[];
-let env: ThrowawayCluster;
-const opened: Rwsplit<PrismaClient>[] = [];
-const events: RwsplitEvent[] = [];
+const suite = privateClusterSuite('routing-leader-gap', CANDIDATE_PORTS);
+const { events, node, usersNamed } = suite;
 const metrics = createMetrics();
 
 async function open(extra: Partial<RwsplitOptions<typeof PrismaClient>> = {}): Promise<Rwsplit<PrismaClient>> {
@@ -43,18 +39,12 @@ async function open(extra: Partial<RwsplitOptions<typeof PrismaClient>> = {}): P
     metrics.listener(e);
   };
   // With a topology source of its own, the source names the nodes; otherwise the cluster's URLs do.
-  const nodes = extra.topology ? {} : { primaryUrl: env.primaryUrl, replicaUrls: env.replicaUrls };
-  const rw = await createRwsplit({ PrismaClient, ...nodes, ...PREDICTABLE, onEvent, ...extra });
-  opened.push(rw);
-  return rw;
+  const nodes = extra.topology ? {} : { primaryUrl: suite.env.primaryUrl, replicaUrls: suite.env.replicaUrls };
+  return suite.track(await createRwsplit({ PrismaClient, ...nodes, ...PREDICTABLE, onEvent, ...extra }));
 }
 
-const node = (i: number) => `127.0.0.1:${ports[i]}`;
 const eventsOf = <K extends RwsplitEvent['event']>(kind: K) =>
   events.filter((e): e is Extract<RwsplitEvent, { event: K }> => e.event === kind);
-/** Users called `name` on node `index`, asked as superuser (not through the router under test). */
-const usersNamed = (index: number, name: string) =>
-  adminQuery(env, index, 'SELECT 1 FROM rwtest_user WHERE name = $1', [name]);
 
 type Answer = { port: number; in_recovery: boolean };
 /** A read that sleeps on whichever node serves it, then says which node that was. */
@@ -62,36 +52,24 @@ const slowRead = (client: Rwsplit<PrismaClient>['client'], seconds: number) =>
   client.$replica().$queryRaw<Answer[]>`
     SELECT pg_sleep(${seconds})::text AS slept, inet_server_port() AS port, pg_is_in_recovery() AS in_recovery`;
 
-beforeAll(async () => {
-  ports = await freePorts(3, CANDIDATE_PORTS);
-  env = await throwawayCluster('routing-leader-gap', { ports });
-}, 120_000);
-afterAll(async () => {
-  await Promise.all(opened.map((rw) => rw.close()));
-  await env?.destroy();
-});
-beforeEach(() => {
-  events.length = 0;
-});
-
 test('a read a standby cancels in a recovery conflict is retried on the other standby, and nothing is ejected', async () => {
   // Standby 1 cancels at once whatever stands in the way of replay; standby 2 waits (the default 30 s). Neither
   // tells the primary what its queries still need (the kit's clusters run with hot_standby_feedback on), so VACUUM
   // on the primary removes what a standby's query may still see.
-  await adminQuery(env, 1, 'ALTER SYSTEM SET max_standby_streaming_delay = 0');
+  await adminQuery(suite.env, 1, 'ALTER SYSTEM SET max_standby_streaming_delay = 0');
   for (const standby of [1, 2]) {
-    await adminQuery(env, standby, 'ALTER SYSTEM SET hot_standby_feedback = off');
-    await adminQuery(env, standby, 'SELECT pg_reload_conf()');
+    await adminQuery(suite.env, standby, 'ALTER SYSTEM SET hot_standby_feedback = off');
+    await adminQuery(suite.env, standby, 'SELECT pg_reload_conf()');
   }
   await waitUntil(
     async () =>
-      (await adminQuery(env, 0, 'SELECT 1 FROM pg_stat_replication WHERE backend_xmin IS NOT NULL')).length === 0 &&
-      (await adminQuery(env, 0, 'SELECT 1 FROM pg_replication_slots WHERE xmin IS NOT NULL')).length === 0,
+      (await adminQuery(suite.env, 0, 'SELECT 1 FROM pg_stat_replication WHERE backend_xmin IS NOT NULL')).length ===
+        0 && (await adminQuery(suite.env, 0, 'SELECT 1 FROM pg_replication_slots WHERE xmin IS NOT NULL')).length === 0,
     'the primary to hold nothing back for the standbys',
   );
   const rw = await open();
   await adminQuery(
-    env,
+    suite.env,
     0,
     "INSERT INTO rwtest_user (email, name) SELECT 'conflict-' || g || '@x', 'conflict' FROM generate_series(1, 200) g",
   );
@@ -101,12 +79,12 @@ test('a read a standby cancels in a recovery conflict is retried on the other st
   // deletes rows that snapshot sees and vacuums them away: replaying that cleanup conflicts with the read.
   // `.then` starts it (a Prisma call is lazy).
   const read = slowRead(rw.client, 2).then((rows) => rows);
-  await waitForStatement(env, 1, '%pg_sleep%', 'the read to run on standby 1');
-  await adminQuery(env, 0, "DELETE FROM rwtest_user WHERE name = 'conflict'");
-  await adminQuery(env, 0, 'VACUUM rwtest_user');
+  await waitForStatement(suite.env, 1, '%pg_sleep%', 'the read to run on standby 1');
+  await adminQuery(suite.env, 0, "DELETE FROM rwtest_user WHERE name = 'conflict'");
+  await adminQuery(suite.env, 0, 'VACUUM rwtest_user');
 
   const [answer] = await read;
-  expect(answer).toMatchObject({ port: ports[2], in_recovery: true });
+  expect(answer).toMatchObject({ port: suite.ports[2], in_recovery: true });
   expect(eventsOf('recovery_conflict')).toEqual([{ event: 'recovery_conflict', node: node(1) }]);
   expect(eventsOf('read_retried')).toEqual([
     { event: 'read_retried', node: node(1), role: 'replica', reason: 'recovery_conflict' },
@@ -130,14 +108,14 @@ test("the primary dies under a read: the read waits for the promoted standby and
   await waitUntil(async () => (await usersNamed(1, 'before the promotion')).length === 1, 'standby 1 to replay it');
   // A read that must see the primary: it runs on node 0, which crashes while it sleeps.
   const read = rw.session(() => slowRead(rw.client, 1), { mode: 'primary' });
-  await waitForStatement(env, 0, '%pg_sleep%', 'the read to run on the primary');
-  await env.kill(0);
+  await waitForStatement(suite.env, 0, '%pg_sleep%', 'the read to run on the primary');
+  await suite.env.kill(0);
   // Some time with no primary at all, then standby 1 is promoted.
   await waitUntil(() => eventsOf('no_primary').length > 0, 'discovery to find no primary');
-  await env.promote(1);
+  await suite.env.promote(1);
 
   const [answer] = await read;
-  expect(answer).toMatchObject({ port: ports[1], in_recovery: false });
+  expect(answer).toMatchObject({ port: suite.ports[1], in_recovery: false });
   expect(eventsOf('read_retried')).toEqual([
     { event: 'read_retried', node: node(0), role: 'primary', reason: 'primary_unreachable' },
   ]);
@@ -152,7 +130,7 @@ test("the primary dies under a read: the read waits for the promoted standby and
 
 test('with no primary: past maxHeldWrites a write is refused at once, past failoverWaitMs it gives up; neither ran', async () => {
   // Node 1 (the primary now) crashes; node 2 is still a standby of the node 0 that is gone: no primary at all.
-  await env.kill(1);
+  await suite.env.kill(1);
   const rw = await open({ failoverWaitMs: 1500, maxHeldWrites: 1, connectTimeoutMs: 500 });
   const write = (name: string) =>
     rw.client.user.create({ data: { email: uniqueEmail('gap'), name } }).then(
@@ -176,7 +154,7 @@ test('with no primary: past maxHeldWrites a write is refused at once, past failo
 test('writes and a transaction refused for lack of a primary wait, and run once on a member added and promoted since', async () => {
   // The topology source first names nodes 0 and 1 (both dead now) and is read again only by failover discovery. It
   // names node 2 once writes are waiting: discovery must ask the members the source knows now, not at the start.
-  const url = (i: number) => [env.primaryUrl, ...env.replicaUrls][i]!;
+  const url = (i: number) => [suite.env.primaryUrl, ...suite.env.replicaUrls][i]!;
   const member = (i: number, role: 'leader' | 'replica') => ({ url: url(i), name: node(i), role, readable: true });
   let members = [member(0, 'leader'), member(1, 'replica')];
   const topology: TopologySource = {
@@ -195,13 +173,13 @@ test('writes and a transaction refused for lack of a primary wait, and run once 
   ]);
   await waitUntil(() => eventsOf('no_primary').length > 0, 'discovery to find no primary');
   members = [...members, member(2, 'replica')];
-  await env.promote(2);
+  await suite.env.promote(2);
 
   const results = await writes;
   // The transaction and the raw statement answered from node 2, a primary now; every write is there, once.
   expect(results.slice(5)).toEqual([
-    { port: ports[2], inRecovery: false },
-    { port: ports[2], inRecovery: false },
+    { port: suite.ports[2], inRecovery: false },
+    { port: suite.ports[2], inRecovery: false },
   ]);
   expect(await usersNamed(2, 'waited')).toHaveLength(5);
   expect(await usersNamed(2, 'waited in a transaction')).toHaveLength(1);

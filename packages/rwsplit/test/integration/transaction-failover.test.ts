@@ -5,56 +5,31 @@ import {
   isConnectionError,
   NoReplicaAvailableError,
   type Rwsplit,
-  type RwsplitEvent,
   type RwsplitOptions,
   WriteOutcomeUnknownError,
 } from '../../src';
 import { PrismaClient } from '../fixture/generated/client';
 import { waitForStatement } from '../helpers/backends';
-import type { ThrowawayCluster } from '../helpers/cluster-kit';
+import { privateClusterSuite } from '../helpers/private-cluster-suite';
 import { PREDICTABLE, routedClient } from '../helpers/routed-client';
 import { uniqueEmail } from '../helpers/fixture-schema';
-import { freePorts } from '../helpers/free-ports';
 import { serverIdentity } from '../helpers/server-identity';
-import { adminQuery } from '../helpers/test-cluster';
-import { throwawayCluster } from '../helpers/throwaway-cluster';
 import { waitUntil } from '../helpers/wait-until';
 
 // Below Linux's ephemeral range (32768–60999), apart from node-faults.test.ts's 25430–25432.
 const CANDIDATE_PORTS = [25440, 25441, 25442, 25443, 25444, 25445, 25446, 25447, 25448, 25449];
-let ports: number[];
-let env: ThrowawayCluster;
-const opened: Rwsplit<PrismaClient>[] = [];
-const events: RwsplitEvent[] = [];
+const suite = privateClusterSuite('routing-tx-failover', CANDIDATE_PORTS);
+const { events, node, usersNamed } = suite;
 
 async function open(extra: Partial<RwsplitOptions<typeof PrismaClient>> = {}): Promise<Rwsplit<PrismaClient>> {
-  const rw = await routedClient(env, { ...PREDICTABLE, onEvent: (e) => events.push(e), ...extra });
-  opened.push(rw);
-  return rw;
+  return suite.track(await routedClient(suite.env, { ...PREDICTABLE, onEvent: (e) => events.push(e), ...extra }));
 }
-
-const node = (i: number) => `127.0.0.1:${ports[i]}`;
-/** Users called `name` on node `index`, asked as superuser (not through the router under test). */
-const usersNamed = (index: number, name: string) =>
-  adminQuery(env, index, 'SELECT 1 FROM rwtest_user WHERE name = $1', [name]);
-
-beforeAll(async () => {
-  ports = await freePorts(3, CANDIDATE_PORTS);
-  env = await throwawayCluster('routing-tx-failover', { ports });
-}, 120_000);
-afterAll(async () => {
-  await Promise.all(opened.map((rw) => rw.close()));
-  await env?.destroy();
-});
-beforeEach(() => {
-  events.length = 0;
-});
 
 test('a standby that hangs after accepting connections (SIGSTOP) is marked unreachable by a timed-out check', async () => {
   const rw = await open();
   expect(rw.replicas().map((r) => r.eligible)).toEqual([true, true]);
   // Its server processes: the postmaster (new connections) and the backends serving the router's open connections.
-  const frozen = await env.freeze(1);
+  const frozen = await suite.env.freeze(1);
   try {
     expect(frozen.length).toBeGreaterThan(1);
     // Without a query timeout this check never returns (and the host stays eligible forever). The deadline only
@@ -76,9 +51,9 @@ test('a standby that hangs after accepting connections (SIGSTOP) is marked unrea
       expect.objectContaining({ event: 'replica_ejected', node: node(1), reason: 'unreachable' }),
     );
     for (let i = 0; i < 2; i++)
-      expect(await serverIdentity(rw.client.$replica())).toEqual({ port: ports[2], inRecovery: true });
+      expect(await serverIdentity(rw.client.$replica())).toEqual({ port: suite.ports[2], inRecovery: true });
   } finally {
-    await env.thaw(1);
+    await suite.env.thaw(1);
   }
   await waitUntil(async () => {
     await rw.checkNow();
@@ -89,11 +64,11 @@ test('a standby that hangs after accepting connections (SIGSTOP) is marked unrea
 test('both standbys down: the read is retried once, both are ejected, and the primary answers it', async () => {
   const rw = await open();
   const strict = await open({ fallbackToPrimary: false });
-  await Promise.all([1, 2].map((i) => env.stop(i)));
+  await Promise.all([1, 2].map((i) => suite.env.stop(i)));
   try {
     // No check has run since: both are still believed eligible. The first try and its retry fail; the primary
     // serves the same read.
-    expect(await serverIdentity(rw.client.$replica())).toEqual({ port: ports[0], inRecovery: false });
+    expect(await serverIdentity(rw.client.$replica())).toEqual({ port: suite.ports[0], inRecovery: false });
     // Either replica may be tried first (ties go at random); each is tried once, then the primary.
     const attempts = events.flatMap((e) => (e.event === 'query' ? [[e.node, e.ok] as const] : []));
     const [first, second] = attempts.map(([n]) => n);
@@ -109,7 +84,7 @@ test('both standbys down: the read is retried once, both are ejected, and the pr
       [second, 'connection_error'],
     ]);
     // The next read: no replica is left, so the primary serves it.
-    expect(await serverIdentity(rw.client.$replica())).toEqual({ port: ports[0], inRecovery: false });
+    expect(await serverIdentity(rw.client.$replica())).toEqual({ port: suite.ports[0], inRecovery: false });
     expect(events).toContainEqual({ event: 'primary_fallback_read', reason: 'no_eligible_replica' });
 
     // With fallbackToPrimary off: the same single retry, then a clear error naming why each replica is out.
@@ -120,8 +95,8 @@ test('both standbys down: the read is retried once, both are ejected, and the pr
     expect(refused).toBeInstanceOf(NoReplicaAvailableError);
     expect(String(refused)).toContain(`${node(1)}: connection_error, ${node(2)}: connection_error`);
   } finally {
-    await Promise.all([1, 2].map((i) => env.start(i)));
-    await env.waitForStreaming();
+    await Promise.all([1, 2].map((i) => suite.env.start(i)));
+    await suite.env.waitForStreaming();
   }
 });
 
@@ -130,19 +105,19 @@ test('a read-your-writes read whose caught-up query cannot reach a standby eject
   await rw.session(async () => {
     const user = await rw.client.user.create({ data: { email: uniqueEmail('ryw-stopping'), name: 'ryw' } });
     // The last check predates the write, so the read must ask each standby whether it has replayed it.
-    await env.stop(1);
+    await suite.env.stop(1);
     try {
       const rows = await rw.client.$replica().$queryRaw<{ port: number; present: boolean }[]>`
         SELECT inet_server_port() AS port, EXISTS (SELECT 1 FROM rwtest_user WHERE id = ${user.id}) AS present`;
-      expect(rows[0]!.port).not.toBe(ports[1]);
+      expect(rows[0]!.port).not.toBe(suite.ports[1]);
       expect(rows[0]!.present).toBe(true);
       expect(events).toContainEqual(
         expect.objectContaining({ event: 'replica_ejected', node: node(1), reason: 'connection_error' }),
       );
       expect(rw.replicas()[0]!.reason).toBe('connection_error');
     } finally {
-      await env.start(1);
-      await env.waitForStreaming();
+      await suite.env.start(1);
+      await suite.env.waitForStreaming();
     }
   });
 });
@@ -164,10 +139,10 @@ test('a connection lost inside a transaction during a promotion: outcome unknown
       { timeout: 120_000 },
     )
     .catch((e: unknown) => e);
-  await waitForStatement(env, 0, '%lost in tx%', 'the transaction statement to run on the primary');
+  await waitForStatement(suite.env, 0, '%lost in tx%', 'the transaction statement to run on the primary');
   // standby1 becomes primary first, then the old primary dies under the open transaction.
-  await env.promote(1);
-  await env.kill(0);
+  await suite.env.promote(1);
+  await suite.env.kill(0);
 
   const err = await inFlight;
   expect(err).toBeInstanceOf(WriteOutcomeUnknownError);
@@ -176,15 +151,15 @@ test('a connection lost inside a transaction during a promotion: outcome unknown
   expect(events).toContainEqual({ event: 'primary_changed', from: node(0), to: node(1) });
 
   // The next transaction reaches the promoted node.
-  expect(await rw.client.$transaction((tx) => serverIdentity(tx))).toEqual({ port: ports[1], inRecovery: false });
+  expect(await rw.client.$transaction((tx) => serverIdentity(tx))).toEqual({ port: suite.ports[1], inRecovery: false });
   expect(await usersNamed(1, 'lost in tx')).toHaveLength(0);
 });
 
 test('a transaction refused at its start after a promotion: discovery, then run once on the new primary', async () => {
   const rw = promoted;
   expect(rw.primaryName()).toBe(node(1));
-  await env.promote(2);
-  await env.kill(1);
+  await suite.env.promote(2);
+  await suite.env.kill(1);
 
   let runs = 0;
   // Through $primary(), which hands out the client below the routed one: its transactions follow failover too.
@@ -193,8 +168,8 @@ test('a transaction refused at its start after a promotion: discovery, then run 
     await tx.user.create({ data: { email: uniqueEmail('second-promotion'), name: 'after second promotion' } });
     return serverIdentity(tx);
   });
-  expect(where).toEqual({ port: ports[2], inRecovery: false });
+  expect(where).toEqual({ port: suite.ports[2], inRecovery: false });
   expect(runs).toBe(1);
   expect(events).toContainEqual({ event: 'primary_changed', from: node(1), to: node(2) });
-  expect(await rw.client.$transaction((tx) => serverIdentity(tx))).toEqual({ port: ports[2], inRecovery: false });
+  expect(await rw.client.$transaction((tx) => serverIdentity(tx))).toEqual({ port: suite.ports[2], inRecovery: false });
 });
