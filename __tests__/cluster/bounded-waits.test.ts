@@ -8,7 +8,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { NodeProcess } from '../../src/cluster/node-process';
 import { loadConfig } from '../../src/config';
-import { DEFAULT_QUERY_TIMEOUT_MS, PgQueryTimeoutError, queryOnce, withPg } from '../../src/db/pg-client';
+import { QueryTimeoutError } from 'rwsplit';
+import { DEFAULT_QUERY_TIMEOUT_MS, queryOnce, withPg } from '../../src/db/pg-client';
 
 const config = loadConfig(process.env);
 const port = new URL(config.primaryUrl).port;
@@ -19,10 +20,10 @@ test('the default query timeout is a finite, documented number', () => {
   expect(DEFAULT_QUERY_TIMEOUT_MS).toBe(60_000);
 });
 
-test('a query with no answer within queryTimeoutMs: PgQueryTimeoutError naming host:port, not the password', async () => {
+test('a query with no answer within queryTimeoutMs: QueryTimeoutError naming host:port, not the password', async () => {
   const err = await queryOnce(config.primaryUrl, SLOW_QUERY, [randomUUID()], undefined, 200).catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(PgQueryTimeoutError);
-  const timeout = err as PgQueryTimeoutError;
+  expect(err).toBeInstanceOf(QueryTimeoutError);
+  const timeout = err as QueryTimeoutError;
   expect(timeout.message).toMatch(
     new RegExp(`^No answer from the PostgreSQL server at 127\\.0\\.0\\.1:${port} within 200 ms \\(query_timeout\\)\\.`),
   );

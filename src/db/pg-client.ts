@@ -1,9 +1,9 @@
 // Short-lived pg connections for admin work, health checks and snapshots (never the request path's pools), over
 // the library's `withConnection` / `queryOnce` with the application's default timeouts: connecting is bounded by
 // `connectTimeoutMs` and each query by `queryTimeoutMs`, so a server that accepts connections and then never
-// answers gives a clear error (PgQueryTimeoutError) instead of a hang.
+// answers gives a clear error (the library's QueryTimeoutError) instead of a hang.
 import type pg from 'pg';
-import { QueryTimeoutError, queryOnce as queryOnceOn, withConnection } from 'rwsplit';
+import { queryOnce as queryOnceOn, withConnection } from 'rwsplit';
 
 export { describeTarget, type PgTarget } from 'rwsplit';
 import type { PgTarget } from 'rwsplit';
@@ -18,13 +18,6 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
  * a caller that passes `queryTimeoutMs`, overrides it.
  */
 export const DEFAULT_QUERY_TIMEOUT_MS = 60_000;
-
-/**
- * A query that got no answer within its query_timeout: the server accepted the connection but is not answering.
- * The library's QueryTimeoutError (`server`, `timeoutMs`, pg's error as `cause`), under the name importers know.
- */
-export const PgQueryTimeoutError = QueryTimeoutError;
-export type PgQueryTimeoutError = QueryTimeoutError;
 
 /** Opens a connection, runs `fn`, and always closes it. */
 export function withPg<T>(
