@@ -230,6 +230,32 @@ function firstIssue(error: z.ZodError, prefix: string): string {
   return `${prefix}${where ? ` ${where}` : ''}: ${issue?.message ?? 'invalid'}`;
 }
 
+/** The options of a health checker without a router (createHealthChecker), under createRwsplit's own rules. */
+const healthCheckSchema = optionsSchema.pick({
+  maxLagMs: true,
+  maxLagBytes: true,
+  checkIntervalMs: true,
+  connectTimeoutMs: true,
+  checkTimeoutMs: true,
+  onEvent: true,
+  scheduler: true,
+});
+
+export type ResolvedHealthCheckOptions = Readonly<
+  Omit<z.infer<typeof healthCheckSchema>, 'checkTimeoutMs'> & { checkTimeoutMs: number }
+>;
+
+/**
+ * Validates a health checker's options (the URLs aside) as createRwsplit validates the same options, and fills in
+ * the defaults.
+ * @throws ConfigError naming the first bad option, e.g. "createHealthChecker option maxLagMs: maxLagMs must be ≥ 0".
+ */
+export function resolveHealthCheckOptions(options: unknown): ResolvedHealthCheckOptions {
+  const parsed = healthCheckSchema.safeParse(options);
+  if (!parsed.success) throw new ConfigError(firstIssue(parsed.error, 'createHealthChecker option'));
+  return Object.freeze({ ...parsed.data, checkTimeoutMs: parsed.data.checkTimeoutMs ?? parsed.data.connectTimeoutMs });
+}
+
 /** A session's mode, validated like the `consistency` option (an unknown mode is refused, never ignored). */
 export function sessionMode(mode: unknown, fallback: ConsistencyMode): ConsistencyMode {
   if (mode === undefined) return fallback;

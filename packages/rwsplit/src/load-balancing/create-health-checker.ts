@@ -1,8 +1,8 @@
 // The router's health checks without a router: the same hosts, checks, schedule and events, for a process that
 // only watches the replicas (a metrics exporter, a dashboard). Nothing is routed and no read pool is ever used.
-import { ConfigError } from '../errors';
 import { type EventListener, silent } from '../events';
 import { DEFAULTS } from '../defaults';
+import { resolveHealthCheckOptions } from '../options';
 import { nodeAddress } from '../postgres/node-address';
 import { parsePostgresUrl } from '../postgres/postgres-url';
 import { PrimaryPosition } from '../primary/primary-position';
@@ -56,27 +56,16 @@ export interface ReplicaHealthChecker {
 export function createHealthChecker(options: HealthCheckerOptions): ReplicaHealthChecker {
   parsePostgresUrl(options.primaryUrl, 'createHealthChecker primaryUrl');
   options.replicaUrls.forEach((url, i) => parsePostgresUrl(url, `createHealthChecker replicaUrls[${i}]`));
-  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
-  const checkTimeoutMs = options.checkTimeoutMs ?? connectTimeoutMs;
-  const interval = options.checkIntervalMs ?? DEFAULTS.checkIntervalMs;
-  const limits = {
-    maxLagMs: options.maxLagMs ?? DEFAULTS.maxLagMs,
-    maxLagBytes: options.maxLagBytes ?? DEFAULTS.maxLagBytes,
-  };
-  const numbers = {
+  const {
     connectTimeoutMs,
     checkTimeoutMs,
-    'checkIntervalMs[0]': interval[0],
-    'checkIntervalMs[1]': interval[1],
-  };
-  for (const [name, value] of Object.entries({ ...numbers, ...limits })) {
-    if (!Number.isInteger(value) || value < 0) {
-      throw new ConfigError(`createHealthChecker ${name} must be a whole number ≥ 0, got ${String(value)}.`);
-    }
-  }
-  if (interval[0] < 1 || interval[1] < interval[0]) {
-    throw new ConfigError(`createHealthChecker checkIntervalMs must be [min, max] in ms with 1 ≤ min ≤ max.`);
-  }
+    checkIntervalMs: interval,
+    maxLagMs,
+    maxLagBytes,
+    onEvent,
+    scheduler,
+  } = resolveHealthCheckOptions(options);
+  const limits = { maxLagMs, maxLagBytes };
   const hostOptions = {
     connectTimeoutMs,
     checkTimeoutMs,
@@ -101,13 +90,7 @@ export function createHealthChecker(options: HealthCheckerOptions): ReplicaHealt
     connectTimeoutMs,
     checkTimeoutMs,
   );
-  const checker = new HealthChecker(
-    hosts,
-    position,
-    interval,
-    options.onEvent ?? silent,
-    options.scheduler ?? realScheduler,
-  );
+  const checker = new HealthChecker(hosts, position, interval, onEvent ?? silent, scheduler ?? realScheduler);
   return {
     start: () => checker.start(),
     checkNow: () => checker.checkAll(),
