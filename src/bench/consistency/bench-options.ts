@@ -62,6 +62,8 @@ export interface ConsistencyBenchOptions {
    * session whose read returned the row and a later read did not is non-monotonic. Default 3 (1: the read-back only).
    */
   readonly sessionReads?: number;
+  /** Pause between a session's reads of the row, in ms (its think time). Default 0: back to back. */
+  readonly sessionReadGapMs?: number;
   /** Lag sample interval, in ms. Default 250. */
   readonly sampleEveryMs?: number;
   /** Inject lag (needs the local cluster's superuser). False runs only the `none` scenario. Default true. */
@@ -86,6 +88,7 @@ export interface ResolvedOptions {
   readonly scenarios: readonly LagSpec[];
   readonly writeRate: number;
   readonly sessionReads: number;
+  readonly sessionReadGapMs: number;
   readonly sampleEveryMs: number;
   readonly inject: boolean;
   readonly poolSize: number;
@@ -105,6 +108,7 @@ export const DEFAULTS = Object.freeze({
   delayMs: 200,
   writeRate: 200,
   sessionReads: 3,
+  sessionReadGapMs: 0,
   sampleEveryMs: 250,
   baselineSeconds: 2,
   baselineOps: 5000,

@@ -33,6 +33,12 @@ export const CONSISTENCY_FLAGS = {
     { min: 1 },
     DEFAULTS.sessionReads,
   ),
+  sessionReadGapMs: wholeNumberOption(
+    '--session-read-gap-ms <n>',
+    "pause between a session's reads of the row, in ms (a session's think time; 0: back to back)",
+    { min: 0 },
+    DEFAULTS.sessionReadGapMs,
+  ),
   pauseMs: wholeNumberOption(
     '--pause-ms <n>',
     'pause scenario: replay paused this long…',

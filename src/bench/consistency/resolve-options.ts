@@ -85,6 +85,7 @@ export function resolveOptions(options: ConsistencyBenchOptions): ResolvedOption
     scenarios: Object.freeze(scenarios),
     writeRate: wholeNumber(options, 'writeRate'),
     sessionReads: wholeNumber(options, 'sessionReads'),
+    sessionReadGapMs: wholeNumber(options, 'sessionReadGapMs'),
     sampleEveryMs: checkOptionValue(FLAGS.sampleMs, options.sampleEveryMs ?? DEFAULTS.sampleEveryMs, 'sampleEveryMs'),
     inject,
     poolSize: checkOptionValue({ schema: wholeNumberSchema(1) }, poolSize, 'poolSize'),

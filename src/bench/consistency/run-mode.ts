@@ -104,6 +104,7 @@ export async function runMode(run: Run, spec: LagSpec, mode: BenchMode): Promise
         signal: hooks.signal,
         clock,
         sessionReads: opts.sessionReads,
+        sessionReadGapMs: opts.sessionReadGapMs,
         // Every mode runs through the whole fault, however fast its pairs go.
         ...(fault ? { keepGoing: () => !fault.over } : {}),
         onPair: () => {

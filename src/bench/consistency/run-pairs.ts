@@ -86,6 +86,8 @@ export interface RunPairsOptions {
   readonly clock?: () => number;
   /** Reads of the row per session, the read-back included. Default 1 (the read-back only). */
   readonly sessionReads?: number;
+  /** Pause before each of a session's later reads, in ms. Default 0. */
+  readonly sessionReadGapMs?: number;
 }
 
 /** The scope a mode's pair runs in: remote_apply reads like `eventual` (its write already waited). */
@@ -146,6 +148,7 @@ interface PairSpec {
   readonly data: string;
   readonly clock: () => number;
   readonly sessionReads: number;
+  readonly sessionReadGapMs: number;
 }
 
 async function runPair(rw: AppRwsplit, tracker: PairTracker, spec: PairSpec): Promise<PairOutcome> {
@@ -166,6 +169,7 @@ async function runPair(rw: AppRwsplit, tracker: PairTracker, spec: PairSpec): Pr
         // The same session reads the row again: not inside read(), so the read-back alone is attributed.
         const later: { found: Settled<{ data: string } | null>; readMs: number; startMs: number }[] = [];
         for (let i = 1; i < spec.sessionReads; i++) {
+          if (spec.sessionReadGapMs > 0) await new Promise((r) => setTimeout(r, spec.sessionReadGapMs));
           const start = performance.now();
           const startMs = clock();
           later.push({ found: await settle(lookUp()), readMs: performance.now() - start, startMs });
@@ -243,6 +247,7 @@ export async function runPairs(
           data: `bench-consistency ${options.label} ${i}`,
           clock,
           sessionReads: options.sessionReads ?? 1,
+          sessionReadGapMs: options.sessionReadGapMs ?? 0,
         });
         outcomes.push(outcome);
         options.onPair?.(outcome);
